@@ -1,0 +1,216 @@
+import { z } from 'zod';
+
+/**
+ * The plan catalog: one typed source for CDK (Cognito groups) and Lambdas (Stripe price -> plan).
+ * Pure module: no AWS, no Stripe SDK.
+ */
+
+export const PLAN_IDS = ['free', 'trial', 'starter', 'pro', 'business', 'enterprise'] as const;
+export type PlanId = (typeof PLAN_IDS)[number];
+export const BILLING_INTERVALS = ['month', 'year'] as const;
+export type BillingInterval = (typeof BILLING_INTERVALS)[number];
+
+/** The operators' group: never added or removed by this system. */
+export const ADMIN_GROUP = { name: 'admins', precedence: 1 } as const;
+
+const groupName = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[\p{L}\p{M}\p{S}\p{N}\p{P}]+$/u, 'group names may not contain white space');
+
+const planSchema = z
+  .object({
+    id: z.enum(PLAN_IDS),
+    group: groupName,
+    precedence: z.number().int().min(0),
+    /** Stripe price lookup keys per billing interval; absent for free and trial. */
+    prices: z.object({ month: z.string().min(1).optional(), year: z.string().min(1).optional() }).strict().default({}),
+    features: z.array(z.string().min(1)),
+    /** Length of the no-card trial this plan grants (only the `trial` plan). */
+    trialDays: z.number().int().positive().optional(),
+  })
+  .strict();
+
+export type PlanDefinition = z.infer<typeof planSchema>;
+
+export const catalogSchema = z
+  .object({ plans: z.array(planSchema).min(1) })
+  .strict()
+  .superRefine((catalog, ctx) => {
+    const seen = { id: new Map<string, number>(), group: new Map<string, number>(), precedence: new Map<number, string>() };
+    const lookupKeys = new Map<string, string>();
+    catalog.plans.forEach((plan, index) => {
+      if (seen.id.has(plan.id)) ctx.addIssue({ code: 'custom', path: ['plans', index, 'id'], message: `duplicate plan "${plan.id}"` });
+      seen.id.set(plan.id, index);
+      if (seen.group.has(plan.group) || plan.group === ADMIN_GROUP.name) {
+        ctx.addIssue({ code: 'custom', path: ['plans', index, 'group'], message: `duplicate group "${plan.group}"` });
+      }
+      seen.group.set(plan.group, index);
+      const holder = seen.precedence.get(plan.precedence);
+      if (holder !== undefined || plan.precedence === ADMIN_GROUP.precedence) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['plans', index, 'precedence'],
+          message: `duplicate precedence ${plan.precedence} (plan "${plan.id}" and "${holder ?? ADMIN_GROUP.name}")`,
+        });
+      }
+      seen.precedence.set(plan.precedence, plan.id);
+      for (const key of Object.values(plan.prices)) {
+        if (key === undefined) continue;
+        const owner = lookupKeys.get(key);
+        if (owner !== undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['plans', index, 'prices'],
+            message: `duplicate lookup key "${key}" (plans "${owner}" and "${plan.id}")`,
+          });
+        }
+        lookupKeys.set(key, plan.id);
+      }
+    });
+    for (const required of ['free', 'trial'] as const) {
+      if (!seen.id.has(required)) ctx.addIssue({ code: 'custom', path: ['plans'], message: `plan "${required}" is required` });
+    }
+  });
+
+export type PlanCatalogInput = z.input<typeof catalogSchema>;
+
+const PRO_FEATURES = ['scheduled-backups', 'multiple-sources'];
+const BUSINESS_FEATURES = [...PRO_FEATURES, 'team-management', 'advanced-backups'];
+
+export const DEFAULT_CATALOG: PlanCatalogInput = {
+  plans: [
+    { id: 'free', group: 'free', precedence: 50, features: ['manual-backups'] },
+    { id: 'trial', group: 'trial', precedence: 45, features: PRO_FEATURES, trialDays: 14 },
+    {
+      id: 'starter',
+      group: 'starter',
+      precedence: 40,
+      prices: { month: 'starter_monthly', year: 'starter_yearly' },
+      features: ['basic-backups'],
+    },
+    { id: 'pro', group: 'pro', precedence: 30, prices: { month: 'pro_monthly', year: 'pro_yearly' }, features: PRO_FEATURES },
+    {
+      id: 'business',
+      group: 'business',
+      precedence: 25,
+      prices: { month: 'business_monthly', year: 'business_yearly' },
+      features: BUSINESS_FEATURES,
+    },
+    {
+      id: 'enterprise',
+      group: 'enterprise',
+      precedence: 3,
+      prices: { month: 'enterprise_monthly', year: 'enterprise_yearly' },
+      features: [...BUSINESS_FEATURES, 'advanced-analytics', 'custom-integrations', 'priority-support'],
+    },
+  ],
+};
+
+export class InvalidCatalogError extends Error {
+  override name = 'InvalidCatalogError';
+}
+
+/** A validated catalog with the lookups Lambdas and CDK need. */
+export class PlanCatalog {
+  readonly plans: readonly PlanDefinition[];
+  private readonly byId: Map<PlanId, PlanDefinition>;
+  private readonly byLookupKey: Map<string, PlanDefinition>;
+
+  private constructor(plans: PlanDefinition[]) {
+    this.plans = plans;
+    this.byId = new Map(plans.map((plan) => [plan.id, plan]));
+    this.byLookupKey = new Map(
+      plans.flatMap((plan) =>
+        Object.values(plan.prices)
+          .filter((key): key is string => key !== undefined)
+          .map((key) => [key, plan] as const),
+      ),
+    );
+  }
+
+  /** Validates a catalog; throws InvalidCatalogError naming every problem. */
+  static parse(input: unknown): PlanCatalog {
+    const result = catalogSchema.safeParse(input);
+    if (!result.success) {
+      const problems = result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
+      throw new InvalidCatalogError(`Invalid plan catalog: ${problems.join('; ')}`);
+    }
+    return new PlanCatalog(result.data.plans);
+  }
+
+  /** Parses the JSON form carried in the PLAN_CATALOG environment variable. */
+  static fromJson(json: string): PlanCatalog {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(json);
+    } catch (error) {
+      throw new InvalidCatalogError('Invalid plan catalog: not valid JSON', { cause: error });
+    }
+    return PlanCatalog.parse(parsed);
+  }
+
+  static defaults(): PlanCatalog {
+    return PlanCatalog.parse(DEFAULT_CATALOG);
+  }
+
+  toJSON(): PlanCatalogInput {
+    return { plans: this.plans.map((plan) => ({ ...plan })) };
+  }
+
+  plan(id: PlanId): PlanDefinition {
+    const plan = this.byId.get(id);
+    if (!plan) throw new InvalidCatalogError(`Plan "${id}" is not in the catalog`);
+    return plan;
+  }
+
+  hasPlan(id: string): id is PlanId {
+    return this.byId.has(id as PlanId);
+  }
+
+  /** Plans a customer can buy (they have at least one Stripe price). */
+  paidPlans(): PlanDefinition[] {
+    return this.plans.filter((plan) => Object.keys(plan.prices).length > 0);
+  }
+
+  /** Every group this system manages; `admins` and unknown groups are never touched. */
+  managedGroups(): string[] {
+    return this.plans.map((plan) => plan.group);
+  }
+
+  isManagedGroup(group: string): boolean {
+    return this.plans.some((plan) => plan.group === group);
+  }
+
+  lookupKeyFor(planId: PlanId, interval: BillingInterval): string | undefined {
+    return this.byId.get(planId)?.prices[interval];
+  }
+
+  /**
+   * Maps a Stripe price to a plan: by `lookup_key`, else by price `metadata.plan`, else by product
+   * `metadata.plan` (when the product is expanded). Only purchasable plans count; anything else is unknown.
+   */
+  planForPrice(price: StripePriceLike): PlanDefinition | undefined {
+    if (price.lookup_key) {
+      const plan = this.byLookupKey.get(price.lookup_key);
+      if (plan) return plan;
+    }
+    const product = typeof price.product === 'object' && price.product !== null ? price.product : undefined;
+    for (const candidate of [price.metadata?.plan, product?.metadata?.plan]) {
+      if (candidate && this.hasPlan(candidate)) {
+        const plan = this.plan(candidate);
+        if (Object.keys(plan.prices).length > 0) return plan;
+      }
+    }
+    return undefined;
+  }
+}
+
+/** The fields of a Stripe price the catalog reads; both API-version shapes fit. */
+export interface StripePriceLike {
+  id?: string;
+  lookup_key?: string | null;
+  metadata?: Record<string, string> | null;
+  product?: string | { id?: string; metadata?: Record<string, string> | null } | null;
+}
