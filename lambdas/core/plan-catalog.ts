@@ -25,7 +25,10 @@ const planSchema = z
     group: groupName,
     precedence: z.number().int().min(0),
     /** Stripe price lookup keys per billing interval; absent for free and trial. */
-    prices: z.object({ month: z.string().min(1).optional(), year: z.string().min(1).optional() }).strict().default({}),
+    prices: z
+      .object({ month: z.string().min(1).optional(), year: z.string().min(1).optional() })
+      .strict()
+      .default({}),
     features: z.array(z.string().min(1)),
     /** Length of the no-card trial this plan grants (only the `trial` plan). */
     trialDays: z.number().int().positive().optional(),
@@ -38,10 +41,15 @@ export const catalogSchema = z
   .object({ plans: z.array(planSchema).min(1) })
   .strict()
   .superRefine((catalog, ctx) => {
-    const seen = { id: new Map<string, number>(), group: new Map<string, number>(), precedence: new Map<number, string>() };
+    const seen = {
+      id: new Map<string, number>(),
+      group: new Map<string, number>(),
+      precedence: new Map<number, string>(),
+    };
     const lookupKeys = new Map<string, string>();
     catalog.plans.forEach((plan, index) => {
-      if (seen.id.has(plan.id)) ctx.addIssue({ code: 'custom', path: ['plans', index, 'id'], message: `duplicate plan "${plan.id}"` });
+      if (seen.id.has(plan.id))
+        ctx.addIssue({ code: 'custom', path: ['plans', index, 'id'], message: `duplicate plan "${plan.id}"` });
       seen.id.set(plan.id, index);
       if (seen.group.has(plan.group) || plan.group === ADMIN_GROUP.name) {
         ctx.addIssue({ code: 'custom', path: ['plans', index, 'group'], message: `duplicate group "${plan.group}"` });
@@ -70,7 +78,8 @@ export const catalogSchema = z
       }
     });
     for (const required of ['free', 'trial'] as const) {
-      if (!seen.id.has(required)) ctx.addIssue({ code: 'custom', path: ['plans'], message: `plan "${required}" is required` });
+      if (!seen.id.has(required))
+        ctx.addIssue({ code: 'custom', path: ['plans'], message: `plan "${required}" is required` });
     }
   });
 
@@ -90,7 +99,13 @@ export const DEFAULT_CATALOG: PlanCatalogInput = {
       prices: { month: 'starter_monthly', year: 'starter_yearly' },
       features: ['basic-backups'],
     },
-    { id: 'pro', group: 'pro', precedence: 30, prices: { month: 'pro_monthly', year: 'pro_yearly' }, features: PRO_FEATURES },
+    {
+      id: 'pro',
+      group: 'pro',
+      precedence: 30,
+      prices: { month: 'pro_monthly', year: 'pro_yearly' },
+      features: PRO_FEATURES,
+    },
     {
       id: 'business',
       group: 'business',

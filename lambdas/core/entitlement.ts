@@ -1,0 +1,117 @@
+import type { PlanCatalog, PlanId } from './plan-catalog';
+
+/**
+ * What a user may do: the derived view that the Entitlements table stores and the status endpoint serves.
+ * Pure module: no AWS, no Stripe SDK. Times are ISO-8601 strings (UTC) or null.
+ */
+
+export const SUBSCRIPTION_STATUSES = [
+  'incomplete',
+  'incomplete_expired',
+  'trialing',
+  'active',
+  'past_due',
+  'canceled',
+  'unpaid',
+  'paused',
+] as const;
+export type SubscriptionStatus = (typeof SUBSCRIPTION_STATUSES)[number];
+
+/** `none`: never subscribed; `expired`: a no-card trial or grace period that ended. */
+export type EntitlementStatus = SubscriptionStatus | 'none' | 'expired';
+
+export interface Entitlement {
+  status: EntitlementStatus;
+  plan: PlanId;
+  entitled: boolean;
+  features: string[];
+  /** Managed Cognito groups the user should be in (exactly one plan group). */
+  groups: string[];
+  currentPeriodEnd: string | null;
+  trialEndsAt: string | null;
+  cancelAtPeriodEnd: boolean;
+  /** End of the past_due grace window, when one is running. */
+  graceEndsAt: string | null;
+}
+
+/** The Entitlements table item (key `cognito_sub`). */
+export interface EntitlementRecord extends Entitlement {
+  cognito_sub: string;
+  /** Groups confirmed applied in Cognito; differs from `groups` only while a group change is pending. */
+  cognitoGroups: string[];
+  email?: string;
+  stripeCustomerId?: string;
+  subscriptionIds: string[];
+  /** `created` (epoch seconds) of the newest Stripe event applied: the ordering guard. */
+  lastEventCreated: number;
+  lastEventId?: string;
+  /** Increases on every change, so clients can tell a new answer from an old one. */
+  entitlementsVersion: number;
+  /** True once the user has had any trial (no-card or Stripe): one trial per identity. */
+  trialUsed: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** The entitlement of a user with no subscription: the free plan. */
+export function freeEntitlement(catalog: PlanCatalog, status: EntitlementStatus = 'none'): Entitlement {
+  const free = catalog.plan('free');
+  return {
+    status,
+    plan: 'free',
+    entitled: false,
+    features: [...free.features],
+    groups: [free.group],
+    currentPeriodEnd: null,
+    trialEndsAt: null,
+    cancelAtPeriodEnd: false,
+    graceEndsAt: null,
+  };
+}
+
+/** A brand-new record for a user who just signed up (or whose profile was healed). */
+export function initialEntitlementRecord(
+  catalog: PlanCatalog,
+  user: { sub: string; email?: string; stripeCustomerId?: string },
+  now: Date,
+): EntitlementRecord {
+  const iso = now.toISOString();
+  return {
+    ...freeEntitlement(catalog),
+    cognito_sub: user.sub,
+    cognitoGroups: [],
+    ...(user.email ? { email: user.email } : {}),
+    ...(user.stripeCustomerId ? { stripeCustomerId: user.stripeCustomerId } : {}),
+    subscriptionIds: [],
+    lastEventCreated: 0,
+    entitlementsVersion: 1,
+    trialUsed: false,
+    createdAt: iso,
+    updatedAt: iso,
+  };
+}
+
+function ended(at: string | null, now: Date): boolean {
+  return at !== null && Date.parse(at) <= now.getTime();
+}
+
+/**
+ * Applies time at read: a stored entitlement whose trial, grace window or cancelled period has ended reads as
+ * not entitled even before any job or webhook has rewritten it. Anything still running is returned unchanged.
+ */
+export function evaluateAtRead(entitlement: Entitlement, catalog: PlanCatalog, now: Date): Entitlement {
+  if (!entitlement.entitled) return entitlement;
+  const trialOver = entitlement.status === 'trialing' && ended(entitlement.trialEndsAt, now);
+  const graceOver = entitlement.status === 'past_due' && ended(entitlement.graceEndsAt, now);
+  const periodOver = entitlement.cancelAtPeriodEnd && ended(entitlement.currentPeriodEnd, now);
+  if (trialOver || graceOver) return { ...freeEntitlement(catalog, 'expired'), trialEndsAt: entitlement.trialEndsAt };
+  if (periodOver) return freeEntitlement(catalog, 'canceled');
+  return entitlement;
+}
+
+/** Picks the Entitlement fields out of a stored record (drops bookkeeping). */
+export function entitlementOf(record: Entitlement): Entitlement {
+  const { status, plan, entitled, features, groups, currentPeriodEnd, trialEndsAt, cancelAtPeriodEnd, graceEndsAt } =
+    record;
+  return { status, plan, entitled, features, groups, currentPeriodEnd, trialEndsAt, cancelAtPeriodEnd, graceEndsAt };
+}

@@ -1,0 +1,62 @@
+/**
+ * Domain errors shared by adapters, use cases and handlers. Adapters translate SDK errors into these;
+ * handlers map them to responses with `instanceof`.
+ */
+
+/** A dependency (DynamoDB, Cognito, Stripe) failed in a way a retry may fix: callers answer 5xx/503. */
+export class DependencyUnavailableError extends Error {
+  override name = 'DependencyUnavailableError';
+  constructor(
+    readonly dependency: 'dynamodb' | 'cognito' | 'stripe',
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** Input from outside failed validation: callers answer 400 (or reject the trigger). */
+export class InvalidInputError extends Error {
+  override name = 'InvalidInputError';
+}
+
+export class NotFoundError extends Error {
+  override name = 'NotFoundError';
+}
+
+export class ConflictError extends Error {
+  override name = 'ConflictError';
+}
+
+const RETRYABLE_NAMES = new Set([
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'TooManyRequestsException',
+  'RequestLimitExceeded',
+  'InternalServerError',
+  'InternalErrorException',
+  'ServiceUnavailable',
+  'TimeoutError',
+  'RequestTimeout',
+  'StripeConnectionError',
+  'StripeAPIError',
+  'StripeRateLimitError',
+]);
+
+/** True for throttling, 5xx and network failures of any SDK: the operation may succeed when retried. */
+export function isRetryable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const meta = (error as { $metadata?: { httpStatusCode?: number }; statusCode?: number; type?: string }) ?? {};
+  const status = meta.$metadata?.httpStatusCode ?? meta.statusCode;
+  if (status !== undefined && (status >= 500 || status === 429)) return true;
+  if (RETRYABLE_NAMES.has(error.name) || (meta.type !== undefined && RETRYABLE_NAMES.has(meta.type))) return true;
+  const code = (error as { code?: string }).code;
+  return code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'ETIMEDOUT';
+}
+
+/** Wraps any SDK failure as a DependencyUnavailableError, keeping the cause. */
+export function dependencyError(dependency: DependencyUnavailableError['dependency'], action: string, error: unknown) {
+  if (error instanceof DependencyUnavailableError) return error;
+  const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return new DependencyUnavailableError(dependency, `${dependency} ${action} failed (${detail})`, { cause: error });
+}
