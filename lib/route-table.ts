@@ -1,0 +1,69 @@
+/**
+ * Every HTTP route the product serves, with the handler module behind it. Pure data shared by CDK (each feature's
+ * construct adds its routes from here) and the local gateway (which serves exactly these routes with the same
+ * handlers), so the two cannot drift. Each handler module exports `handler` and `handlerFromEnv`.
+ */
+export interface RouteDefinition {
+  id: string;
+  method: 'GET' | 'POST';
+  path: string;
+  /** `jwt`: the HTTP API's Cognito JWT authorizer; `none`: public (Stripe signs its own requests). */
+  auth: 'jwt' | 'none';
+  /** Handler module, relative to the repository root. */
+  entry: string;
+}
+
+export const ROUTES = {
+  stripeWebhook: {
+    id: 'StripeWebhook',
+    method: 'POST',
+    path: '/webhooks/stripe',
+    auth: 'none',
+    entry: 'lambdas/handlers/stripe-webhook.ts',
+  },
+  subscriptionStatus: {
+    id: 'SubscriptionStatus',
+    method: 'GET',
+    path: '/subscription/status',
+    auth: 'jwt',
+    entry: 'lambdas/handlers/subscription-status.ts',
+  },
+  checkoutSession: {
+    id: 'CheckoutSession',
+    method: 'POST',
+    path: '/checkout/sessions',
+    auth: 'jwt',
+    entry: 'lambdas/handlers/checkout-session.ts',
+  },
+  billingPortal: {
+    id: 'BillingPortal',
+    method: 'POST',
+    path: '/billing/portal-sessions',
+    auth: 'jwt',
+    entry: 'lambdas/handlers/billing-portal.ts',
+  },
+  startTrial: {
+    id: 'StartTrial',
+    method: 'POST',
+    path: '/subscription/trial',
+    auth: 'jwt',
+    entry: 'lambdas/handlers/start-trial.ts',
+  },
+  openApi: { id: 'OpenApi', method: 'GET', path: '/openapi.json', auth: 'none', entry: 'lambdas/handlers/openapi.ts' },
+  syncHealth: {
+    id: 'SyncHealth',
+    method: 'GET',
+    path: '/admin/sync-health',
+    auth: 'jwt',
+    entry: 'lambdas/handlers/admin-reconcile.ts',
+  },
+  adminReconcile: {
+    id: 'AdminReconcile',
+    method: 'POST',
+    path: '/admin/reconcile',
+    auth: 'jwt',
+    entry: 'lambdas/handlers/admin-reconcile.ts',
+  },
+} as const satisfies Record<string, RouteDefinition>;
+
+export type RouteKey = keyof typeof ROUTES;
