@@ -37,6 +37,8 @@ export interface Entitlement {
 /** The Entitlements table item (key `cognito_sub`). */
 export interface EntitlementRecord extends Entitlement {
   cognito_sub: string;
+  /** Cognito username for group calls (differs from the sub for federated users); copied from the profile. */
+  cognitoUsername?: string;
   /** Groups confirmed applied in Cognito; differs from `groups` only while a group change is pending. */
   cognitoGroups: string[];
   email?: string;
@@ -72,7 +74,7 @@ export function freeEntitlement(catalog: PlanCatalog, status: EntitlementStatus 
 /** A brand-new record for a user who just signed up (or whose profile was healed). */
 export function initialEntitlementRecord(
   catalog: PlanCatalog,
-  user: { sub: string; email?: string; stripeCustomerId?: string },
+  user: { sub: string; cognitoUsername?: string; email?: string; stripeCustomerId?: string },
   now: Date,
 ): EntitlementRecord {
   const iso = now.toISOString();
@@ -80,6 +82,7 @@ export function initialEntitlementRecord(
     ...freeEntitlement(catalog),
     cognito_sub: user.sub,
     cognitoGroups: [],
+    ...(user.cognitoUsername ? { cognitoUsername: user.cognitoUsername } : {}),
     ...(user.email ? { email: user.email } : {}),
     ...(user.stripeCustomerId ? { stripeCustomerId: user.stripeCustomerId } : {}),
     subscriptionIds: [],

@@ -1,0 +1,37 @@
+import type { EntitlementRecord } from '../core/entitlement';
+import { diffManagedGroups } from '../core/groups';
+import type { PlanCatalog } from '../core/plan-catalog';
+import type { Clock, EntitlementStore, GroupGateway } from '../core/ports';
+
+export interface SyncGroupsDeps {
+  groups: GroupGateway;
+  entitlements: EntitlementStore;
+  catalog: PlanCatalog;
+  clock: Clock;
+}
+
+export interface GroupChange {
+  added: string[];
+  removed: string[];
+}
+
+/**
+ * Makes Cognito match the record's desired `groups`, calling the admin APIs only for the difference from the
+ * groups recorded as applied (`cognitoGroups`), and only for catalog-managed groups. The applied set is recorded
+ * after Cognito accepted every call, so a failure part-way is retried in full by the caller's retry and converges
+ * (adding a member twice or removing a non-member is harmless in Cognito).
+ */
+export async function syncCognitoGroups(
+  deps: SyncGroupsDeps,
+  record: Pick<EntitlementRecord, 'cognito_sub' | 'groups' | 'cognitoGroups'>,
+  username: string,
+): Promise<GroupChange> {
+  const { add, remove } = diffManagedGroups(record.cognitoGroups ?? [], record.groups, deps.catalog);
+  if (add.length === 0 && remove.length === 0) return { added: [], removed: [] };
+  // Add before remove: a user is never left with no plan group in between.
+  for (const group of add) await deps.groups.addUserToGroup(username, group);
+  for (const group of remove) await deps.groups.removeUserFromGroup(username, group);
+  const managed = record.groups.filter((group) => deps.catalog.isManagedGroup(group));
+  await deps.entitlements.setCognitoGroups(record.cognito_sub, managed, deps.clock.now());
+  return { added: add, removed: remove };
+}
