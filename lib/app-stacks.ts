@@ -1,0 +1,42 @@
+import { type App, type Environment, Tags } from 'aws-cdk-lib';
+import { ApiStack } from './stacks/api-stack';
+import { AuthStack } from './stacks/auth-stack';
+import { DataStack } from './stacks/data-stack';
+import type { StageConfig } from './stage-config';
+
+export interface AppStacks {
+  readonly config: StageConfig;
+  readonly data: DataStack;
+  readonly auth: AuthStack;
+  readonly api: ApiStack;
+}
+
+/**
+ * Composes the stacks of one stage, named `<stage>-Data`, `<stage>-Auth`, `<stage>-Api`. Used by bin/app.ts and by
+ * the infra tests, so both build exactly the same app. Features add their constructs to the returned stacks.
+ */
+export function createAppStacks(app: App, config: StageConfig, env?: Environment): AppStacks {
+  const prefix = config.stage;
+  const common = { env, config };
+  const data = new DataStack(app, `${prefix}-Data`, {
+    ...common,
+    description: `Entitlements (${config.stage}): tables and Stripe secrets`,
+  });
+  const auth = new AuthStack(app, `${prefix}-Auth`, {
+    ...common,
+    description: `Entitlements (${config.stage}): Cognito user pool, app client and plan groups`,
+    data,
+  });
+  const api = new ApiStack(app, `${prefix}-Api`, {
+    ...common,
+    description: `Entitlements (${config.stage}): HTTP API`,
+    userPool: auth.userPool,
+    userPoolClient: auth.userPoolClient,
+    data,
+  });
+  for (const stack of [data, auth, api]) {
+    Tags.of(stack).add('app', 'entitlements');
+    Tags.of(stack).add('stage', config.stage);
+  }
+  return { config, data, auth, api };
+}

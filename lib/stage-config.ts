@@ -1,0 +1,220 @@
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { z } from 'zod';
+import { PlanCatalog } from '../lambdas/core/plan-catalog';
+
+/**
+ * Per-stage settings, read once from CDK context and validated with zod so a bad value fails `cdk synth` with a
+ * message naming the key. Sources, later wins:
+ *   1. built-in defaults for the stage (dev is local-friendly, every other stage is protected),
+ *   2. `cdk.json` context `stages.<stage>` (an object),
+ *   3. single context keys, e.g. `-c allowedOrigins=https://app.example.com,https://www.example.com`.
+ * Pure: no constructs are created here.
+ */
+
+export class StageConfigError extends Error {
+  override name = 'StageConfigError';
+}
+
+export interface ApiThrottle {
+  /** Steady-state requests per second across the API's default route settings. */
+  readonly rateLimit: number;
+  /** Burst bucket size. */
+  readonly burstLimit: number;
+}
+
+export interface StageConfig {
+  /** Stage name, also the stack name prefix (`dev-Data`). */
+  readonly stage: string;
+  /** `prod` only: for settings that should differ in production alone. */
+  readonly isProduction: boolean;
+  /** Deletion protection on the user pool and tables: on for every stage but `dev`. */
+  readonly deletionProtection: boolean;
+  /** Browser origins allowed by the API's CORS and used for the app client's redirect URLs. */
+  readonly allowedOrigins: readonly string[];
+  /** Path on each allowed origin where the hosted sign-in redirects back to (OAuth code flow). */
+  readonly authCallbackPath: string;
+  readonly planCatalog: PlanCatalog;
+  /** Days a past_due subscription stays entitled (Lambda env GRACE_PERIOD_DAYS). */
+  readonly gracePeriodDays: number;
+  /** Whether an open dispute or full refund revokes entitlement (Lambda env REVOKE_ON_DISPUTE). */
+  readonly revokeOnDispute: boolean;
+  /** EventBridge schedule expression for the reconcile job, e.g. `rate(1 hour)`. */
+  readonly reconcileSchedule: string;
+  readonly logRetention: RetentionDays;
+  /** Cognito Plus feature plan with full-function threat protection (billed per MAU). */
+  readonly threatProtection: boolean;
+  readonly apiThrottle: ApiThrottle;
+}
+
+/** Context keys read by `stageConfigFromContext`; anything else in the context is CDK's own. */
+export const STAGE_CONTEXT_KEYS = [
+  'allowedOrigins',
+  'authCallbackPath',
+  'planCatalog',
+  'gracePeriodDays',
+  'revokeOnDispute',
+  'reconcileSchedule',
+  'logRetentionDays',
+  'threatProtection',
+  'apiThrottle',
+] as const;
+
+const DEV_ORIGINS = ['http://localhost:5173', 'http://localhost:3000'];
+const RETENTION_VALUES = Object.values(RetentionDays).filter((v): v is number => typeof v === 'number');
+
+const stageName = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{0,19}$/, 'must be 1-20 characters of a-z, 0-9 and "-", starting with a letter');
+
+const origin = z.string().refine(
+  (value) => {
+    try {
+      const url = new URL(value);
+      const local = url.hostname === 'localhost' || url.hostname === '127.0.0.1';
+      return url.origin === value && (url.protocol === 'https:' || (url.protocol === 'http:' && local));
+    } catch {
+      return false;
+    }
+  },
+  {
+    message:
+      'must be an origin like https://app.example.com (https, no path or trailing slash; http only for localhost)',
+  },
+);
+
+/** Context values given with `-c` arrive as strings: accept both the string and the JSON form. */
+const csv = (value: unknown) =>
+  typeof value === 'string'
+    ? value
+        .split(',')
+        .map((part) => part.trim())
+        .filter((part) => part !== '')
+    : value;
+
+const json = (value: unknown) => {
+  if (typeof value !== 'string') return value;
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    return value;
+  }
+};
+
+const bool = z.preprocess((value) => (value === 'true' ? true : value === 'false' ? false : value), z.boolean());
+
+const overridesSchema = z
+  .object({
+    allowedOrigins: z.preprocess(csv, z.array(origin).min(1, 'needs at least one origin')),
+    authCallbackPath: z.string().regex(/^\/[\w\-./]*$/, 'must be a path starting with "/"'),
+    /** A full plan catalog (same shape as DEFAULT_CATALOG), validated by PlanCatalog.parse. */
+    planCatalog: z.preprocess(json, z.record(z.string(), z.unknown())),
+    gracePeriodDays: z.coerce.number().int().min(0).max(60),
+    revokeOnDispute: bool,
+    reconcileSchedule: z
+      .string()
+      .regex(/^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\(.+\))$/, 'must be rate(...) or cron(...)'),
+    logRetentionDays: z.coerce
+      .number()
+      .refine((days) => RETENTION_VALUES.includes(days), `must be one of ${RETENTION_VALUES.join(', ')}`),
+    threatProtection: bool,
+    apiThrottle: z.preprocess(
+      json,
+      z.object({ rateLimit: z.number().positive(), burstLimit: z.number().int().positive() }).strict(),
+    ),
+  })
+  .partial()
+  .strict();
+
+export type StageOverrides = z.input<typeof overridesSchema>;
+
+function formatIssues(prefix: string, error: z.ZodError): string {
+  const problems = error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  return `${prefix}: ${problems.join('; ')}`;
+}
+
+/**
+ * Builds the stage settings from plain inputs (what `stageConfigFromContext` reads from the CDK context).
+ * Throws StageConfigError naming every bad key.
+ */
+export function parseStageConfig(input: {
+  stage?: unknown;
+  /** `stages.<stage>` from cdk.json. */
+  stageOverrides?: unknown;
+  /** Single context keys (`-c key=value`), highest precedence. */
+  overrides?: unknown;
+}): StageConfig {
+  const stageResult = stageName.safeParse(input.stage ?? 'dev');
+  if (!stageResult.success) throw new StageConfigError(formatIssues('Invalid context "stage"', stageResult.error));
+  const stage = stageResult.data;
+
+  const fromFile = overridesSchema.safeParse(input.stageOverrides ?? {});
+  if (!fromFile.success) {
+    throw new StageConfigError(formatIssues(`Invalid context "stages.${stage}" for stage "${stage}"`, fromFile.error));
+  }
+  const fromFlags = overridesSchema.safeParse(input.overrides ?? {});
+  if (!fromFlags.success) {
+    throw new StageConfigError(formatIssues(`Invalid context for stage "${stage}"`, fromFlags.error));
+  }
+  const merged = { ...fromFile.data, ...fromFlags.data };
+
+  const isDev = stage === 'dev';
+  const isProduction = stage === 'prod';
+  const allowedOrigins = merged.allowedOrigins ?? (isDev ? DEV_ORIGINS : undefined);
+  if (!allowedOrigins) {
+    throw new StageConfigError(
+      `Stage "${stage}" needs allowedOrigins (the SPA origins for CORS and sign-in redirects): ` +
+        `pass -c allowedOrigins=https://app.example.com or set context stages.${stage}.allowedOrigins in cdk.json`,
+    );
+  }
+
+  let planCatalog: PlanCatalog;
+  try {
+    planCatalog = merged.planCatalog === undefined ? PlanCatalog.defaults() : PlanCatalog.parse(merged.planCatalog);
+  } catch (error) {
+    throw new StageConfigError(`Invalid context "planCatalog" for stage "${stage}": ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+
+  return {
+    stage,
+    isProduction,
+    deletionProtection: !isDev,
+    allowedOrigins,
+    authCallbackPath: merged.authCallbackPath ?? '/auth/callback',
+    planCatalog,
+    gracePeriodDays: merged.gracePeriodDays ?? 7,
+    revokeOnDispute: merged.revokeOnDispute ?? true,
+    reconcileSchedule: merged.reconcileSchedule ?? 'rate(1 hour)',
+    logRetention: (merged.logRetentionDays ??
+      (isProduction
+        ? RetentionDays.ONE_YEAR
+        : isDev
+          ? RetentionDays.TWO_WEEKS
+          : RetentionDays.ONE_MONTH)) as RetentionDays,
+    threatProtection: merged.threatProtection ?? false,
+    apiThrottle:
+      merged.apiThrottle ?? (isProduction ? { rateLimit: 200, burstLimit: 400 } : { rateLimit: 50, burstLimit: 100 }),
+  };
+}
+
+/** Anything with `tryGetContext`: an App, a Stack, or `construct.node`. */
+export interface ContextSource {
+  tryGetContext(key: string): unknown;
+}
+
+/** Reads `stage`, `stages.<stage>` and the single keys in STAGE_CONTEXT_KEYS from the CDK context. */
+export function stageConfigFromContext(source: ContextSource): StageConfig {
+  const stage = source.tryGetContext('stage') ?? 'dev';
+  const stages = source.tryGetContext('stages');
+  const stageOverrides =
+    typeof stage === 'string' && stages && typeof stages === 'object'
+      ? (stages as Record<string, unknown>)[stage]
+      : undefined;
+  const overrides: Record<string, unknown> = {};
+  for (const key of STAGE_CONTEXT_KEYS) {
+    const value = source.tryGetContext(key);
+    if (value !== undefined) overrides[key] = value;
+  }
+  return parseStageConfig({ stage, stageOverrides, overrides });
+}
