@@ -41,7 +41,7 @@ export class DynamoEntitlementStore implements EntitlementStore {
   /** One UpdateItem that sets every field of the record, guarded by the version the caller read. */
   async writeIfVersion(record: EntitlementRecord, expectedVersion: number | null): Promise<WriteOutcome> {
     const { cognito_sub, ...fields } = record;
-    const names: Record<string, string> = { '#sub': 'cognito_sub', '#version': 'entitlementsVersion' };
+    const names: Record<string, string> = {};
     const values: Record<string, unknown> = {};
     const sets: string[] = [];
     const removes: string[] = [];
@@ -54,9 +54,10 @@ export class DynamoEntitlementStore implements EntitlementStore {
         values[`:${name}`] = value;
       }
     }
-    let condition = 'attribute_not_exists(#sub)';
+    let condition = 'attribute_not_exists(cognito_sub)';
     if (expectedVersion !== null) {
-      condition = '#version = :expectedVersion';
+      condition = '#entitlementsVersion = :expectedVersion';
+      names['#entitlementsVersion'] = 'entitlementsVersion';
       values[':expectedVersion'] = expectedVersion;
     }
     try {

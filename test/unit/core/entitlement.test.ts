@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import {
+  type Entitlement,
+  evaluateAtRead,
+  freeEntitlement,
+  initialEntitlementRecord,
+} from '../../../lambdas/core/entitlement';
+import { diffManagedGroups } from '../../../lambdas/core/groups';
+import { PlanCatalog } from '../../../lambdas/core/plan-catalog';
+
+const catalog = PlanCatalog.defaults();
+const now = new Date('2026-11-22T12:00:00Z');
+const past = '2026-11-22T11:59:59Z';
+const future = '2026-11-22T12:00:01Z';
+
+const pro = (overrides: Partial<Entitlement>): Entitlement => ({
+  status: 'active',
+  plan: 'pro',
+  entitled: true,
+  features: catalog.plan('pro').features,
+  groups: ['pro'],
+  currentPeriodEnd: future,
+  trialEndsAt: null,
+  cancelAtPeriodEnd: false,
+  graceEndsAt: null,
+  ...overrides,
+});
+
+describe('evaluateAtRead (time applied at read)', () => {
+  it.each([
+    ['ended no-card trial', { status: 'trialing', plan: 'trial', trialEndsAt: past }, false, 'expired'],
+    ['running trial', { status: 'trialing', plan: 'trial', trialEndsAt: future }, true, 'trialing'],
+    ['ended grace window', { status: 'past_due', graceEndsAt: past }, false, 'expired'],
+    ['running grace window', { status: 'past_due', graceEndsAt: future }, true, 'past_due'],
+    ['cancelled period over', { cancelAtPeriodEnd: true, currentPeriodEnd: past }, false, 'canceled'],
+    ['cancelled period running', { cancelAtPeriodEnd: true, currentPeriodEnd: future }, true, 'active'],
+    ['renewing period passed (webhook pending)', { currentPeriodEnd: past }, true, 'active'],
+  ] as const)('%s', (_name, overrides, entitled, status) => {
+    const result = evaluateAtRead(pro(overrides as Partial<Entitlement>), catalog, now);
+    expect(result.entitled).toBe(entitled);
+    expect(result.status).toBe(status);
+    if (!entitled) {
+      expect(result.plan).toBe('free');
+      expect(result.groups).toEqual(['free']);
+    }
+  });
+
+  it('treats the exact end instant as ended', () => {
+    const result = evaluateAtRead(pro({ status: 'trialing', trialEndsAt: now.toISOString() }), catalog, now);
+    expect(result.entitled).toBe(false);
+  });
+
+  it('leaves a not-entitled record as it is', () => {
+    const none = freeEntitlement(catalog);
+    expect(evaluateAtRead(none, catalog, now)).toBe(none);
+  });
+});
+
+describe('initialEntitlementRecord', () => {
+  it('starts a new user on free, status none, with nothing applied in Cognito yet', () => {
+    const record = initialEntitlementRecord(catalog, { sub: 's1', cognitoUsername: 'u1', email: 'a@x.com' }, now);
+    expect(record).toMatchObject({
+      cognito_sub: 's1',
+      cognitoUsername: 'u1',
+      status: 'none',
+      plan: 'free',
+      entitled: false,
+      groups: ['free'],
+      cognitoGroups: [],
+      entitlementsVersion: 1,
+      lastEventCreated: 0,
+      trialUsed: false,
+      createdAt: now.toISOString(),
+    });
+    expect(record).not.toHaveProperty('stripeCustomerId');
+  });
+});
+
+describe('diffManagedGroups', () => {
+  it('moves between plan groups and never touches admins or unknown groups', () => {
+    expect(diffManagedGroups(['starter', 'admins', 'beta'], ['pro', 'admins'], catalog)).toEqual({
+      add: ['pro'],
+      remove: ['starter'],
+    });
+  });
+
+  it('is empty when nothing differs', () => {
+    expect(diffManagedGroups(['free'], ['free'], catalog)).toEqual({ add: [], remove: [] });
+  });
+
+  it('never adds an unmanaged desired group', () => {
+    expect(diffManagedGroups([], ['admins', 'free'], catalog)).toEqual({ add: ['free'], remove: [] });
+  });
+});
