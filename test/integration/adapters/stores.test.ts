@@ -97,8 +97,14 @@ describe('syncCognitoGroups against cognito-local', () => {
     await entitlements.createIfAbsent(record);
     const calls: string[] = [];
     const counting = {
-      addUserToGroup: (u: string, g: string) => (calls.push(`+${g}`), groups.addUserToGroup(u, g)),
-      removeUserFromGroup: (u: string, g: string) => (calls.push(`-${g}`), groups.removeUserFromGroup(u, g)),
+      addUserToGroup: (u: string, g: string) => {
+        calls.push(`+${g}`);
+        return groups.addUserToGroup(u, g);
+      },
+      removeUserFromGroup: (u: string, g: string) => {
+        calls.push(`-${g}`);
+        return groups.removeUserFromGroup(u, g);
+      },
       listGroupsForUser: (u: string) => groups.listGroupsForUser(u),
     };
     const deps = { groups: counting, entitlements, catalog, clock: { now: () => now } };
