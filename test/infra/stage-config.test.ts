@@ -1,0 +1,96 @@
+import { App } from 'aws-cdk-lib';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_CATALOG } from '../../lambdas/core/plan-catalog';
+import { parseStageConfig, StageConfigError, stageConfigFromContext } from '../../lib/stage-config';
+
+describe('stage config', () => {
+  it('dev: localhost origins, no deletion protection, hourly reconcile, default catalog', () => {
+    const config = parseStageConfig({ stage: 'dev' });
+    expect(config).toMatchObject({
+      stage: 'dev',
+      isProduction: false,
+      deletionProtection: false,
+      allowedOrigins: ['http://localhost:5173', 'http://localhost:3000'],
+      gracePeriodDays: 7,
+      revokeOnDispute: true,
+      reconcileSchedule: 'rate(1 hour)',
+      logRetention: RetentionDays.TWO_WEEKS,
+      threatProtection: false,
+    });
+    expect(config.planCatalog.managedGroups()).toEqual(['free', 'trial', 'starter', 'pro', 'business', 'enterprise']);
+  });
+
+  it('prod: protected, longer retention, origins required', () => {
+    expect(() => parseStageConfig({ stage: 'prod' })).toThrow(StageConfigError);
+    expect(() => parseStageConfig({ stage: 'prod' })).toThrow(/Stage "prod" needs allowedOrigins/);
+    const config = parseStageConfig({ stage: 'prod', overrides: { allowedOrigins: 'https://app.example.com' } });
+    expect(config).toMatchObject({
+      isProduction: true,
+      deletionProtection: true,
+      allowedOrigins: ['https://app.example.com'],
+      logRetention: RetentionDays.ONE_YEAR,
+    });
+  });
+
+  it('any other stage name is protected but not production', () => {
+    const config = parseStageConfig({ stage: 'qa-2', stageOverrides: { allowedOrigins: ['https://qa.example.com'] } });
+    expect(config).toMatchObject({
+      isProduction: false,
+      deletionProtection: true,
+      logRetention: RetentionDays.ONE_MONTH,
+    });
+  });
+
+  it('reads stage, cdk.json stages.<stage> and -c flags (flags win) from the CDK context', () => {
+    const app = new App({
+      context: {
+        stage: 'staging',
+        stages: { staging: { allowedOrigins: ['https://staging.example.com'], gracePeriodDays: 3 } },
+        gracePeriodDays: '5',
+        revokeOnDispute: 'false',
+        reconcileSchedule: 'rate(30 minutes)',
+        logRetentionDays: '90',
+        apiThrottle: '{"rateLimit":10,"burstLimit":20}',
+      },
+    });
+    expect(stageConfigFromContext(app.node)).toMatchObject({
+      stage: 'staging',
+      allowedOrigins: ['https://staging.example.com'],
+      gracePeriodDays: 5,
+      revokeOnDispute: false,
+      reconcileSchedule: 'rate(30 minutes)',
+      logRetention: RetentionDays.THREE_MONTHS,
+      apiThrottle: { rateLimit: 10, burstLimit: 20 },
+    });
+  });
+
+  it('accepts a catalog override as JSON and validates it with the catalog schema', () => {
+    const catalog = structuredClone(DEFAULT_CATALOG);
+    catalog.plans = catalog.plans.filter((plan) => plan.id !== 'enterprise');
+    const config = parseStageConfig({ stage: 'dev', overrides: { planCatalog: JSON.stringify(catalog) } });
+    expect(config.planCatalog.hasPlan('enterprise')).toBe(false);
+
+    const duplicate = structuredClone(DEFAULT_CATALOG);
+    const pro = duplicate.plans.find((plan) => plan.id === 'pro');
+    if (pro) pro.precedence = 40;
+    expect(() => parseStageConfig({ stage: 'dev', overrides: { planCatalog: duplicate } })).toThrow(
+      /Invalid context "planCatalog" for stage "dev".*duplicate precedence 40/,
+    );
+  });
+
+  it.each([
+    [{ stage: 'Prod' }, /Invalid context "stage"/],
+    [{ stage: 'a-very-long-stage-name-indeed' }, /Invalid context "stage"/],
+    [{ stage: 'dev', overrides: { allowedOrigins: 'http://app.example.com' } }, /allowedOrigins\.0: must be an origin/],
+    [{ stage: 'dev', overrides: { allowedOrigins: 'https://app.example.com/' } }, /allowedOrigins\.0/],
+    [{ stage: 'dev', overrides: { gracePeriodDays: '-1' } }, /gracePeriodDays/],
+    [{ stage: 'dev', overrides: { reconcileSchedule: 'every hour' } }, /reconcileSchedule: must be rate/],
+    [{ stage: 'dev', overrides: { logRetentionDays: 15 } }, /logRetentionDays: must be one of/],
+    [{ stage: 'dev', overrides: { revokeOnDispute: 'yes' } }, /revokeOnDispute/],
+    [{ stage: 'dev', overrides: { planCatalog: 'not json' } }, /planCatalog/],
+    [{ stage: 'dev', stageOverrides: { allowedOrigin: ['https://x.example.com'] } }, /stages\.dev.*allowedOrigin/],
+  ])('rejects %j with a clear message', (input, message) => {
+    expect(() => parseStageConfig(input)).toThrow(message);
+  });
+});
