@@ -21,7 +21,8 @@ export interface ApiStackProps extends StackProps {
 export interface LambdaRouteOptions {
   /** Route path, e.g. `/subscription/status` or `/webhooks/stripe`. */
   readonly path: string;
-  readonly method: apigw.HttpMethod;
+  /** `HttpMethod.GET` or the plain string (`'GET'`), so lib/route-table.ts entries fit as they are. */
+  readonly method: apigw.HttpMethod | `${apigw.HttpMethod}`;
   /** Usually an `AppFunction#fn` created in this stack. */
   readonly fn: IFunction;
   /** `jwt`: the Cognito JWT authorizer (ID or access token of the SPA client). `none`: public. */
@@ -125,7 +126,7 @@ export class ApiStack extends Stack {
     const id = `${method}${path}`.replace(/[^A-Za-z0-9]+/g, '-');
     const routes = this.httpApi.addRoutes({
       path,
-      methods: [method],
+      methods: [method as apigw.HttpMethod],
       integration: new HttpLambdaIntegration(`${id}-Integration`, fn),
       authorizer: auth === 'jwt' ? this.authorizer : new apigw.HttpNoneAuthorizer(),
     });

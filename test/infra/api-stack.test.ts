@@ -48,6 +48,13 @@ describe('ApiStack', () => {
     });
   });
 
+  it('accepts route-table style string methods', () => {
+    const app = createTestApp();
+    const fn = new AppFunction(app.api, 'Portal', { entry: 'test/infra/fixtures/noop-handler.ts', config: app.config });
+    app.api.addLambdaRoute({ path: '/billing/portal', method: 'POST', fn: fn.fn, auth: 'jwt' });
+    templateOf(app.api).hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'POST /billing/portal' });
+  });
+
   it('throttles the default stage and writes JSON access logs to its own log group', () => {
     const stage = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'))[0];
     expect(stage?.Properties.StageName).toBe('$default');
