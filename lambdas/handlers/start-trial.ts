@@ -1,0 +1,33 @@
+import { CognitoGroupGateway } from '../adapters/cognito-groups';
+import { DynamoEntitlementStore } from '../adapters/entitlement-store';
+import { startTrialRequestSchema } from '../core/api-schemas';
+import { systemClock } from '../core/ports';
+import { json } from '../shared/http';
+import { jwtRoute, parseBody } from '../shared/http-handler';
+import { lambdaEntry } from '../shared/lambda-entry';
+import { type StartTrialDeps, startTrial } from '../use-cases/start-trial';
+
+/** POST /subscription/trial: starts the no-card trial once; answers the new status (201) or 409. */
+export function createStartTrialHandler(deps: StartTrialDeps) {
+  return jwtRoute(async (event, caller) => {
+    parseBody(event, startTrialRequestSchema);
+    const status = await startTrial(deps, {
+      sub: caller.sub,
+      ...(caller.username ? { username: caller.username } : {}),
+      ...(caller.email ? { email: caller.email } : {}),
+      groups: caller.groups,
+    });
+    return json(201, status);
+  });
+}
+
+const entry = lambdaEntry((runtime) =>
+  createStartTrialHandler({
+    entitlements: new DynamoEntitlementStore(runtime.ddb, runtime.tables.ENTITLEMENTS_TABLE),
+    groups: new CognitoGroupGateway(runtime.cognito, runtime.userPoolId),
+    catalog: runtime.catalog,
+    clock: systemClock,
+  }),
+);
+export const handler = entry.handler;
+export const handlerFromEnv = entry.fromEnv;
