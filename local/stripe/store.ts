@@ -1,0 +1,112 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+/** A Stripe-shaped object as the emulator stores and returns it (plain JSON). */
+export type StripeObject = Record<string, unknown> & { id: string; object: string };
+
+export interface CheckoutInternals {
+  lineItems: { price: string; quantity: number }[];
+  subscriptionMetadata: Record<string, string>;
+  trialPeriodDays?: number;
+  trialEnd?: number;
+}
+
+export interface IdempotentResponse {
+  fingerprint: string;
+  status: number;
+  body: string;
+  at: number;
+}
+
+/** Everything the emulator knows, as one JSON document (persisted when a file is given). */
+export interface StripeState {
+  clockOffset: number;
+  lastEventCreated: number;
+  objects: Record<string, StripeObject>;
+  /** Insertion order, newest last: Stripe lists newest first, and `created` has 1 s resolution. */
+  order: string[];
+  checkout: Record<string, CheckoutInternals>;
+  idempotency: Record<string, IdempotentResponse>;
+  /** customer id -> number of upcoming payment attempts that fail. */
+  failNext: Record<string, number>;
+}
+
+const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+
+export function newId(prefix: string, length = 24): string {
+  const bytes = randomBytes(length);
+  let text = '';
+  for (const byte of bytes) text += ALPHABET[byte % ALPHABET.length];
+  return `${prefix}_${text}`;
+}
+
+export function emptyState(): StripeState {
+  return { clockOffset: 0, lastEventCreated: 0, objects: {}, order: [], checkout: {}, idempotency: {}, failNext: {} };
+}
+
+export class StripeStore {
+  private state: StripeState;
+
+  constructor(
+    private readonly file?: string,
+    private readonly wallClock: () => number = Date.now,
+  ) {
+    this.state = file ? load(file) : emptyState();
+  }
+
+  get raw(): StripeState {
+    return this.state;
+  }
+
+  /** Emulator time in epoch seconds: wall time plus every advance so far, never going backwards. */
+  now(): number {
+    return Math.floor(this.wallClock() / 1000) + this.state.clockOffset;
+  }
+
+  advance(seconds: number): void {
+    this.state.clockOffset += seconds;
+  }
+
+  get<T extends StripeObject = StripeObject>(id: string, object?: string): T | undefined {
+    const found = this.state.objects[id];
+    if (!found || (object && found.object !== object)) return undefined;
+    return found as T;
+  }
+
+  put<T extends StripeObject>(value: T): T {
+    if (!this.state.objects[value.id]) this.state.order.push(value.id);
+    this.state.objects[value.id] = value;
+    return value;
+  }
+
+  /** Objects of one type, newest first. */
+  all<T extends StripeObject = StripeObject>(object: string): T[] {
+    const out: T[] = [];
+    for (let i = this.state.order.length - 1; i >= 0; i -= 1) {
+      const value = this.state.objects[this.state.order[i] as string];
+      if (value?.object === object) out.push(value as T);
+    }
+    return out;
+  }
+
+  /** Writes the state file atomically (temp file + rename). A no-op when the emulator is in-memory. */
+  save(): void {
+    if (!this.file) return;
+    mkdirSync(dirname(this.file), { recursive: true });
+    const temp = `${this.file}.tmp`;
+    writeFileSync(temp, JSON.stringify(this.state));
+    renameSync(temp, this.file);
+  }
+}
+
+function load(file: string): StripeState {
+  try {
+    return { ...emptyState(), ...(JSON.parse(readFileSync(file, 'utf8')) as Partial<StripeState>) };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return emptyState();
+    throw new Error(`Stripe emulator state ${file} is unreadable (delete it or start with --fresh)`, {
+      cause: error,
+    });
+  }
+}
