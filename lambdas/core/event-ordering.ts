@@ -1,0 +1,125 @@
+import {
+  type BillingState,
+  emptyBillingState,
+  type SubscriptionSnapshot,
+  snapshotOf,
+  type WebhookEntitlementRecord,
+} from './entitlement-policy';
+import type { PlanCatalog } from './plan-catalog';
+import type { NormalisedEvent, NormalisedSubscription } from './stripe-events';
+
+/**
+ * The ordering guard. Stripe delivers at least once and in any order, and `created` has 1 s resolution, so:
+ * an older event changes nothing, the same event again changes nothing, a different event of the same second is
+ * a tie (the payload alone cannot say which is newer: the caller re-reads Stripe), a newer event applies.
+ * The guard is kept per subscription (and per dispute), so events of different subscriptions never shadow each
+ * other. Pure module.
+ */
+
+export type Ordering = 'newer' | 'tie' | 'older' | 'duplicate';
+
+export function orderEvent(
+  stored: { eventCreated: number; eventId?: string } | undefined,
+  event: { id: string; created: number },
+): Ordering {
+  if (!stored) return 'newer';
+  if (stored.eventId === event.id) return 'duplicate';
+  if (event.created > stored.eventCreated) return 'newer';
+  if (event.created < stored.eventCreated) return 'older';
+  return 'tie';
+}
+
+/** What the record keeps to recompute an entitlement: per-subscription snapshots and payment signals. */
+export interface CustomerState {
+  subscriptions: Record<string, SubscriptionSnapshot>;
+  billing: BillingState;
+}
+
+export function customerStateOf(record: WebhookEntitlementRecord | undefined): CustomerState {
+  return {
+    subscriptions: { ...(record?.subscriptions ?? {}) },
+    billing: { ...emptyBillingState(), ...(record?.billing ?? {}) },
+  };
+}
+
+export type Transition =
+  /** The payload decides: apply `state`. */
+  | { kind: 'applied'; state: CustomerState }
+  /** Nothing to change (older, duplicate, or a signal with no effect on entitlements). */
+  | { kind: 'unchanged' }
+  /** Same second as the stored state of this subscription: re-read the customer's subscriptions from Stripe. */
+  | { kind: 'tie' };
+
+const maxNullable = (a: number | null, b: number) => (a === null ? b : Math.max(a, b));
+
+/** Applies one event to a customer's state with the ordering guard. Payment signals are max-registers. */
+export function transition(state: CustomerState, event: NormalisedEvent, catalog: PlanCatalog): Transition {
+  const { signal } = event;
+  switch (signal.kind) {
+    case 'subscription': {
+      const id = signal.subscription.id;
+      const order = orderEvent(state.subscriptions[id], event);
+      if (order === 'tie') return { kind: 'tie' };
+      if (order !== 'newer') return { kind: 'unchanged' };
+      const snapshot = snapshotOf(signal.subscription, catalog, event);
+      return { kind: 'applied', state: { ...state, subscriptions: { ...state.subscriptions, [id]: snapshot } } };
+    }
+    case 'invoice': {
+      if (!signal.paid) return { kind: 'unchanged' };
+      if (state.billing.lastPaidAt !== null && state.billing.lastPaidAt >= event.created) return { kind: 'unchanged' };
+      return { kind: 'applied', state: { ...state, billing: { ...state.billing, lastPaidAt: event.created } } };
+    }
+    case 'refund': {
+      if (!signal.full) return { kind: 'unchanged' };
+      if (state.billing.lastRefundAt !== null && state.billing.lastRefundAt >= event.created) {
+        return { kind: 'unchanged' };
+      }
+      return { kind: 'applied', state: { ...state, billing: { ...state.billing, lastRefundAt: event.created } } };
+    }
+    case 'dispute': {
+      const stored = state.billing.disputes[signal.disputeId];
+      const order = orderEvent(stored ? { eventCreated: stored.eventCreated } : undefined, event);
+      // A dispute closes after it opens: at the same second, the closed state wins (commutative).
+      const closesTie = order === 'tie' && stored?.open === true && !signal.open;
+      if (order !== 'newer' && !closesTie) return { kind: 'unchanged' };
+      const entry = { open: signal.open, lost: signal.lost, eventCreated: event.created };
+      return {
+        kind: 'applied',
+        state: {
+          ...state,
+          billing: { ...state.billing, disputes: { ...state.billing.disputes, [signal.disputeId]: entry } },
+        },
+      };
+    }
+    case 'customer-deleted': {
+      if (state.billing.customerDeletedAt !== null && state.billing.customerDeletedAt >= event.created) {
+        return { kind: 'unchanged' };
+      }
+      return {
+        kind: 'applied',
+        state: { ...state, billing: { ...state.billing, customerDeletedAt: maxNullable(null, event.created) } },
+      };
+    }
+    case 'checkout':
+      return { kind: 'unchanged' };
+  }
+}
+
+/**
+ * Replaces the snapshots of the subscriptions Stripe returned (its current truth) after a tie or a full re-read.
+ * The guard time never goes backwards, so an older event arriving later still changes nothing.
+ */
+export function withStripeSubscriptions(
+  state: CustomerState,
+  subscriptions: readonly NormalisedSubscription[],
+  catalog: PlanCatalog,
+  event: { id: string; created: number },
+): CustomerState {
+  const next = { ...state.subscriptions };
+  for (const subscription of subscriptions) {
+    const stored = next[subscription.id];
+    const created = Math.max(stored?.eventCreated ?? 0, event.created);
+    next[subscription.id] = snapshotOf(subscription, catalog, { id: event.id, created });
+  }
+  return { ...state, subscriptions: next };
+}

@@ -1,0 +1,142 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import Stripe from 'stripe';
+import { DynamoAuditLog } from '../adapters/audit-log';
+import { CognitoGroupGateway } from '../adapters/cognito-groups';
+import { DynamoEntitlementStore } from '../adapters/entitlement-store';
+import { DynamoParkedEventStore } from '../adapters/parked-events';
+import { DynamoProfileStore } from '../adapters/profile-store';
+import { StripeSubscriptionSource } from '../adapters/stripe-subscriptions';
+import { DynamoWebhookLedger } from '../adapters/webhook-ledger';
+import { systemClock } from '../core/ports';
+import {
+  InvalidStripeEventError,
+  isHandledEventType,
+  type NormalisedEvent,
+  normaliseEvent,
+  parseEventEnvelope,
+} from '../core/stripe-events';
+import type { WebhookLedger } from '../core/webhook-ports';
+import { DependencyUnavailableError } from '../shared/errors';
+import { type HttpResult, header, httpError, json, rawBody } from '../shared/http';
+import { lambdaEntry } from '../shared/lambda-entry';
+import { logger } from '../shared/logger';
+import { applyStripeEvent, type StripeEventDeps } from '../use-cases/apply-stripe-event';
+
+/** Stripe's own events stay far below this; anything larger is not a Stripe event. */
+export const MAX_WEBHOOK_BODY_BYTES = 256 * 1024;
+export const SIGNATURE_TOLERANCE_SECONDS = 300;
+
+export interface StripeWebhookDeps extends StripeEventDeps {
+  ledger: WebhookLedger;
+  webhookSecret: () => Promise<string>;
+  /** Budget for one delivery's work; past it the answer is 500 and Stripe retries. @default 8000 (Lambda: 10 s) */
+  deadlineMs?: number;
+}
+
+class DeadlineExceededError extends Error {
+  override name = 'DeadlineExceededError';
+}
+
+function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new DeadlineExceededError(`delivery took longer than ${ms} ms`)), ms);
+  });
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+}
+
+/** Verifies, parses and validates a delivery; returns the event or the 4xx to answer. Writes nothing. */
+async function verifiedEvent(
+  event: APIGatewayProxyEventV2,
+  deps: StripeWebhookDeps,
+): Promise<{ event: NormalisedEvent; payload: string } | { response: HttpResult }> {
+  const payload = rawBody(event);
+  if (Buffer.byteLength(payload, 'utf8') > MAX_WEBHOOK_BODY_BYTES) {
+    return { response: httpError(413, 'payload_too_large', `body exceeds ${MAX_WEBHOOK_BODY_BYTES} bytes`) };
+  }
+  const signature = header(event, 'stripe-signature');
+  if (!signature) return { response: httpError(400, 'missing_signature', 'the Stripe-Signature header is required') };
+  let parsed: unknown;
+  try {
+    parsed = await Stripe.webhooks.constructEventAsync(
+      payload,
+      signature,
+      await deps.webhookSecret(),
+      SIGNATURE_TOLERANCE_SECONDS,
+      undefined,
+      deps.clock.now().getTime(),
+    );
+  } catch (error) {
+    if (error instanceof Stripe.errors.StripeSignatureVerificationError) {
+      const stale = /tolerance/i.test(error.message);
+      return {
+        response: httpError(
+          400,
+          'invalid_signature',
+          stale ? 'the signature timestamp is outside the tolerance' : 'the signature does not match the body',
+        ),
+      };
+    }
+    if (error instanceof SyntaxError) return { response: httpError(400, 'invalid_json', 'the body is not valid JSON') };
+    throw error;
+  }
+  try {
+    const envelope = parseEventEnvelope(parsed);
+    if (!isHandledEventType(envelope.type)) return { response: json(200, { received: true, ignored: true }) };
+    return { event: normaliseEvent({ ...envelope, type: envelope.type }), payload };
+  } catch (error) {
+    if (error instanceof InvalidStripeEventError) {
+      return { response: httpError(400, 'invalid_event', error.message.replace(/\s+/g, ' ')) };
+    }
+    throw error;
+  }
+}
+
+/**
+ * POST /webhooks/stripe. Thin adapter: verify the signature on the raw body, validate, skip duplicates via the
+ * ledger, apply the event (one use case), then record the event id. The ledger is written only after the
+ * effects succeeded, so a failed delivery leaves no record and Stripe's retry runs it again.
+ */
+export function createStripeWebhookHandler(deps: StripeWebhookDeps) {
+  return async (request: APIGatewayProxyEventV2): Promise<HttpResult> => {
+    try {
+      const verified = await verifiedEvent(request, deps);
+      if ('response' in verified) return verified.response;
+      const { event, payload } = verified;
+      if (await deps.ledger.has(event.id)) return json(200, { received: true, duplicate: true });
+      const outcome = await withDeadline(applyStripeEvent(deps, event, payload), deps.deadlineMs ?? 8_000);
+      await deps.ledger.record({ eventId: event.id, type: event.type, outcome: outcome.kind }, deps.clock.now());
+      return json(200, { received: true, outcome: outcome.kind });
+    } catch (error) {
+      const dependency = error instanceof DependencyUnavailableError ? error.dependency : undefined;
+      logger.error('Stripe webhook delivery failed; Stripe will retry', {
+        error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+        dependency,
+      });
+      return dependency
+        ? httpError(500, 'dependency_unavailable', `${dependency} is unavailable, retry later`)
+        : httpError(500, 'internal_error', 'the event could not be processed, retry later');
+    }
+  };
+}
+
+const entry = lambdaEntry((runtime) => {
+  const ddb = runtime.ddb;
+  const { tables } = runtime;
+  return createStripeWebhookHandler({
+    entitlements: new DynamoEntitlementStore(ddb, tables.ENTITLEMENTS_TABLE),
+    profiles: new DynamoProfileStore(ddb, tables.USER_PROFILES_TABLE),
+    groups: new CognitoGroupGateway(runtime.cognito, runtime.userPoolId),
+    // Time-boxed: a hung Stripe read fails fast into a 500 that Stripe retries.
+    stripe: new StripeSubscriptionSource(() => runtime.stripe({ timeoutMs: 4_000, maxNetworkRetries: 1 })),
+    parked: new DynamoParkedEventStore(ddb, tables.PARKED_EVENTS_TABLE),
+    audit: new DynamoAuditLog(ddb, tables.AUDIT_TABLE),
+    ledger: new DynamoWebhookLedger(ddb, tables.WEBHOOK_EVENTS_TABLE),
+    catalog: runtime.catalog,
+    policy: { gracePeriodDays: runtime.policy.GRACE_PERIOD_DAYS, revokeOnDispute: runtime.policy.REVOKE_ON_DISPUTE },
+    clock: systemClock,
+    webhookSecret: runtime.webhookSecret,
+  });
+});
+export const handler = entry.handler;
+export const handlerFromEnv = entry.fromEnv;
