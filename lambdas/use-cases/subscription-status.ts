@@ -1,5 +1,5 @@
 import type { SubscriptionStatusResponse } from '../core/api-schemas';
-import { initialEntitlementRecord } from '../core/entitlement';
+import { type EntitlementRecord, initialEntitlementRecord } from '../core/entitlement';
 import type { PlanCatalog } from '../core/plan-catalog';
 import type { Clock, EntitlementStore, GroupGateway, ProfileStore } from '../core/ports';
 import { statusView } from '../core/status-view';
@@ -32,25 +32,32 @@ export interface TokenUser {
 /**
  * The caller's subscription status: one read of the Entitlements item, time applied at read.
  *
- * A caller with no item (a user from before this system, or a failed PostConfirmation) is healed from the token's
- * claims with the shared provisioning (no Stripe call on this path: checkout creates the customer) and answers
- * `none`. Without an email claim (an access token) nothing can be provisioned: the caller still gets `none`.
+ * Healing, with the shared provisioning (no Stripe call here: checkout creates the customer):
+ * - no item (a user from before this system, or a failed PostConfirmation): provision from the token's claims,
+ *   then answer `none`; a failure is a 503 so the client retries;
+ * - an item whose groups were never applied in Cognito (a provisioning that failed part-way): provision again to
+ *   finish it; a failure is logged and the stored status is still served (the next read or reconcile retries).
+ * Without an email claim (an access token) nothing can be provisioned: the caller still gets an answer.
  */
 export async function subscriptionStatus(
   deps: SubscriptionStatusDeps,
   user: TokenUser,
 ): Promise<SubscriptionStatusResponse> {
   const stored = await deps.entitlements.get(user.sub);
-  if (stored) return statusView(stored, user.groups, deps.catalog, deps.clock.now());
-
-  const username = user.username ?? user.sub;
-  if (user.email) {
-    logger.info('Healing a caller with no Entitlements record', { sub: user.sub });
+  if (stored && !groupsNeverApplied(stored, deps.catalog)) {
+    return statusView(stored, user.groups, deps.catalog, deps.clock.now());
+  }
+  if (!user.email) {
+    logger.warn('Cannot heal a caller without an email claim (send the ID token)', { sub: user.sub });
+    return answer(deps, user, stored);
+  }
+  try {
+    logger.info('Healing the caller', { sub: user.sub, recordExists: stored !== undefined });
     await provisionUser(
       deps,
       {
         sub: user.sub,
-        username,
+        username: stored?.cognitoUsername ?? user.username ?? user.sub,
         email: user.email,
         emailVerified: user.emailVerified,
         ...(user.givenName ? { givenName: user.givenName } : {}),
@@ -59,11 +66,29 @@ export async function subscriptionStatus(
       },
       { createCustomer: false },
     );
-    const healed = await deps.entitlements.get(user.sub);
-    if (healed) return statusView(healed, user.groups, deps.catalog, deps.clock.now());
-  } else {
-    logger.warn('No Entitlements record and no email claim: cannot heal (send the ID token)', { sub: user.sub });
+  } catch (error) {
+    if (!stored) throw error;
+    logger.warn('Finishing a pending group change failed; serving the stored status', {
+      sub: user.sub,
+      error: error instanceof Error ? error.message : String(error),
+    });
+    return answer(deps, user, stored);
   }
+  return answer(deps, user, (await deps.entitlements.get(user.sub)) ?? stored);
+}
+
+function answer(deps: SubscriptionStatusDeps, user: TokenUser, record: EntitlementRecord | undefined) {
   const now = deps.clock.now();
-  return statusView(initialEntitlementRecord(deps.catalog, { sub: user.sub }, now), user.groups, deps.catalog, now);
+  return statusView(
+    record ?? initialEntitlementRecord(deps.catalog, { sub: user.sub }, now),
+    user.groups,
+    deps.catalog,
+    now,
+  );
+}
+
+/** Desired managed groups exist but none was ever confirmed in Cognito: provisioning stopped part-way. */
+function groupsNeverApplied(record: EntitlementRecord, catalog: PlanCatalog): boolean {
+  const managed = (groups: readonly string[] | undefined) => (groups ?? []).filter((g) => catalog.isManagedGroup(g));
+  return managed(record.cognitoGroups).length === 0 && managed(record.groups).length > 0;
 }
