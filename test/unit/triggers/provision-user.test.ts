@@ -153,7 +153,7 @@ describe('provisionUser', () => {
   it('keeps the customer id another writer linked first', async () => {
     // Prepare: the profile gains a customer between our read and our link.
     const original = profiles.linkStripeCustomer.bind(profiles);
-    profiles.linkStripeCustomer = async (userId, _id, now) => original(userId, 'cus_other', now);
+    profiles.linkStripeCustomer = async (userId: string) => original(userId, 'cus_other');
     // Act
     const result = await provisionUser(deps, structuredClone(baseUser));
     // Assess
