@@ -1,0 +1,134 @@
+import { describe, expect, it } from 'vitest';
+import { orderEvent } from '../../../lambdas/core/event-ordering';
+import {
+  InvalidStripeEventError,
+  type NormalisedEvent,
+  normaliseEvent,
+  normaliseSubscription,
+  parseEventEnvelope,
+} from '../../../lambdas/core/stripe-events';
+import { resolveUser } from '../../../lambdas/core/user-resolution';
+import {
+  chargeObject,
+  checkoutSessionObject,
+  customerObject,
+  disputeObject,
+  invoiceObject,
+  LEGACY_API_VERSION,
+  stripeEvent,
+  subscriptionObject,
+} from '../../fixtures/stripe/builders';
+
+const normalise = (event: Record<string, unknown>): NormalisedEvent => {
+  const envelope = parseEventEnvelope(event);
+  return normaliseEvent(envelope as typeof envelope & { type: NormalisedEvent['type'] });
+};
+
+describe('normaliseSubscription: both API-version shapes', () => {
+  it('reads the billing period from the items (basil and later)', () => {
+    const sub = normaliseSubscription(subscriptionObject({ periodStart: 100, periodEnd: 200 }));
+    expect(sub).toMatchObject({ currentPeriodStart: 100, currentPeriodEnd: 200, metadataSub: 'sub-user-1' });
+  });
+
+  it('reads the billing period from the subscription (before 2025-03-31) and legacy metadata keys', () => {
+    const sub = normaliseSubscription(subscriptionObject({ legacy: true, periodStart: 100, periodEnd: 200 }));
+    expect(sub).toMatchObject({ currentPeriodStart: 100, currentPeriodEnd: 200, metadataSub: 'sub-user-1' });
+    expect(sub.prices[0]?.lookup_key).toBe('starter_monthly');
+  });
+
+  it('accepts a null lookup_key and nickname (the plan then comes from metadata)', () => {
+    const raw = subscriptionObject({ legacy: true, lookupKey: null });
+    expect(normaliseSubscription(raw).prices[0]).toMatchObject({ lookup_key: null, nickname: null });
+  });
+
+  it('treats a scheduled cancel_at as cancelling at that time', () => {
+    const raw = { ...subscriptionObject({ periodEnd: 500 }), cancel_at: 300 };
+    expect(normaliseSubscription(raw)).toMatchObject({ cancelAtPeriodEnd: true, currentPeriodEnd: 300 });
+  });
+
+  it('rejects an unknown status with a clear error', () => {
+    expect(() => normaliseSubscription({ ...subscriptionObject(), status: 'weird' })).toThrow(InvalidStripeEventError);
+  });
+});
+
+describe('normaliseEvent', () => {
+  it('reads the invoice subscription from parent.subscription_details (current) and invoice.subscription (legacy)', () => {
+    const current = normalise(stripeEvent('invoice.paid', invoiceObject({ subscription: 'sub_x' })));
+    const legacy = normalise(
+      stripeEvent('invoice.paid', invoiceObject({ legacy: true, subscription: 'sub_y' }), {
+        apiVersion: LEGACY_API_VERSION,
+      }),
+    );
+    expect(current.signal).toMatchObject({
+      kind: 'invoice',
+      subscriptionId: 'sub_x',
+      paid: true,
+      metadataSub: 'sub-user-1',
+    });
+    expect(legacy.signal).toMatchObject({
+      kind: 'invoice',
+      subscriptionId: 'sub_y',
+      paid: true,
+      metadataSub: 'sub-user-1',
+    });
+  });
+
+  it('accepts a null api_version', () => {
+    expect(
+      normalise(stripeEvent('invoice.payment_failed', invoiceObject(), { apiVersion: null })).apiVersion,
+    ).toBeNull();
+  });
+
+  it('normalises checkout, customer, refund and dispute events', () => {
+    expect(normalise(stripeEvent('checkout.session.completed', checkoutSessionObject())).signal).toMatchObject({
+      kind: 'checkout',
+      clientReferenceId: 'sub-user-1',
+    });
+    expect(normalise(stripeEvent('customer.deleted', customerObject()))).toMatchObject({
+      customerId: 'cus_base',
+      signal: { kind: 'customer-deleted', metadataSub: 'sub-user-1' },
+    });
+    expect(normalise(stripeEvent('charge.refunded', chargeObject({ amountRefunded: 100 }))).signal).toMatchObject({
+      kind: 'refund',
+      full: false,
+    });
+    const closed = normalise(stripeEvent('charge.dispute.closed', disputeObject({ status: 'lost' })));
+    expect(closed).toMatchObject({
+      customerId: null,
+      signal: { kind: 'dispute', open: false, lost: true, chargeId: 'ch_base' },
+    });
+  });
+
+  it('rejects something that is not a Stripe event', () => {
+    expect(() => parseEventEnvelope({ hello: 'world' })).toThrow(/invalid Stripe event/);
+  });
+});
+
+describe('orderEvent (the ordering guard)', () => {
+  it.each([
+    [undefined, { id: 'e2', created: 10 }, 'newer'],
+    [{ eventCreated: 10, eventId: 'e1' }, { id: 'e2', created: 11 }, 'newer'],
+    [{ eventCreated: 10, eventId: 'e1' }, { id: 'e2', created: 9 }, 'older'],
+    [{ eventCreated: 10, eventId: 'e1' }, { id: 'e2', created: 10 }, 'tie'],
+    [{ eventCreated: 10, eventId: 'e1' }, { id: 'e1', created: 10 }, 'duplicate'],
+  ] as const)('%j then %j -> %s', (stored, event, expected) => {
+    expect(orderEvent(stored, event)).toBe(expected);
+  });
+});
+
+describe('resolveUser (never the wrong user)', () => {
+  const customerId = 'cus_1';
+  it.each([
+    ['metadata names the user', { customerId, metadataSub: 'u1', candidateKnown: true }, 'resolved'],
+    ['checkout client_reference_id', { customerId, clientReferenceId: 'u1', candidateKnown: true }, 'resolved'],
+    ['profile index', { customerId, indexedSubs: ['u1'], candidateKnown: true }, 'resolved'],
+    ['customer metadata', { customerId, indexedSubs: [], customerMetadataSub: 'u1', candidateKnown: true }, 'resolved'],
+    ['nothing names a user', { customerId, indexedSubs: [], customerMetadataSub: null }, 'unresolved'],
+    ['named user without profile', { customerId, metadataSub: 'u1', candidateKnown: false }, 'unresolved'],
+    ['metadata and profile link disagree', { customerId, metadataSub: 'u1', indexedSubs: ['u2'] }, 'conflict'],
+    ['two profiles link the customer', { customerId, indexedSubs: ['u1', 'u2'] }, 'conflict'],
+    ['user linked to another customer', { customerId, metadataSub: 'u1', candidateCustomerIds: ['cus_2'] }, 'conflict'],
+  ] as const)('%s -> %s', (_name, evidence, kind) => {
+    expect(resolveUser(evidence).kind).toBe(kind);
+  });
+});

@@ -1,0 +1,172 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { createStripeWebhookHandler, MAX_WEBHOOK_BODY_BYTES } from '../../../lambdas/handlers/stripe-webhook';
+import {
+  LEGACY_API_VERSION,
+  type SignOptions,
+  signedRequest,
+  stripeEvent,
+  subscriptionObject,
+} from '../../fixtures/stripe/builders';
+import { memoryDeps, NOW } from './support';
+
+const nowSeconds = Math.floor(NOW.getTime() / 1000);
+const sign = (body: Record<string, unknown> | string, options: SignOptions = {}) =>
+  signedRequest(body, { timestamp: nowSeconds, ...options });
+
+describe('POST /webhooks/stripe handler', () => {
+  let memory: ReturnType<typeof memoryDeps>;
+  let handle: ReturnType<typeof createStripeWebhookHandler>;
+  const created = () =>
+    stripeEvent('customer.subscription.created', subscriptionObject(), { created: nowSeconds - 60 });
+
+  beforeEach(() => {
+    memory = memoryDeps();
+    memory.profiles.add('sub-user-1', 'cus_base');
+    handle = createStripeWebhookHandler(memory.deps);
+  });
+
+  const nothingWritten = () => {
+    expect(memory.entitlements.items.size).toBe(0);
+    expect(memory.ledger.ids.size).toBe(0);
+    expect(memory.parked.items.size).toBe(0);
+    expect(memory.audit.entries.size).toBe(0);
+    expect(memory.groups.calls.add + memory.groups.calls.remove).toBe(0);
+  };
+
+  it('applies a signed event: entitlement, groups, audit and ledger', async () => {
+    const response = await handle(sign(created()));
+    expect(response.statusCode).toBe(200);
+    expect(JSON.parse(response.body)).toEqual({ received: true, outcome: 'applied' });
+    expect(memory.entitlements.items.get('sub-user-1')).toMatchObject({
+      plan: 'starter',
+      status: 'active',
+      entitled: true,
+      stripeCustomerId: 'cus_base',
+      subscriptionIds: ['sub_base'],
+      cognitoGroups: ['starter'],
+      email: 'sub-user-1@example.com',
+    });
+    expect(memory.groups.groupsOf('user-sub-user-1')).toEqual(['starter']);
+    expect(memory.audit.forUser('sub-user-1')[0]).toMatchObject({
+      oldPlan: 'none',
+      newPlan: 'starter',
+      groupsAdded: ['starter'],
+    });
+    expect(memory.ledger.ids.size).toBe(1);
+  });
+
+  it('accepts a base64-encoded body (API Gateway binary mode)', async () => {
+    const response = await handle(sign(created(), { base64: true }));
+    expect(response.statusCode).toBe(200);
+    expect(memory.entitlements.items.get('sub-user-1')?.plan).toBe('starter');
+  });
+
+  it.each([
+    ['a bad signature (wrong secret)', { secret: 'whsec_someone_else' }, 'invalid_signature'],
+    ['a stale timestamp (301 s)', { timestamp: nowSeconds - 301 }, 'invalid_signature'],
+    ['a tampered body', { signedPayload: '{"id":"evt_other"}' }, 'invalid_signature'],
+    ['a missing header', { omitHeader: true }, 'missing_signature'],
+  ] as const)('answers 400 with no write for %s', async (_name, options, code) => {
+    const response = await handle(sign(created(), options));
+    expect(response.statusCode).toBe(400);
+    expect(response.body).not.toContain('\n');
+    expect(JSON.parse(response.body).error.code).toBe(code);
+    nothingWritten();
+  });
+
+  it('says which: a stale timestamp is named as such', async () => {
+    const response = await handle(sign(created(), { timestamp: nowSeconds - 301 }));
+    expect(JSON.parse(response.body).error.message).toMatch(/tolerance/);
+  });
+
+  it('answers 400 for a signed body that is not JSON', async () => {
+    const response = await handle(sign('this is not json'));
+    expect(response.statusCode).toBe(400);
+    expect(JSON.parse(response.body).error.code).toBe('invalid_json');
+    nothingWritten();
+  });
+
+  it('answers 400 for signed JSON that is not a Stripe event', async () => {
+    const response = await handle(sign({ hello: 'world' }));
+    expect(response.statusCode).toBe(400);
+    expect(JSON.parse(response.body).error.code).toBe('invalid_event');
+    nothingWritten();
+  });
+
+  it('answers 400 for a handled type whose object does not fit', async () => {
+    const response = await handle(
+      sign(stripeEvent('customer.subscription.updated', { id: 'sub_x', status: 'active' })),
+    );
+    expect(response.statusCode).toBe(400);
+    nothingWritten();
+  });
+
+  it('answers 413 for an oversized body, before anything else', async () => {
+    const body = JSON.stringify({ ...created(), padding: 'x'.repeat(MAX_WEBHOOK_BODY_BYTES) });
+    const response = await handle(sign(body, { omitHeader: true }));
+    expect(response.statusCode).toBe(413);
+    nothingWritten();
+  });
+
+  it('answers 200 ignored for a type it does not handle, with no write', async () => {
+    const response = await handle(
+      sign(stripeEvent('payment_intent.created', { id: 'pi_1', object: 'payment_intent' })),
+    );
+    expect(response.statusCode).toBe(200);
+    expect(JSON.parse(response.body)).toEqual({ received: true, ignored: true });
+    nothingWritten();
+  });
+
+  it('answers a duplicate 200 with no side effect', async () => {
+    const event = created();
+    await handle(sign(event));
+    const writes = memory.entitlements.calls.write;
+    const reads = memory.entitlements.calls.get;
+
+    const response = await handle(sign(event));
+
+    expect(JSON.parse(response.body)).toEqual({ received: true, duplicate: true });
+    expect(memory.entitlements.calls.write).toBe(writes);
+    expect(memory.entitlements.calls.get).toBe(reads);
+  });
+
+  it('applies the pre-2025-03-31 shape (period on the subscription, plan from product metadata)', async () => {
+    const legacy = subscriptionObject({ legacy: true, lookupKey: null, periodEnd: nowSeconds + 86400 });
+    const response = await handle(
+      sign(
+        stripeEvent('customer.subscription.updated', legacy, { created: nowSeconds, apiVersion: LEGACY_API_VERSION }),
+      ),
+    );
+    expect(response.statusCode).toBe(200);
+    expect(memory.entitlements.items.get('sub-user-1')).toMatchObject({
+      plan: 'pro',
+      currentPeriodEnd: new Date((nowSeconds + 86400) * 1000).toISOString(),
+    });
+  });
+
+  it('answers 500 when Cognito fails, records no ledger entry, and the retry converges', async () => {
+    memory.groups.failNext = 1;
+    const event = created();
+
+    const failed = await handle(sign(event));
+    expect(failed.statusCode).toBe(500);
+    expect(JSON.parse(failed.body).error.code).toBe('dependency_unavailable');
+    expect(memory.ledger.ids.size).toBe(0);
+
+    const retried = await handle(sign(event));
+    expect(retried.statusCode).toBe(200);
+    expect(memory.groups.groupsOf('user-sub-user-1')).toEqual(['starter']);
+    expect(memory.entitlements.items.get('sub-user-1')?.cognitoGroups).toEqual(['starter']);
+  });
+
+  it('answers 500 when the signing secret cannot be read', async () => {
+    handle = createStripeWebhookHandler({
+      ...memory.deps,
+      webhookSecret: async () => {
+        throw new Error('secrets manager down');
+      },
+    });
+    expect((await handle(sign(created()))).statusCode).toBe(500);
+    nothingWritten();
+  });
+});
