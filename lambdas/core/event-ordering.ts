@@ -50,7 +50,6 @@ export type Transition =
   /** Same second as the stored state of this subscription: re-read the customer's subscriptions from Stripe. */
   | { kind: 'tie' };
 
-const maxNullable = (a: number | null, b: number) => (a === null ? b : Math.max(a, b));
 
 /** Applies one event to a customer's state with the ordering guard. Payment signals are max-registers. */
 export function transition(state: CustomerState, event: NormalisedEvent, catalog: PlanCatalog): Transition {
@@ -79,10 +78,13 @@ export function transition(state: CustomerState, event: NormalisedEvent, catalog
     case 'dispute': {
       const stored = state.billing.disputes[signal.disputeId];
       const order = orderEvent(stored ? { eventCreated: stored.eventCreated } : undefined, event);
-      // A dispute closes after it opens: at the same second, the closed state wins (commutative).
-      const closesTie = order === 'tie' && stored?.open === true && !signal.open;
-      if (order !== 'newer' && !closesTie) return { kind: 'unchanged' };
-      const entry = { open: signal.open, lost: signal.lost, eventCreated: event.created };
+      let entry = { open: signal.open, lost: signal.lost, eventCreated: event.created };
+      if (order === 'tie' && stored) {
+        // A dispute closes after it opens, and a loss is final: at the same second, merge so that any delivery
+        // order gives the same entry (closed beats open, lost beats won).
+        entry = { open: stored.open && signal.open, lost: stored.lost || signal.lost, eventCreated: event.created };
+        if (entry.open === stored.open && entry.lost === stored.lost) return { kind: 'unchanged' };
+      } else if (order !== 'newer') return { kind: 'unchanged' };
       return {
         kind: 'applied',
         state: {
@@ -97,7 +99,7 @@ export function transition(state: CustomerState, event: NormalisedEvent, catalog
       }
       return {
         kind: 'applied',
-        state: { ...state, billing: { ...state.billing, customerDeletedAt: maxNullable(null, event.created) } },
+        state: { ...state, billing: { ...state.billing, customerDeletedAt: event.created } },
       };
     }
     case 'checkout':
