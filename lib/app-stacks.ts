@@ -1,4 +1,6 @@
 import { type App, type Environment, Tags } from 'aws-cdk-lib';
+import { FrontendApi } from './constructs/frontend-api';
+import { StripeWebhook } from './constructs/stripe-webhook';
 import { ApiStack } from './stacks/api-stack';
 import { AuthStack } from './stacks/auth-stack';
 import { DataStack } from './stacks/data-stack';
@@ -34,6 +36,8 @@ export function createAppStacks(app: App, config: StageConfig, env?: Environment
     userPoolClient: auth.userPoolClient,
     data,
   });
+  new FrontendApi(api, 'FrontendApi', { api });
+  new StripeWebhook(api, 'StripeWebhook', { api });
   for (const stack of [data, auth, api]) {
     Tags.of(stack).add('app', 'entitlements');
     Tags.of(stack).add('stage', config.stage);
