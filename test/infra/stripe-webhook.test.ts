@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { WEBHOOK_GROUP_ACTIONS } from '../../lib/constructs/stripe-webhook';
+import { TABLES } from '../../lib/table-definitions';
+import { createTestApp, findSecretsInLambdaEnvironments, templateOf } from './support';
+
+type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
+
+describe('StripeWebhook construct', () => {
+  const testApp = createTestApp();
+  const template = templateOf(testApp.api);
+  const functions = template.findResources('AWS::Lambda::Function', {
+    Properties: { Environment: { Variables: { POWERTOOLS_SERVICE_NAME: 'StripeWebhook' } } },
+  });
+  const [logicalId, fn] = Object.entries(functions)[0] ?? [];
+  const roleId = (fn?.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+  const statements: Statement[] = Object.values(template.findResources('AWS::IAM::Policy'))
+    .filter((policy) => (policy.Properties.Roles as { Ref: string }[]).some((r) => r.Ref === roleId))
+    .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[]);
+  const actions = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
+  const resourceText = (s: Statement) => JSON.stringify(s.Resource);
+  const tableRef = (key: keyof typeof TABLES) => `${TABLES[key].localName}Table`;
+  const grantsOn = (key: keyof typeof TABLES) =>
+    statements.filter((s) => resourceText(s).includes(tableRef(key))).flatMap(actions);
+
+  it('is one Lambda behind a public POST /webhooks/stripe route', () => {
+    expect(logicalId).toBeDefined();
+    template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+      RouteKey: 'POST /webhooks/stripe',
+      AuthorizationType: 'NONE',
+    });
+  });
+
+  it('gets read-write on WebhookEvents, Entitlements and ParkedEvents', () => {
+    for (const key of ['webhookEvents', 'entitlements', 'parkedEvents'] as const) {
+      expect(grantsOn(key)).toEqual(
+        expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']),
+      );
+    }
+    expect(grantsOn('parkedEvents')).toEqual(expect.arrayContaining(['dynamodb:Query', 'dynamodb:DeleteItem']));
+  });
+
+  it('may only write the AuditLog and only read UserProfiles (with its indexes)', () => {
+    expect(grantsOn('auditLog')).toContain('dynamodb:PutItem');
+    expect(grantsOn('auditLog')).not.toContain('dynamodb:GetItem');
+    expect(grantsOn('userProfiles')).toContain('dynamodb:Query');
+    expect(grantsOn('userProfiles')).not.toContain('dynamodb:PutItem');
+    expect(grantsOn('userProfiles')).not.toContain('dynamodb:UpdateItem');
+    const profileStatement = statements.find((s) => resourceText(s).includes(tableRef('userProfiles')));
+    expect(resourceText(profileStatement as Statement)).toContain('/index/StripeCustomerIndex');
+  });
+
+  it('has no access to the ReconcileState table', () => {
+    expect(grantsOn('reconcileState')).toEqual([]);
+  });
+
+  it('reads both Stripe secrets and receives only their ARNs', () => {
+    const variables = fn?.Properties.Environment.Variables as Record<string, unknown>;
+    expect(Object.keys(variables)).toEqual(expect.arrayContaining(['STRIPE_SECRET_ARN', 'STRIPE_WEBHOOK_SECRET_ARN']));
+    expect(statements.filter((s) => actions(s).includes('secretsmanager:GetSecretValue'))).toHaveLength(2);
+    expect(findSecretsInLambdaEnvironments(testApp.api)).toEqual([]);
+  });
+
+  it('may call only the group actions, on the user pool ARN only', () => {
+    const cognito = statements.filter((s) => actions(s).some((a) => a.startsWith('cognito-idp:')));
+    expect(cognito.flatMap(actions).sort()).toEqual([...WEBHOOK_GROUP_ACTIONS].sort());
+    for (const statement of cognito) expect(resourceText(statement)).toMatch(/UserPool/);
+  });
+
+  it('never grants a wildcard action', () => {
+    for (const statement of statements) {
+      for (const action of actions(statement)) expect(action).not.toMatch(/\*/);
+    }
+  });
+});
