@@ -25,6 +25,16 @@ export interface Runtime {
   webhookSecret(): Promise<string>;
 }
 
+/** Observers of the SDK clients a runtime creates (benchmarks count calls with SDK middleware through this). */
+export interface RuntimeHooks {
+  onClient?(
+    client:
+      | { kind: 'dynamodb'; client: DynamoDBDocumentClient }
+      | { kind: 'cognito'; client: CognitoIdentityProviderClient }
+      | { kind: 'stripe'; client: Stripe },
+  ): void;
+}
+
 function memo<T>(build: () => T): () => T {
   let value: { v: T } | undefined;
   return () => {
@@ -33,14 +43,22 @@ function memo<T>(build: () => T): () => T {
   };
 }
 
-export function createRuntime(env: NodeJS.ProcessEnv = process.env): Runtime {
+export function createRuntime(env: NodeJS.ProcessEnv = process.env, hooks: RuntimeHooks = {}): Runtime {
   const aws = memo(() => parseEnv(awsEnvSchema, env));
   const policy = memo(() => parseEnv(policyEnvSchema, env));
   const tables = memo(() => parseEnv(tableEnvSchema, env));
   const cognitoEnv = memo(() => parseEnv(cognitoEnvSchema, env));
   const stripeEnv = memo(() => parseEnv(stripeEnvSchema, env));
-  const ddb = memo(() => createDynamoDocumentClient({ region: aws().AWS_REGION, endpoint: aws().DYNAMODB_ENDPOINT }));
-  const cognito = memo(() => createCognitoClient({ region: aws().AWS_REGION, endpoint: aws().COGNITO_ENDPOINT }));
+  const ddb = memo(() => {
+    const client = createDynamoDocumentClient({ region: aws().AWS_REGION, endpoint: aws().DYNAMODB_ENDPOINT });
+    hooks.onClient?.({ kind: 'dynamodb', client });
+    return client;
+  });
+  const cognito = memo(() => {
+    const client = createCognitoClient({ region: aws().AWS_REGION, endpoint: aws().COGNITO_ENDPOINT });
+    hooks.onClient?.({ kind: 'cognito', client });
+    return client;
+  });
   const secretKey = memo(() =>
     resolveSecret({
       name: 'Stripe secret key',
@@ -88,6 +106,7 @@ export function createRuntime(env: NodeJS.ProcessEnv = process.env): Runtime {
         ...options,
       });
       stripeClients.set(key, client);
+      hooks.onClient?.({ kind: 'stripe', client });
       return client;
     },
     webhookSecret,
