@@ -1,7 +1,10 @@
+import { DynamoAuditLog } from '../adapters/audit-log';
 import { CognitoGroupGateway } from '../adapters/cognito-groups';
 import { DynamoEntitlementStore } from '../adapters/entitlement-store';
+import { DynamoParkedEventStore } from '../adapters/parked-events';
 import { DynamoProfileStore } from '../adapters/profile-store';
 import { StripeCustomerGateway } from '../adapters/stripe-customers';
+import { StripeSubscriptionSource } from '../adapters/stripe-subscriptions';
 import { PostConfirmationTriggerSchema, parseTriggerEvent } from '../core/cognito-trigger-events';
 import type { PlanCatalog } from '../core/plan-catalog';
 import type { Clock, CustomerGateway, EntitlementStore, GroupGateway, ProfileStore } from '../core/ports';
@@ -9,7 +12,8 @@ import { systemClock } from '../core/ports';
 import { parseEnv, tableEnvSchema } from '../shared/config';
 import { lambdaEntry } from '../shared/lambda-entry';
 import type { Runtime } from '../shared/runtime';
-import { postConfirmation } from '../use-cases/post-confirmation';
+import { postConfirmation, type RetryParkedEvents } from '../use-cases/post-confirmation';
+import { retryParkedEventsForCustomer } from '../use-cases/retry-parked-events';
 
 /** Stripe time box for the trigger: Cognito gives 5 s in all, DynamoDB and Cognito calls need the rest. */
 export const TRIGGER_STRIPE_OPTIONS = { timeoutMs: 1500, maxNetworkRetries: 1 } as const;
@@ -22,13 +26,23 @@ export interface PostConfirmationHandlerDeps {
   customers?: CustomerGateway;
   catalog: PlanCatalog;
   clock: Clock;
+  /** Built per pool too: re-applying parked events may change the user's groups. */
+  retryParked?: (userPoolId: string) => RetryParkedEvents;
 }
 
 /** Cognito Post-Confirmation trigger: parse, provision (use case), answer with the event untouched. */
 export function createPostConfirmationHandler(deps: PostConfirmationHandlerDeps) {
   return async (event: unknown) => {
     const parsed = parseTriggerEvent(PostConfirmationTriggerSchema, event, 'Post-Confirmation');
-    await postConfirmation({ ...deps, groups: deps.groups(parsed.userPoolId) }, parsed);
+    const { retryParked, groups, ...rest } = deps;
+    await postConfirmation(
+      {
+        ...rest,
+        groups: groups(parsed.userPoolId),
+        ...(retryParked ? { retryParked: retryParked(parsed.userPoolId) } : {}),
+      },
+      parsed,
+    );
     return parsed;
   };
 }
@@ -58,22 +72,52 @@ export class LazyCustomerGateway implements CustomerGateway {
   }
 }
 
-export const postConfirmationEnvSchema = tableEnvSchema.pick({ USER_PROFILES_TABLE: true, ENTITLEMENTS_TABLE: true });
+export const postConfirmationEnvSchema = tableEnvSchema.pick({
+  USER_PROFILES_TABLE: true,
+  ENTITLEMENTS_TABLE: true,
+  PARKED_EVENTS_TABLE: true,
+  AUDIT_TABLE: true,
+});
 
 function build(runtime: Runtime, env: NodeJS.ProcessEnv) {
   const config = parseEnv(postConfirmationEnvSchema, env);
   const groupGateways = new Map<string, GroupGateway>();
+  const groups = (userPoolId: string) => {
+    let gateway = groupGateways.get(userPoolId);
+    if (!gateway) {
+      gateway = new CognitoGroupGateway(runtime.cognito, userPoolId);
+      groupGateways.set(userPoolId, gateway);
+    }
+    return gateway;
+  };
+  const profiles = new DynamoProfileStore(runtime.ddb, config.USER_PROFILES_TABLE);
+  const entitlements = new DynamoEntitlementStore(runtime.ddb, config.ENTITLEMENTS_TABLE);
+  const parked = new DynamoParkedEventStore(runtime.ddb, config.PARKED_EVENTS_TABLE);
+  const audit = new DynamoAuditLog(runtime.ddb, config.AUDIT_TABLE);
+  const subscriptions = new StripeSubscriptionSource(() => runtime.stripe(TRIGGER_STRIPE_OPTIONS));
   return createPostConfirmationHandler({
-    profiles: new DynamoProfileStore(runtime.ddb, config.USER_PROFILES_TABLE),
-    entitlements: new DynamoEntitlementStore(runtime.ddb, config.ENTITLEMENTS_TABLE),
-    groups: (userPoolId) => {
-      let gateway = groupGateways.get(userPoolId);
-      if (!gateway) {
-        gateway = new CognitoGroupGateway(runtime.cognito, userPoolId);
-        groupGateways.set(userPoolId, gateway);
-      }
-      return gateway;
-    },
+    profiles,
+    entitlements,
+    groups,
+    retryParked: (userPoolId) => (stripeCustomerId, sub) =>
+      retryParkedEventsForCustomer(
+        {
+          entitlements,
+          profiles,
+          groups: groups(userPoolId),
+          stripe: subscriptions,
+          parked,
+          audit,
+          catalog: runtime.catalog,
+          policy: {
+            gracePeriodDays: runtime.policy.GRACE_PERIOD_DAYS,
+            revokeOnDispute: runtime.policy.REVOKE_ON_DISPUTE,
+          },
+          clock: systemClock,
+        },
+        stripeCustomerId,
+        { knownSub: sub },
+      ),
     customers: new LazyCustomerGateway(
       async () => new StripeCustomerGateway(await runtime.stripe(TRIGGER_STRIPE_OPTIONS)),
     ),

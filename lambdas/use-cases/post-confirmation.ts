@@ -7,16 +7,29 @@ import { attributeIsTrue, identityProviderOf } from '../core/cognito-user';
 import { logger } from '../shared/logger';
 import { type ProvisionResult, type ProvisionUserDeps, provisionUser } from './provision-user';
 
+/**
+ * Re-applies Stripe events parked while the customer had no profile (the webhook engineer's
+ * retryParkedEventsForCustomer, bound to its deps by the handler).
+ */
+export type RetryParkedEvents = (
+  stripeCustomerId: string,
+  sub: string,
+) => Promise<{ applied: number; stillParked: number }>;
+
+export interface PostConfirmationDeps extends ProvisionUserDeps {
+  retryParked?: RetryParkedEvents;
+}
+
 export type PostConfirmationOutcome =
   | { action: 'ignored'; triggerSource: PostConfirmationTriggerEvent['triggerSource'] }
-  | { action: 'provisioned'; result: ProvisionResult };
+  | { action: 'provisioned'; result: ProvisionResult; parkedRetryError?: Error };
 
 /**
  * Post-Confirmation: a newly confirmed account gets its profile, Stripe customer, Entitlements record and `free`
  * group (provisionUser, idempotent: Cognito retries). A password-reset confirmation does nothing.
  */
 export async function postConfirmation(
-  deps: ProvisionUserDeps,
+  deps: PostConfirmationDeps,
   event: Pick<PostConfirmationTriggerEvent, 'triggerSource' | 'userName' | 'request'>,
 ): Promise<PostConfirmationOutcome> {
   if (event.triggerSource !== 'PostConfirmation_ConfirmSignUp') {
@@ -43,5 +56,27 @@ export async function postConfirmation(
     entitlementCreated: result.entitlementCreated,
     groupsAdded: result.groupsAdded,
   });
-  return { action: 'provisioned', result };
+  const parkedRetryError = result.stripeCustomerId
+    ? await retryParked(deps, result.stripeCustomerId, attributes.sub)
+    : undefined;
+  return { action: 'provisioned', result, ...(parkedRetryError ? { parkedRetryError } : {}) };
+}
+
+/**
+ * Events parked for this customer can resolve now that the profile links it. A failure here is logged, not
+ * thrown: the user is fully provisioned, failing the confirmation would show them an error they cannot act on,
+ * and reconcile's sweep (retryAllParkedEvents) re-applies whatever is still parked.
+ */
+async function retryParked(deps: PostConfirmationDeps, stripeCustomerId: string, sub: string) {
+  if (!deps.retryParked) return undefined;
+  try {
+    const outcome = await deps.retryParked(stripeCustomerId, sub);
+    if (outcome.applied > 0 || outcome.stillParked > 0)
+      logger.info('Parked Stripe events retried', { sub, ...outcome });
+    return undefined;
+  } catch (error) {
+    const failure = error instanceof Error ? error : new Error(String(error));
+    logger.error('Retrying parked Stripe events failed; reconcile will retry them', { sub, error: failure.message });
+    return failure;
+  }
 }

@@ -18,6 +18,7 @@ import { PlanCatalog } from '../../../lambdas/core/plan-catalog';
 import type { CustomerGateway } from '../../../lambdas/core/ports';
 import { createPostConfirmationHandler, LazyCustomerGateway } from '../../../lambdas/handlers/post-confirmation';
 import { DependencyUnavailableError, InvalidInputError } from '../../../lambdas/shared/errors';
+import type { RetryParkedEvents } from '../../../lambdas/use-cases/post-confirmation';
 import { cloneEvent } from '../../fixtures/cognito';
 import { fixedClock } from './fakes';
 
@@ -60,8 +61,9 @@ function profileUpdates() {
     .filter((input) => input.TableName === 'UserProfiles');
 }
 
-function handlerWith(customers?: CustomerGateway) {
+function handlerWith(customers?: CustomerGateway, retryParked?: RetryParkedEvents) {
   return createPostConfirmationHandler({
+    ...(retryParked ? { retryParked: () => retryParked } : {}),
     profiles: new DynamoProfileStore(ddb, 'UserProfiles'),
     entitlements: new DynamoEntitlementStore(ddb, 'Entitlements'),
     groups: (userPoolId) => new CognitoGroupGateway(cognito, userPoolId),
@@ -224,6 +226,36 @@ describe('Post-Confirmation trigger', () => {
     expect(cognitoMock.commandCalls(AdminAddUserToGroupCommand)[0]?.args[0].input.Username).toBe(
       'Google_108475309371254389765',
     );
+  });
+
+  it('retries the Stripe events parked for the new customer, with the sub', async () => {
+    // Prepare
+    const retry = vi.fn<RetryParkedEvents>().mockResolvedValue({ applied: 1, stillParked: 0 });
+    // Act
+    await handlerWith(new StripeCustomerGateway(stripe.client), retry)(cloneEvent('postConfirmation'));
+    // Assess
+    expect(retry).toHaveBeenCalledWith('cus_1', SUB);
+  });
+
+  it('does not retry parked events when the user has no Stripe customer (Stripe down)', async () => {
+    // Prepare
+    stripe.create.mockRejectedValue(new Error('down'));
+    const retry = vi.fn<RetryParkedEvents>().mockResolvedValue({ applied: 0, stillParked: 0 });
+    // Act
+    await handlerWith(new StripeCustomerGateway(stripe.client), retry)(cloneEvent('postConfirmation'));
+    // Assess
+    expect(retry).not.toHaveBeenCalled();
+  });
+
+  it('a failing parked retry does not fail the confirmation (reconcile sweeps parked events)', async () => {
+    // Prepare
+    const retry = vi.fn<RetryParkedEvents>().mockRejectedValue(new DependencyUnavailableError('dynamodb', 'down'));
+    // Act
+    const result = await handlerWith(new StripeCustomerGateway(stripe.client), retry)(cloneEvent('postConfirmation'));
+    // Assess
+    expect(result.triggerSource).toBe('PostConfirmation_ConfirmSignUp');
+    expect(retry).toHaveBeenCalledTimes(1);
+    expect(ddbMock.commandCalls(PutCommand)).toHaveLength(1);
   });
 
   it('ConfirmForgotPassword: returns the event untouched and touches nothing', async () => {
