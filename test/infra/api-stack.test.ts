@@ -24,13 +24,13 @@ describe('ApiStack', () => {
   });
 
   it('has a JWT authorizer bound to the user pool issuer and the SPA client', () => {
-    template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 0); // created with the first JWT route
+    template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 1); // one, shared by every JWT route
     const withRoute = createTestApp();
     const fn = new AppFunction(withRoute.api, 'Status', {
       entry: 'test/infra/fixtures/noop-handler.ts',
       config: withRoute.config,
     });
-    withRoute.api.addLambdaRoute({ path: '/subscription/status', method: HttpMethod.GET, fn: fn.fn, auth: 'jwt' });
+    withRoute.api.addLambdaRoute({ path: '/test/jwt', method: HttpMethod.GET, fn: fn.fn, auth: 'jwt' });
     const routed = templateOf(withRoute.api);
     routed.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
       AuthorizerType: 'JWT',
@@ -43,7 +43,7 @@ describe('ApiStack', () => {
       },
     });
     routed.hasResourceProperties('AWS::ApiGatewayV2::Route', {
-      RouteKey: 'GET /subscription/status',
+      RouteKey: 'GET /test/jwt',
       AuthorizationType: 'JWT',
     });
   });
@@ -80,17 +80,17 @@ describe('ApiStack', () => {
       config: withRoute.config,
     });
     expect(() =>
-      withRoute.api.addLambdaRoute({ path: '/webhooks/stripe', method: HttpMethod.POST, fn: fn.fn, auth: 'none' }),
+      withRoute.api.addLambdaRoute({ path: '/test/public', method: HttpMethod.POST, fn: fn.fn, auth: 'none' }),
     ).toThrow(/publicReason/);
     withRoute.api.addLambdaRoute({
-      path: '/webhooks/stripe',
+      path: '/test/public',
       method: HttpMethod.POST,
       fn: fn.fn,
       auth: 'none',
       publicReason: 'Stripe authenticates by signature',
     });
     templateOf(withRoute.api).hasResourceProperties('AWS::ApiGatewayV2::Route', {
-      RouteKey: 'POST /webhooks/stripe',
+      RouteKey: 'POST /test/public',
       AuthorizationType: 'NONE',
     });
   });
