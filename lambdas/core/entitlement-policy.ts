@@ -134,15 +134,38 @@ function evaluate(
   return { snapshot, plan, entitled: entitled && plan !== undefined, status: reported, graceEnd };
 }
 
-/** Newest first (the state a user last saw), ties by id so the answer never depends on input order. */
-function byRecency(a: Evaluated, b: Evaluated): number {
-  return b.snapshot.eventCreated - a.snapshot.eventCreated || a.snapshot.id.localeCompare(b.snapshot.id);
+/**
+ * Tie-breaks that depend only on Stripe's data, never on event bookkeeping (which a tie re-read can move), so any
+ * delivery order gives the same answer: the longer-running period first, then the id.
+ */
+function stableOrder(a: Evaluated, b: Evaluated): number {
+  return (
+    (b.snapshot.currentPeriodEnd ?? 0) - (a.snapshot.currentPeriodEnd ?? 0) ||
+    a.snapshot.id.localeCompare(b.snapshot.id)
+  );
 }
+
+/** Which status to show when nothing is entitled: the one the user can act on first. */
+const UNENTITLED_STATUS_RANK: Entitlement['status'][] = [
+  'past_due',
+  'unpaid',
+  'paused',
+  'incomplete',
+  'expired',
+  'canceled',
+  'incomplete_expired',
+  'trialing',
+  'active',
+];
+const rankOf = (status: Entitlement['status']) => {
+  const rank = UNENTITLED_STATUS_RANK.indexOf(status);
+  return rank === -1 ? UNENTITLED_STATUS_RANK.length : rank;
+};
 
 /**
  * The entitlement of a customer: the entitled subscription with the best plan precedence wins, so a late
  * cancellation of one subscription never revokes another paid one. Nothing entitled: the free plan with the
- * status of the most recent subscription. Payment revocation (dispute / full refund) applies when the policy says.
+ * most actionable status (past_due before canceled, ...). Payment revocation (dispute / full refund) applies when the policy says.
  */
 export function computeEntitlement(
   subscriptions: readonly SubscriptionSnapshot[],
@@ -162,7 +185,7 @@ export function computeEntitlement(
         .sort(
           (a, b) =>
             (a.plan?.precedence ?? Number.MAX_SAFE_INTEGER) - (b.plan?.precedence ?? Number.MAX_SAFE_INTEGER) ||
-            byRecency(a, b),
+            stableOrder(a, b),
         )[0];
   if (winner?.plan) {
     const { snapshot, plan } = winner;
@@ -178,7 +201,7 @@ export function computeEntitlement(
       graceEndsAt: iso(winner.graceEnd),
     };
   }
-  const latest = [...evaluated].sort(byRecency)[0];
+  const latest = [...evaluated].sort((a, b) => rankOf(a.status) - rankOf(b.status) || stableOrder(a, b))[0];
   const free = freeEntitlement(catalog, latest?.status ?? 'none');
   return latest?.status === 'expired' && latest.snapshot.status === 'trialing'
     ? { ...free, trialEndsAt: iso(latest.snapshot.trialEnd) }

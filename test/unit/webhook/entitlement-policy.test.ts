@@ -162,14 +162,14 @@ describe('computeEntitlement: several subscriptions', () => {
       status: 'trialing',
     },
     {
-      name: 'none entitled: free with the status of the most recent subscription',
+      name: 'none entitled: free with the most actionable status (unpaid before canceled)',
       subs: [
         { id: 'a', status: 'canceled', eventCreated: periodStart + 2 * day },
         { id: 'b', status: 'unpaid', eventCreated: periodStart + 1 * day },
       ],
       phase: 'early',
       plan: 'free',
-      status: 'canceled',
+      status: 'unpaid',
     },
     {
       name: 'cancel_at_period_end on the better one: it wins until its period ends',

@@ -1,0 +1,315 @@
+import { AdminCreateUserCommand, AdminListGroupsForUserCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { GetCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoProfileStore } from '../../../lambdas/adapters/profile-store';
+import type { WebhookEntitlementRecord } from '../../../lambdas/core/entitlement-policy';
+import { handlerFromEnv } from '../../../lambdas/handlers/stripe-webhook';
+import {
+  checkoutSessionObject,
+  signedRequest,
+  stripeEvent,
+  subscriptionObject,
+  TEST_WEBHOOK_SECRET,
+} from '../../fixtures/stripe/builders';
+import { uniqueEmail, useEmulatorBackend } from '../../support/backend';
+import { StripeDouble } from './stripe-double';
+
+describe('Stripe webhook against dynalite + cognito-local (real Stripe SDK against an HTTP double)', () => {
+  const backend = useEmulatorBackend({ triggers: false });
+  const stripe = new StripeDouble();
+  let handle: ReturnType<typeof handlerFromEnv>;
+  let customerCounter = 0;
+  const now = () => Math.floor(Date.now() / 1000);
+
+  beforeAll(async () => {
+    await stripe.start();
+    handle = handlerFromEnv({
+      ...backend().env,
+      STRIPE_SECRET_KEY: 'sk_test_double',
+      STRIPE_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
+      STRIPE_API_BASE: stripe.endpoint,
+    });
+  });
+  afterAll(() => stripe.stop());
+
+  /** A Cognito user (AdminCreateUser) with a profile linked to a fresh Stripe customer id. */
+  async function newUser(options: { link?: boolean } = {}) {
+    const { cognitoClient, userPool, ddb, tables } = backend();
+    const email = uniqueEmail('webhook');
+    const created = await cognitoClient.send(
+      new AdminCreateUserCommand({
+        UserPoolId: userPool.userPoolId,
+        Username: email,
+        UserAttributes: [
+          { Name: 'email', Value: email },
+          { Name: 'email_verified', Value: 'true' },
+        ],
+        MessageAction: 'SUPPRESS',
+      }),
+    );
+    const username = created.User?.Username ?? email;
+    const sub = created.User?.Attributes?.find((a) => a.Name === 'sub')?.Value ?? username;
+    customerCounter += 1;
+    const customerId = `cus_it_${process.pid}_${customerCounter}`;
+    await new DynamoProfileStore(ddb, tables.userProfiles).upsert(
+      {
+        userId: sub,
+        cognitoUsername: username,
+        email,
+        emailVerified: true,
+        identityProvider: 'cognito',
+        ...(options.link === false ? {} : { stripeCustomerId: customerId }),
+      },
+      new Date(),
+    );
+    return { sub, username, customerId };
+  }
+
+  async function cognitoGroups(username: string): Promise<string[]> {
+    const { cognitoClient, userPool } = backend();
+    const result = await cognitoClient.send(
+      new AdminListGroupsForUserCommand({ UserPoolId: userPool.userPoolId, Username: username }),
+    );
+    return (result.Groups ?? []).map((g) => g.GroupName ?? '').sort();
+  }
+
+  async function record(sub: string): Promise<WebhookEntitlementRecord | undefined> {
+    const { ddb, tables } = backend();
+    const result = await ddb.send(new GetCommand({ TableName: tables.entitlements, Key: { cognito_sub: sub } }));
+    return result.Item as WebhookEntitlementRecord | undefined;
+  }
+
+  async function send(event: Record<string, unknown>) {
+    const response = await handle(signedRequest(event));
+    return { status: response.statusCode, body: JSON.parse(response.body) };
+  }
+
+  const subEvent = (
+    type: string,
+    user: { sub: string; customerId: string },
+    options: Parameters<typeof subscriptionObject>[0],
+    created: number,
+  ) =>
+    stripeEvent(
+      `customer.subscription.${type}`,
+      subscriptionObject({ customer: user.customerId, userSub: user.sub, periodStart: now() - 86400, ...options }),
+      { created },
+    );
+
+  it('trial -> active -> past_due (grace) -> canceled, with real Cognito groups and an audit trail', async () => {
+    const user = await newUser();
+    const t = now() - 100;
+    const trial = { status: 'trialing', lookupKey: 'pro_monthly', trialEnd: now() + 7 * 86400 };
+
+    expect((await send(subEvent('created', user, trial, t))).status).toBe(200);
+    expect(await record(user.sub)).toMatchObject({ status: 'trialing', plan: 'pro', entitled: true });
+    expect(await cognitoGroups(user.username)).toEqual(['pro']);
+
+    await send(subEvent('updated', user, { status: 'active', lookupKey: 'pro_monthly' }, t + 1));
+    expect(await record(user.sub)).toMatchObject({ status: 'active', plan: 'pro' });
+
+    await send(subEvent('updated', user, { status: 'past_due', lookupKey: 'pro_monthly' }, t + 2));
+    expect(await record(user.sub)).toMatchObject({ status: 'past_due', plan: 'pro', entitled: true });
+    expect((await record(user.sub))?.graceEndsAt).not.toBeNull();
+    expect(await cognitoGroups(user.username)).toEqual(['pro']);
+
+    await send(subEvent('deleted', user, { status: 'canceled', lookupKey: 'pro_monthly' }, t + 3));
+    expect(await record(user.sub)).toMatchObject({
+      status: 'canceled',
+      plan: 'free',
+      entitled: false,
+      entitlementsVersion: 4,
+    });
+    expect(await cognitoGroups(user.username)).toEqual(['free']);
+
+    const { ddb, tables } = backend();
+    const audit = await ddb.send(
+      new QueryCommand({
+        TableName: tables.auditLog,
+        KeyConditionExpression: 'userId = :u',
+        ExpressionAttributeValues: { ':u': user.sub },
+      }),
+    );
+    expect(audit.Items?.map((i) => `${i.oldStatus}->${i.newStatus}`)).toEqual([
+      'none->trialing',
+      'trialing->active',
+      'active->past_due',
+      'past_due->canceled',
+    ]);
+    expect(stripe.requests).toEqual([]);
+  });
+
+  it('upgrade starter -> pro leaves starter and joins pro', async () => {
+    const user = await newUser();
+    const t = now() - 50;
+    await send(subEvent('created', user, { lookupKey: 'starter_monthly' }, t));
+    expect(await cognitoGroups(user.username)).toEqual(['starter']);
+
+    await send(subEvent('updated', user, { lookupKey: 'pro_monthly' }, t + 1));
+
+    expect(await cognitoGroups(user.username)).toEqual(['pro']);
+    expect(await record(user.sub)).toMatchObject({ plan: 'pro', cognitoGroups: ['pro'], groups: ['pro'] });
+  });
+
+  it('two subscriptions: the better plan wins, and cancelling it falls back to the other', async () => {
+    const user = await newUser();
+    const t = now() - 50;
+    await send(subEvent('created', user, { id: `sub_s_${user.customerId}`, lookupKey: 'starter_monthly' }, t));
+    await send(subEvent('created', user, { id: `sub_b_${user.customerId}`, lookupKey: 'business_monthly' }, t + 1));
+    expect(await cognitoGroups(user.username)).toEqual(['business']);
+
+    await send(
+      subEvent(
+        'deleted',
+        user,
+        { id: `sub_b_${user.customerId}`, status: 'canceled', lookupKey: 'business_monthly' },
+        t + 2,
+      ),
+    );
+
+    expect(await record(user.sub)).toMatchObject({
+      plan: 'starter',
+      subscriptionIds: expect.arrayContaining([`sub_s_${user.customerId}`]),
+    });
+    expect(await cognitoGroups(user.username)).toEqual(['starter']);
+  });
+
+  it('a same-second tie re-reads the subscriptions through the real Stripe SDK', async () => {
+    const user = await newUser();
+    const t = now() - 20;
+    stripe.subscriptions.set(user.customerId, [
+      subscriptionObject({
+        customer: user.customerId,
+        userSub: user.sub,
+        lookupKey: 'enterprise_monthly',
+        periodStart: t,
+      }),
+    ]);
+    await send(subEvent('updated', user, { lookupKey: 'starter_monthly' }, t));
+
+    await send(subEvent('updated', user, { status: 'incomplete', lookupKey: 'pro_monthly' }, t));
+
+    expect(await record(user.sub)).toMatchObject({ plan: 'enterprise' });
+    expect(stripe.requests.filter((r) => r.includes(`customer=${user.customerId}`))).toHaveLength(1);
+    expect(await cognitoGroups(user.username)).toEqual(['enterprise']);
+  });
+
+  it('parks an unresolvable customer durably and applies it when checkout completes', async () => {
+    const user = await newUser({ link: false });
+    const t = now() - 30;
+    stripe.customers.set(user.customerId, { id: user.customerId, object: 'customer', metadata: {} });
+    const parkedResponse = await send(
+      stripeEvent(
+        'customer.subscription.created',
+        subscriptionObject({ customer: user.customerId, userSub: null, lookupKey: 'pro_monthly', periodStart: t }),
+        {
+          created: t,
+        },
+      ),
+    );
+    expect(parkedResponse).toEqual({ status: 200, body: { received: true, outcome: 'parked' } });
+    const { ddb, tables } = backend();
+    const parked = await ddb.send(new ScanCommand({ TableName: tables.parkedEvents }));
+    expect(parked.Items?.filter((i) => i.stripeCustomerId === user.customerId)).toEqual([
+      expect.objectContaining({ reason: 'unresolved', type: 'customer.subscription.created' }),
+    ]);
+    expect(await record(user.sub)).toBeUndefined();
+
+    await send(
+      stripeEvent(
+        'checkout.session.completed',
+        checkoutSessionObject({ customer: user.customerId, clientReferenceId: user.sub }),
+        {
+          created: t + 1,
+        },
+      ),
+    );
+
+    expect(await record(user.sub)).toMatchObject({ plan: 'pro', stripeCustomerId: user.customerId });
+    expect(await cognitoGroups(user.username)).toEqual(['pro']);
+    const after = await ddb.send(new ScanCommand({ TableName: tables.parkedEvents }));
+    expect(after.Items?.filter((i) => i.stripeCustomerId === user.customerId)).toEqual([]);
+  });
+
+  it('records each event once in the ledger (TTL 5 days) and answers a redelivery as a duplicate', async () => {
+    const user = await newUser();
+    const event = subEvent('created', user, { lookupKey: 'starter_monthly' }, now() - 10);
+    expect((await send(event)).body).toEqual({ received: true, outcome: 'applied' });
+
+    expect((await send(event)).body).toEqual({ received: true, duplicate: true });
+
+    const { ddb, tables } = backend();
+    const ledger = await ddb.send(new GetCommand({ TableName: tables.webhookEvents, Key: { eventId: event.id } }));
+    expect(ledger.Item?.expiresAt).toBeGreaterThanOrEqual(now() + 5 * 86400 - 60);
+    expect((await record(user.sub))?.entitlementsVersion).toBe(1);
+  });
+
+  it('20 concurrent deliveries for one customer converge (failed ones redelivered like Stripe)', async () => {
+    const user = await newUser();
+    const t = now() - 40;
+    const plans = ['starter_monthly', 'pro_monthly', 'business_monthly'];
+    let pending = Array.from({ length: 20 }, (_, i) =>
+      subEvent('updated', user, { lookupKey: plans[i % 3] ?? 'pro_monthly' }, t + i),
+    );
+    for (let round = 0; round < 10 && pending.length > 0; round += 1) {
+      const results = await Promise.all(pending.map((event) => send(event)));
+      pending = pending.filter((_, i) => results[i]?.status !== 200);
+    }
+    expect(pending).toEqual([]);
+    // Event 19 is the newest: plans[19 % 3] = pro
+    expect(await record(user.sub)).toMatchObject({ plan: 'pro', lastEventCreated: t + 19, cognitoGroups: ['pro'] });
+    expect(await cognitoGroups(user.username)).toEqual(['pro']);
+  });
+
+  it('property (small, on the emulators): a shuffled delivery with duplicates matches in-order delivery', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.record({
+            plan: fc.constantFrom('starter_monthly', 'pro_monthly'),
+            status: fc.constantFrom('active', 'canceled', 'past_due'),
+            gap: fc.nat(1),
+          }),
+          {
+            minLength: 2,
+            maxLength: 4,
+          },
+        ),
+        fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 8, maxLength: 8 }),
+        async (steps, keys) => {
+          const results: { plan?: string; status?: string; groups: string[] }[] = [];
+          for (const shuffle of [false, true]) {
+            const user = await newUser();
+            let created = now() - 60;
+            const events = steps.map((step) => {
+              created += step.gap;
+              return subEvent('updated', user, { lookupKey: step.plan, status: step.status }, created);
+            });
+            const last = steps[steps.length - 1];
+            stripe.subscriptions.set(user.customerId, [
+              subscriptionObject({
+                customer: user.customerId,
+                userSub: user.sub,
+                lookupKey: last?.plan,
+                status: last?.status,
+                periodStart: now() - 86400,
+              }),
+            ]);
+            const deliveries = shuffle
+              ? [...events, events[0] as Record<string, unknown>]
+                  .map((event, i) => ({ event, key: keys[i] ?? 0 }))
+                  .sort((a, b) => a.key - b.key)
+                  .map(({ event }) => event)
+              : events;
+            for (const event of deliveries) expect((await send(event)).status).toBe(200);
+            const stored = await record(user.sub);
+            results.push({ plan: stored?.plan, status: stored?.status, groups: await cognitoGroups(user.username) });
+          }
+          expect(results[1]).toEqual(results[0]);
+        },
+      ),
+      { numRuns: 8 },
+    );
+  });
+});
