@@ -20,6 +20,7 @@ import { DependencyUnavailableError } from '../shared/errors';
 import { type HttpResult, header, httpError, json, rawBody } from '../shared/http';
 import { lambdaEntry } from '../shared/lambda-entry';
 import { logger } from '../shared/logger';
+import type { Runtime } from '../shared/runtime';
 import { applyStripeEvent, type StripeEventDeps } from '../use-cases/apply-stripe-event';
 
 /** Stripe's own events stay far below this; anything larger is not a Stripe event. */
@@ -120,10 +121,14 @@ export function createStripeWebhookHandler(deps: StripeWebhookDeps) {
   };
 }
 
-const entry = lambdaEntry((runtime) => {
-  const ddb = runtime.ddb;
-  const { tables } = runtime;
-  return createStripeWebhookHandler({
+/**
+ * The webhook's use-case deps from a runtime: for this handler, and for other Lambdas that re-apply parked events
+ * (profile creation, reconcile). They need the same grants: Entitlements rw, ParkedEvents rw, AuditLog write,
+ * UserProfiles read, the Stripe key, and the group actions on the pool.
+ */
+export function stripeEventDepsFromRuntime(runtime: Runtime): StripeEventDeps {
+  const { ddb, tables } = runtime;
+  return {
     entitlements: new DynamoEntitlementStore(ddb, tables.ENTITLEMENTS_TABLE),
     profiles: new DynamoProfileStore(ddb, tables.USER_PROFILES_TABLE),
     groups: new CognitoGroupGateway(runtime.cognito, runtime.userPoolId),
@@ -131,12 +136,18 @@ const entry = lambdaEntry((runtime) => {
     stripe: new StripeSubscriptionSource(() => runtime.stripe({ timeoutMs: 4_000, maxNetworkRetries: 1 })),
     parked: new DynamoParkedEventStore(ddb, tables.PARKED_EVENTS_TABLE),
     audit: new DynamoAuditLog(ddb, tables.AUDIT_TABLE),
-    ledger: new DynamoWebhookLedger(ddb, tables.WEBHOOK_EVENTS_TABLE),
     catalog: runtime.catalog,
     policy: { gracePeriodDays: runtime.policy.GRACE_PERIOD_DAYS, revokeOnDispute: runtime.policy.REVOKE_ON_DISPUTE },
     clock: systemClock,
+  };
+}
+
+const entry = lambdaEntry((runtime) =>
+  createStripeWebhookHandler({
+    ...stripeEventDepsFromRuntime(runtime),
+    ledger: new DynamoWebhookLedger(runtime.ddb, runtime.tables.WEBHOOK_EVENTS_TABLE),
     webhookSecret: runtime.webhookSecret,
-  });
-});
+  }),
+);
 export const handler = entry.handler;
 export const handlerFromEnv = entry.fromEnv;
