@@ -51,7 +51,11 @@ const ROUTES: Route[] = [
       '/v1/customers',
     );
   }),
-  route('GET', '/v1/customers/:id', ALLOW.retrieve, (engine, _p, id) => engine.customer(req(id))),
+  route('GET', '/v1/customers/:id', ALLOW.retrieve, (engine, _p, id) => {
+    const customer = engine.customer(req(id));
+    // Stripe answers a deleted customer with a stub, not a 404.
+    return customer.deleted ? { id: customer.id, object: 'customer', deleted: true } : customer;
+  }),
   route('POST', '/v1/customers/:id', ALLOW.customerUpdate, (engine, p, id) =>
     engine.updateCustomer(req(id), (customer) => {
       for (const field of ['email', 'name', 'description', 'phone'] as const) {
@@ -442,22 +446,62 @@ const EXPANDABLE: Record<string, string> = {
 /** Stripe's `expand[]`: replaces ids along each dot path with the objects (lists walk their `data`). */
 function expandPaths(engine: StripeEngine, value: unknown, paths: string[]): unknown {
   const copy = structuredClone(value);
+  const lazy: ExpandContext = {};
   for (const path of paths) {
     const segments = path.split('.');
     if (segments.length > 4)
       throw invalidParameter('expand', `You cannot expand more than 4 levels of a property (${path}).`);
-    expandAt(engine, copy, segments, path);
+    expandAt(engine, copy, segments, path, lazy);
   }
   return copy;
 }
 
-function expandAt(engine: StripeEngine, holder: unknown, segments: string[], path: string): void {
+/** Per-request index for `subscriptions` on customers (a customer list expands it 100 times per page). */
+interface ExpandContext {
+  subscriptionsByCustomer?: Map<string, Subscription[]>;
+}
+
+const ENDED_SUBSCRIPTION_STATUSES = new Set(['canceled', 'incomplete_expired']);
+
+/**
+ * `customer.subscriptions` is not part of a customer (since API 2020-08-27) but can be expanded: Stripe embeds a
+ * list of the customer's current subscriptions (not canceled), the first 10, with `has_more`.
+ */
+function customerSubscriptions(engine: StripeEngine, customerId: string, context: ExpandContext) {
+  if (!context.subscriptionsByCustomer) {
+    const index = new Map<string, Subscription[]>();
+    for (const sub of engine.store.all<Subscription>('subscription')) {
+      if (ENDED_SUBSCRIPTION_STATUSES.has(sub.status)) continue;
+      index.set(sub.customer, [...(index.get(sub.customer) ?? []), sub]);
+    }
+    context.subscriptionsByCustomer = index;
+  }
+  const all = context.subscriptionsByCustomer.get(customerId) ?? [];
+  return {
+    object: 'list',
+    data: structuredClone(all.slice(0, 10)),
+    has_more: all.length > 10,
+    total_count: all.length,
+    url: `/v1/customers/${customerId}/subscriptions`,
+  };
+}
+
+function expandAt(
+  engine: StripeEngine,
+  holder: unknown,
+  segments: string[],
+  path: string,
+  context: ExpandContext = {},
+): void {
   const [head, ...rest] = segments;
   if (head === undefined || typeof holder !== 'object' || holder === null) return;
   const record = holder as Record<string, unknown>;
   if (Array.isArray(holder)) {
-    for (const entry of holder) expandAt(engine, entry, segments, path);
+    for (const entry of holder) expandAt(engine, entry, segments, path, context);
     return;
+  }
+  if (head === 'subscriptions' && record.object === 'customer' && !(head in record)) {
+    record[head] = customerSubscriptions(engine, String(record.id), context);
   }
   if (!(head in record)) throw invalidParameter('expand', `This property cannot be expanded (${path}).`);
   let target = record[head];
@@ -468,5 +512,5 @@ function expandAt(engine: StripeEngine, holder: unknown, segments: string[], pat
     target = structuredClone(found);
     record[head] = target;
   }
-  if (rest.length) expandAt(engine, target, rest, path);
+  if (rest.length) expandAt(engine, target, rest, path, context);
 }

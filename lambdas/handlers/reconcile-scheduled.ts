@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import { PowertoolsReconcileMetrics } from '../adapters/reconcile-metrics';
+import { reconcileDepsFromRuntime } from '../adapters/reconcile-wiring';
+import { systemClock } from '../core/ports';
+import { InvalidInputError } from '../shared/errors';
+import { logger } from '../shared/logger';
+import { createRuntime, type Runtime } from '../shared/runtime';
+import { type ReconcileDeps, reconcile, summaryOf } from '../use-cases/reconcile';
+
+/** The part of the Lambda context this handler uses. */
+export interface TimeLimitedContext {
+  getRemainingTimeInMillis(): number;
+}
+
+/** EventBridge Scheduler / rule payload: nothing in it is needed, but it must look like a schedule event. */
+const scheduledEventSchema = z.union([z.looseObject({ source: z.string().optional() }), z.null(), z.undefined()]);
+
+export interface ReconcileScheduledDeps {
+  reconcile: () => Promise<ReconcileDeps>;
+  /** Stop starting new batches when less than this is left (the batch in flight and the checkpoint must fit). */
+  safetyMarginMs?: number;
+}
+
+/**
+ * The scheduled reconcile: applies repairs. Near the Lambda time limit it stops between batches with a
+ * checkpoint saved; the next scheduled run resumes from it. Repair failures do not fail the invocation (an
+ * async retry would only repeat the run): they are counted in metrics, and the CDK alarm watches that count.
+ */
+export function createReconcileScheduledHandler(deps: ReconcileScheduledDeps) {
+  return async (event: unknown, context: TimeLimitedContext) => {
+    if (!scheduledEventSchema.safeParse(event).success) throw new InvalidInputError('not a scheduled event');
+    const margin = deps.safetyMarginMs ?? 90_000;
+    const report = await reconcile(await deps.reconcile(), {
+      apply: true,
+      trigger: 'schedule',
+      shouldStop: () => context.getRemainingTimeInMillis() < margin,
+    });
+    const summary = summaryOf(report);
+    logger.info('reconcile run finished', { summary });
+    return summary;
+  };
+}
+
+function build(runtime: Runtime) {
+  let deps: Promise<ReconcileDeps> | undefined;
+  return createReconcileScheduledHandler({
+    reconcile: () => {
+      deps ??= reconcileDepsFromRuntime(runtime, {
+        clock: systemClock,
+        metrics: new PowertoolsReconcileMetrics(runtime.policy.STAGE),
+      });
+      return deps;
+    },
+  });
+}
+
+/**
+ * Like lambdaEntry, but the AWS entry passes the Lambda context through (the time limit lives there):
+ * dependencies are built once per container on first invocation.
+ */
+function lambdaEntryWithContext(make: (runtime: Runtime) => ReturnType<typeof createReconcileScheduledHandler>) {
+  const fromEnv = (env: NodeJS.ProcessEnv) => {
+    let built: ReturnType<typeof createReconcileScheduledHandler> | undefined;
+    return (event: unknown, context: TimeLimitedContext) => {
+      built ??= make(createRuntime(env));
+      return built(event, context);
+    };
+  };
+  return { handler: fromEnv(process.env), fromEnv };
+}
+
+const entry = lambdaEntryWithContext(build);
+export const handler = entry.handler;
+export const handlerFromEnv = entry.fromEnv;
