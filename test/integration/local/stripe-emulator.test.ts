@@ -341,3 +341,27 @@ describe('Stripe emulator: clock', () => {
     expect(response.status).toBe(401);
   });
 });
+
+describe('Stripe emulator: deleted customers', () => {
+  it('deletes a customer: its subscriptions end, it retrieves as a deleted stub and leaves the email list', async () => {
+    // Prepare
+    const r = await receive();
+    const { customer, subscription } = await subscribedCustomer();
+
+    // Act
+    const deleted = await stripe.customers.del(customer.id);
+    const retrieved = await stripe.customers.retrieve(customer.id);
+    await emulator.drainWebhooks();
+
+    // Assess
+    expect(deleted).toEqual({ id: customer.id, object: 'customer', deleted: true });
+    expect(retrieved).toEqual({ id: customer.id, object: 'customer', deleted: true });
+    expect((await stripe.subscriptions.retrieve(subscription.id)).status).toBe('canceled');
+    expect((await stripe.customers.list({ email: customer.email ?? '' })).data).toEqual([]);
+    expect(
+      eventsOf(r, customer.id)
+        .slice(-2)
+        .map((e) => e.type),
+    ).toEqual(['customer.subscription.deleted', 'customer.deleted']);
+  });
+});
