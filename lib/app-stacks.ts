@@ -1,4 +1,5 @@
 import { type App, type Environment, Tags } from 'aws-cdk-lib';
+import { CognitoTriggers } from './constructs/cognito-triggers';
 import { FrontendApi } from './constructs/frontend-api';
 import { StripeWebhook } from './constructs/stripe-webhook';
 import { ApiStack } from './stacks/api-stack';
@@ -29,6 +30,7 @@ export function createAppStacks(app: App, config: StageConfig, env?: Environment
     description: `Entitlements (${config.stage}): Cognito user pool, app client and plan groups`,
     data,
   });
+  new CognitoTriggers(auth, 'CognitoTriggers', { auth });
   const api = new ApiStack(app, `${prefix}-Api`, {
     ...common,
     description: `Entitlements (${config.stage}): HTTP API`,

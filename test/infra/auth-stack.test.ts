@@ -106,10 +106,11 @@ describe('AuthStack', () => {
   it('attaches triggers created in the stack and refuses one from another stack (a cross-stack cycle)', () => {
     const wired = createTestApp();
     const entry = 'test/infra/fixtures/noop-handler.ts';
-    const local = new AppFunction(wired.auth, 'PreSignUp', { entry, config: wired.config });
-    wired.auth.addTrigger(UserPoolOperation.PRE_SIGN_UP, local.fn);
+    // Pre-Signup and Post-Confirmation are taken by CognitoTriggers (test/infra/cognito-triggers.test.ts).
+    const local = new AppFunction(wired.auth, 'CustomMessage', { entry, config: wired.config });
+    wired.auth.addTrigger(UserPoolOperation.CUSTOM_MESSAGE, local.fn);
     templateOf(wired.auth).hasResourceProperties('AWS::Cognito::UserPool', {
-      LambdaConfig: { PreSignUp: Match.anyValue() },
+      LambdaConfig: { CustomMessage: Match.anyValue() },
     });
     const foreign = new AppFunction(wired.api, 'Foreign', { entry, config: wired.config });
     expect(() => wired.auth.addTrigger(UserPoolOperation.POST_CONFIRMATION, foreign.fn)).toThrow(/cycle/);
