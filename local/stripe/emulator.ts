@@ -81,7 +81,7 @@ export async function startStripeEmulator(options: StripeEmulatorOptions = {}): 
     apiBase: () => apiBase,
   });
   seedCatalog(store, options.catalog ?? PlanCatalog.defaults(), store.now());
-  store.save();
+  store.flush();
   const dispatcher = new WebhookDispatcher({
     secret: webhookSecret,
     url: options.webhookUrl,
@@ -261,6 +261,7 @@ export async function startStripeEmulator(options: StripeEmulatorOptions = {}): 
     stop: async () => {
       dispatcher.stop();
       await dispatcher.drain();
+      store.flush();
       await new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());

@@ -90,8 +90,22 @@ export class StripeStore {
     return out;
   }
 
-  /** Writes the state file atomically (temp file + rename). A no-op when the emulator is in-memory. */
+  private saveTimer: NodeJS.Timeout | undefined;
+
+  /**
+   * Schedules a write of the state file (debounced: a busy benchmark must not rewrite a growing JSON file on every
+   * request). `flush()` writes at once; the emulator flushes on stop. A no-op when the emulator is in-memory.
+   */
   save(): void {
+    if (!this.file || this.saveTimer) return;
+    this.saveTimer = setTimeout(() => this.flush(), 200);
+    this.saveTimer.unref();
+  }
+
+  /** Writes the state file now, atomically (temp file + rename). */
+  flush(): void {
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.saveTimer = undefined;
     if (!this.file) return;
     mkdirSync(dirname(this.file), { recursive: true });
     const temp = `${this.file}.tmp`;

@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import Stripe from 'stripe';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type StripeEmulator, startStripeEmulator } from '../../../local/stripe/emulator';
@@ -363,5 +366,31 @@ describe('Stripe emulator: deleted customers', () => {
         .slice(-2)
         .map((e) => e.type),
     ).toEqual(['customer.subscription.deleted', 'customer.deleted']);
+  });
+});
+
+describe('Stripe emulator: persistence', () => {
+  it('keeps customers, subscriptions and the advanced clock across a restart on the same state file', async () => {
+    // Prepare
+    const dir = await mkdtemp(join(tmpdir(), 'stripe-state-'));
+    const stateFile = join(dir, 'stripe.json');
+    const first = await startStripeEmulator({ stateFile, secretKey: 'sk_test_local_persist' });
+    const customer = await first
+      .client()
+      .customers.create({ email: 'kept@example.com', metadata: { cognito_sub: 'kept' } });
+    first.advance(86400);
+    const clockBefore = first.now();
+    await first.stop();
+
+    // Act
+    const second = await startStripeEmulator({ stateFile, secretKey: 'sk_test_local_persist' });
+    const retrieved = await second.client().customers.retrieve(customer.id);
+    const clockAfter = second.now();
+    await second.stop();
+    await rm(dir, { recursive: true, force: true });
+
+    // Assess
+    expect(retrieved).toMatchObject({ id: customer.id, metadata: { cognito_sub: 'kept' } });
+    expect(clockAfter).toBeGreaterThanOrEqual(clockBefore);
   });
 });
