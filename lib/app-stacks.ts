@@ -1,6 +1,7 @@
 import { type App, type Environment, Tags } from 'aws-cdk-lib';
 import { CognitoTriggers } from './constructs/cognito-triggers';
 import { FrontendApi } from './constructs/frontend-api';
+import { Reconcile } from './constructs/reconcile';
 import { StripeWebhook } from './constructs/stripe-webhook';
 import { ApiStack } from './stacks/api-stack';
 import { AuthStack } from './stacks/auth-stack';
@@ -40,6 +41,7 @@ export function createAppStacks(app: App, config: StageConfig, env?: Environment
   });
   new FrontendApi(api, 'FrontendApi', { api });
   new StripeWebhook(api, 'StripeWebhook', { api });
+  new Reconcile(api, 'Reconcile', { api });
   for (const stack of [data, auth, api]) {
     Tags.of(stack).add('app', 'entitlements');
     Tags.of(stack).add('stage', config.stage);

@@ -1,13 +1,7 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { DRIFT_KINDS } from '../core/drift';
+import { RECONCILE_METRICS } from '../core/reconcile-ports';
 import type { ReconcileMetrics, ReconcileReport } from '../use-cases/reconcile';
-
-/** CloudWatch namespace and the names the CDK alarm watches. */
-export const RECONCILE_METRICS = {
-  namespace: 'Entitlements',
-  service: 'reconcile',
-  repairsFailed: 'ReconcileRepairsFailed',
-} as const;
 
 /** `missing-profile` -> `DriftMissingProfile`. */
 export function driftMetricName(kind: string): string {

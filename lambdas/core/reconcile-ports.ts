@@ -63,3 +63,10 @@ export interface ParkedRetryOutcome {
   applied: number;
   stillParked: number;
 }
+
+/** CloudWatch namespace and names of reconcile's metrics: the CDK alarm watches exactly these. */
+export const RECONCILE_METRICS = {
+  namespace: 'Entitlements',
+  service: 'reconcile',
+  repairsFailed: 'ReconcileRepairsFailed',
+} as const;
