@@ -53,16 +53,16 @@ export function createJwtAuthorizer(options: JwtAuthorizerOptions) {
   };
 }
 
-/** Claims as API Gateway hands them to Lambda: every value a string, arrays as "[a b]". */
+/**
+ * Claims as API Gateway hands them to Lambda: every value a string, arrays as "[a b]" (API Gateway renders nested
+ * objects in Go's map syntax; here they are JSON, which no handler should parse either way).
+ */
 export function apiGatewayClaims(payload: JwtPayload): Record<string, string> {
+  const text = (value: unknown): string => (typeof value === 'object' ? JSON.stringify(value) : String(value));
   const claims: Record<string, string> = {};
   for (const [key, value] of Object.entries(payload)) {
     if (value === undefined || value === null) continue;
-    claims[key] = Array.isArray(value)
-      ? `[${value.join(' ')}]`
-      : typeof value === 'object'
-        ? JSON.stringify(value)
-        : String(value);
+    claims[key] = Array.isArray(value) ? `[${value.map(text).join(' ')}]` : text(value);
   }
   return claims;
 }
