@@ -39,7 +39,7 @@ export class CallCounter {
     client.on('request', (event: { method: string; path: string }) => {
       CallCounter.bump(
         this.stripe,
-        `${event.method} ${event.path.replace(/\/(cus|sub|evt|cs|pi|in)_[A-Za-z0-9]+/g, '/$1_*')}`,
+        `${event.method} ${(event.path.split('?')[0] ?? '').replace(/\/(cus|sub|evt|cs|pi|in)_[A-Za-z0-9]+/g, '/$1_*')}`,
       );
     });
   }
