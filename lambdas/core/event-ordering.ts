@@ -50,7 +50,6 @@ export type Transition =
   /** Same second as the stored state of this subscription: re-read the customer's subscriptions from Stripe. */
   | { kind: 'tie' };
 
-
 /** Applies one event to a customer's state with the ordering guard. Payment signals are max-registers. */
 export function transition(state: CustomerState, event: NormalisedEvent, catalog: PlanCatalog): Transition {
   const { signal } = event;

@@ -12,7 +12,8 @@ describe('StripeWebhook construct', () => {
     Properties: { Environment: { Variables: { POWERTOOLS_SERVICE_NAME: 'StripeWebhook' } } },
   });
   const [logicalId, fn] = Object.entries(functions)[0] ?? [];
-  const roleId = (fn?.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+  if (!fn) throw new Error('the StripeWebhook function is missing from the template');
+  const roleId = (fn.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
   const statements: Statement[] = Object.values(template.findResources('AWS::IAM::Policy'))
     .filter((policy) => (policy.Properties.Roles as { Ref: string }[]).some((r) => r.Ref === roleId))
     .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[]);
