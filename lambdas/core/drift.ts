@@ -5,7 +5,12 @@ import {
   evaluateAtRead,
   initialEntitlementRecord,
 } from './entitlement';
-import { computeEntitlement, type EntitlementPolicy, type WebhookEntitlementRecord } from './entitlement-policy';
+import {
+  computeEntitlement,
+  type EntitlementPolicy,
+  keepRunningNoCardTrial,
+  type WebhookEntitlementRecord,
+} from './entitlement-policy';
 import { type CustomerState, customerStateOf, withStripeSubscriptions } from './event-ordering';
 import { diffManagedGroups } from './groups';
 import type { PlanCatalog } from './plan-catalog';
@@ -202,7 +207,7 @@ export function stripeReadAt(ctx: Pick<DriftContext, 'stripeListedAt'>): Date {
 /**
  * What the record should say: the policy over the merged state, except that a running no-card trial (plan
  * `trial`, no active or trialing Stripe subscription behind it) is kept until it ends, the same rule the
- * webhook's write path applies (recompute-entitlement's keepNoCardTrial).
+ * webhook's write path applies (keepRunningNoCardTrial).
  */
 export function expectedEntitlement(
   record: EntitlementRecord,
@@ -216,10 +221,7 @@ export function expectedEntitlement(
     ctx.policy,
     state.billing,
   );
-  if (computed.entitled || record.plan !== 'trial' || !record.entitled) return computed;
-  const trialRunning = record.trialEndsAt !== null && Date.parse(record.trialEndsAt) > ctx.now.getTime();
-  const paidAttempt = Object.values(state.subscriptions).some((s) => s.status === 'active' || s.status === 'trialing');
-  return trialRunning && !paidAttempt ? entitlementOf(record) : computed;
+  return keepRunningNoCardTrial(record, computed, Object.values(state.subscriptions), ctx.now);
 }
 
 /** The customer id the user is linked to; without a profile, provisioning copies the record's into the new one. */

@@ -1,4 +1,10 @@
-import { type Entitlement, type EntitlementRecord, freeEntitlement, type SubscriptionStatus } from './entitlement';
+import {
+  type Entitlement,
+  type EntitlementRecord,
+  entitlementOf,
+  freeEntitlement,
+  type SubscriptionStatus,
+} from './entitlement';
 import type { PlanCatalog, PlanDefinition, PlanId } from './plan-catalog';
 import type { NormalisedSubscription } from './stripe-events';
 
@@ -206,4 +212,20 @@ export function computeEntitlement(
   return latest?.status === 'expired' && latest.snapshot.status === 'trialing'
     ? { ...free, trialEndsAt: iso(latest.snapshot.trialEnd) }
     : free;
+}
+
+/**
+ * A running no-card trial (plan `trial`, no active or trialing Stripe subscription behind it) is not Stripe's to
+ * end: the webhook's write path and reconcile's expectation both keep it until `trialEndsAt`.
+ */
+export function keepRunningNoCardTrial(
+  stored: Entitlement,
+  computed: Entitlement,
+  subscriptions: readonly Pick<SubscriptionSnapshot, 'status'>[],
+  now: Date,
+): Entitlement {
+  if (computed.entitled || stored.plan !== 'trial' || !stored.entitled) return computed;
+  const trialRunning = stored.trialEndsAt !== null && Date.parse(stored.trialEndsAt) > now.getTime();
+  const paidAttempt = subscriptions.some((s) => s.status === 'active' || s.status === 'trialing');
+  return trialRunning && !paidAttempt ? entitlementOf(stored) : computed;
 }

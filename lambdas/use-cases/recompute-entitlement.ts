@@ -1,5 +1,10 @@
 import { type Entitlement, entitlementOf, initialEntitlementRecord } from '../core/entitlement';
-import { computeEntitlement, type EntitlementPolicy, type WebhookEntitlementRecord } from '../core/entitlement-policy';
+import {
+  computeEntitlement,
+  type EntitlementPolicy,
+  keepRunningNoCardTrial,
+  type WebhookEntitlementRecord,
+} from '../core/entitlement-policy';
 import { type CustomerState, customerStateOf, withStripeSubscriptions } from '../core/event-ordering';
 import { diffManagedGroups } from '../core/groups';
 import type { PlanCatalog } from '../core/plan-catalog';
@@ -82,20 +87,6 @@ function meaningful(record: WebhookEntitlementRecord) {
   };
 }
 
-/** A running no-card trial (plan `trial`, no Stripe subscription behind it) is not the webhook's to end. */
-function keepNoCardTrial(
-  base: WebhookEntitlementRecord,
-  computed: Entitlement,
-  state: CustomerState,
-  now: Date,
-): Entitlement {
-  if (computed.entitled || base.plan !== 'trial' || !base.entitled) return computed;
-  const trialRunning = base.trialEndsAt !== null && Date.parse(base.trialEndsAt) > now.getTime();
-  if (!trialRunning) return computed;
-  const paidAttempt = Object.values(state.subscriptions).some((s) => s.status === 'active' || s.status === 'trialing');
-  return paidAttempt ? computed : entitlementOf(base);
-}
-
 /**
  * The one write path of the derived view: read (consistent), decide, compute with the pure policy, conditional
  * write on `entitlementsVersion` (re-read and retry on a lost race), then audit and Cognito groups. Groups are
@@ -136,7 +127,7 @@ export async function commitEntitlement(
       deps.policy,
       nextState.billing,
     );
-    const entitlement = keepNoCardTrial(base, computed, nextState, now);
+    const entitlement = keepRunningNoCardTrial(base, computed, Object.values(nextState.subscriptions), now);
     const next: WebhookEntitlementRecord = {
       ...base,
       ...entitlement,

@@ -5,6 +5,7 @@ import {
   freeEntitlement,
   initialEntitlementRecord,
 } from '../../../lambdas/core/entitlement';
+import { keepRunningNoCardTrial } from '../../../lambdas/core/entitlement-policy';
 import { diffManagedGroups } from '../../../lambdas/core/groups';
 import { PlanCatalog } from '../../../lambdas/core/plan-catalog';
 
@@ -90,5 +91,22 @@ describe('diffManagedGroups', () => {
 
   it('never adds an unmanaged desired group', () => {
     expect(diffManagedGroups([], ['admins', 'free'], catalog)).toEqual({ add: ['free'], remove: [] });
+  });
+});
+
+describe('keepRunningNoCardTrial', () => {
+  const trial = pro({ status: 'trialing', plan: 'trial', groups: ['trial'], trialEndsAt: future });
+  const free = freeEntitlement(catalog, 'canceled');
+
+  it('keeps a running no-card trial that Stripe knows nothing about', () => {
+    expect(keepRunningNoCardTrial(trial, free, [{ status: 'canceled' }], now)).toEqual(trial);
+  });
+
+  it('lets a paid (or Stripe-trialing) subscription, an ended trial, or an entitled result win', () => {
+    expect(keepRunningNoCardTrial(trial, free, [{ status: 'active' }], now)).toBe(free);
+    expect(keepRunningNoCardTrial(trial, free, [{ status: 'trialing' }], now)).toBe(free);
+    expect(keepRunningNoCardTrial({ ...trial, trialEndsAt: past }, free, [], now)).toBe(free);
+    const paid = pro({});
+    expect(keepRunningNoCardTrial(trial, paid, [], now)).toBe(paid);
   });
 });
