@@ -19,16 +19,20 @@ export class StripeSubscriptionSource implements SubscriptionSource {
   async listForCustomer(customerId: string): Promise<unknown[]> {
     try {
       const stripe = await this.sdk();
-      const subscriptions: unknown[] = [];
-      // status 'all' includes canceled ones, so a re-read can also end a subscription; the product is expanded
-      // for the `metadata.plan` fallback of prices without a lookup key.
-      for await (const subscription of stripe.subscriptions.list({
-        customer: customerId,
-        status: 'all',
-        limit: 100,
-        expand: ['data.items.data.price.product'],
-      })) {
+      const subscriptions: Stripe.Subscription[] = [];
+      // status 'all' includes canceled ones, so a re-read can also end a subscription. Stripe allows 4 levels of
+      // expansion, so `data.items.data.price.product` is refused: products are fetched below, only for prices
+      // that need the `metadata.plan` fallback (no lookup key, no price metadata).
+      for await (const subscription of stripe.subscriptions.list({ customer: customerId, status: 'all', limit: 100 })) {
         subscriptions.push(subscription);
+      }
+      const products = new Map<string, Promise<Stripe.Product>>();
+      for (const item of subscriptions.flatMap((s) => s.items.data)) {
+        const { price } = item;
+        if (price.lookup_key || price.metadata?.plan || typeof price.product !== 'string') continue;
+        const id = price.product;
+        if (!products.has(id)) products.set(id, stripe.products.retrieve(id));
+        item.price = { ...price, product: await (products.get(id) as Promise<Stripe.Product>) };
       }
       return subscriptions;
     } catch (error) {
