@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { InvalidInputError } from '../shared/errors';
+import { isValidEmail } from './email';
 
 /**
  * Boundary schemas for the Cognito triggers: one base schema for every trigger event, extended per trigger
@@ -62,7 +63,8 @@ export type PostConfirmationTriggerEvent = z.infer<typeof PostConfirmationTrigge
 /** What PostConfirmation_ConfirmSignUp needs from `request.userAttributes`. */
 export const ConfirmedUserAttributesSchema = z.looseObject({
   sub: z.string().min(1),
-  email: z.string().min(3),
+  // Same shape check as Pre-Signup: a malformed address must not reach the profile or a Stripe customer.
+  email: z.string().refine(isValidEmail, 'not a valid email address'),
   email_verified: z.string().optional(),
   given_name: z.string().optional(),
   family_name: z.string().optional(),
