@@ -1,3 +1,4 @@
+import './env';
 import '../local/quiet-sdk-notices';
 import { writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -8,9 +9,6 @@ import { type PostConfirmationFigures, runPostConfirmationBench } from './post-c
 import { type ReconcileFigures, runReconcileBench } from './reconcile';
 import { round } from './stats';
 import { runWebhookBench, type WebhookFigures } from './webhook';
-
-// Per-event INFO logs would flood the terminal; warnings and errors still print.
-process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
 
 export const SECTIONS = ['bundles', 'webhook', 'reconcile', 'post-confirmation', 'cost'] as const;
 export type Section = (typeof SECTIONS)[number];

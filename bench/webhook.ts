@@ -12,7 +12,6 @@ import { DynamoWebhookLedger } from '../lambdas/adapters/webhook-ledger';
 import { PlanCatalog } from '../lambdas/core/plan-catalog';
 import { systemClock } from '../lambdas/core/ports';
 import { createStripeWebhookHandler, handlerFromEnv } from '../lambdas/handlers/stripe-webhook';
-import { dependencyError } from '../lambdas/shared/errors';
 import type { HttpResult } from '../lambdas/shared/http';
 import { createRuntime, type RuntimeHooks } from '../lambdas/shared/runtime';
 import { type EmulatorBackend, LOCAL_REGION, startEmulatorBackend } from '../local/backend';
@@ -68,7 +67,7 @@ export interface WebhookFigures {
   ratios: { stripeCalls: number; p50: number; p99: number; eventsPerSecond: number };
   /** Users whose final entitlement (plan/status) is the same after both modes. */
   agreement: { users: number; same: number };
-  /** False while the shipped adapter's re-read fails (see ShallowSubscriptionSource). */
+  /** The shipped adapter's re-read works against the emulator (it failed before d5de752: 5-level expand). */
   shippedRereadWorks: boolean;
   setupMs: number;
 }
@@ -224,31 +223,6 @@ function counting(counter: CallCounter): RuntimeHooks {
   };
 }
 
-/**
- * The shipped adapter lists with `expand: ['data.items.data.price.product']`, five levels deep: Stripe (and the
- * emulator) reject more than four ("You cannot expand more than 4 levels of a property"), so every re-read fails
- * with a 500. Until that adapter is fixed the benchmark re-reads with the same single list call, without the
- * product expansion (prices carry lookup_key and metadata.plan). `probeShippedReread` reports whether it is fixed.
- */
-export class ShallowSubscriptionSource extends StripeSubscriptionSource {
-  constructor(private readonly factory: () => Promise<Stripe>) {
-    super(factory);
-  }
-
-  override async listForCustomer(customerId: string): Promise<unknown[]> {
-    try {
-      const stripe = await this.factory();
-      const subscriptions: unknown[] = [];
-      for await (const subscription of stripe.subscriptions.list({ customer: customerId, status: 'all', limit: 100 })) {
-        subscriptions.push(subscription);
-      }
-      return subscriptions;
-    } catch (error) {
-      throw dependencyError('stripe', 'subscription list', error);
-    }
-  }
-}
-
 /** True when the shipped StripeSubscriptionSource can re-read a customer's subscriptions from (emulated) Stripe. */
 export async function probeShippedReread(stripe: Stripe, customerId: string): Promise<boolean> {
   try {
@@ -260,9 +234,9 @@ export async function probeShippedReread(stripe: Stripe, customerId: string): Pr
 }
 
 /**
- * Both modes use the wiring of the entry in lambdas/handlers/stripe-webhook.ts (mirrored here: keep in step) with
- * the shallow re-read above; the baseline adds `rereadEveryEvent`, the "always fetch the customer's subscriptions
- * from Stripe" approach. `shippedEntry` runs the shipped `handlerFromEnv` as it is instead (our mode only).
+ * Our mode is the shipped entry (`handlerFromEnv`, unless `shippedEntry: false`). The baseline is the same wiring,
+ * mirrored here (keep in step with lambdas/handlers/stripe-webhook.ts), with `rereadEveryEvent`: the "always
+ * fetch the customer's subscriptions from Stripe" approach.
  */
 export function webhookHandler(
   env: NodeJS.ProcessEnv,
@@ -270,7 +244,7 @@ export function webhookHandler(
   counter: CallCounter,
   options: { shippedEntry?: boolean } = {},
 ): (event: APIGatewayProxyEventV2) => Promise<HttpResult> {
-  if (mode === 'ours' && options.shippedEntry) return handlerFromEnv(env, counting(counter));
+  if (mode === 'ours' && options.shippedEntry !== false) return handlerFromEnv(env, counting(counter));
   let built: ((event: APIGatewayProxyEventV2) => Promise<HttpResult>) | undefined;
   return (event) => {
     if (!built) {
@@ -280,7 +254,7 @@ export function webhookHandler(
         entitlements: new DynamoEntitlementStore(ddb, tables.ENTITLEMENTS_TABLE),
         profiles: new DynamoProfileStore(ddb, tables.USER_PROFILES_TABLE),
         groups: new CognitoGroupGateway(runtime.cognito, runtime.userPoolId),
-        stripe: new ShallowSubscriptionSource(() => runtime.stripe({ timeoutMs: 4_000, maxNetworkRetries: 1 })),
+        stripe: new StripeSubscriptionSource(() => runtime.stripe({ timeoutMs: 4_000, maxNetworkRetries: 1 })),
         parked: new DynamoParkedEventStore(ddb, tables.PARKED_EVENTS_TABLE),
         audit: new DynamoAuditLog(ddb, tables.AUDIT_TABLE),
         ledger: new DynamoWebhookLedger(ddb, tables.WEBHOOK_EVENTS_TABLE),
