@@ -111,7 +111,7 @@ describe('IAM, asserted over every stack', () => {
     const secretIds = dataResources.filter(([, r]) => r.Type === 'AWS::SecretsManager::Secret').map(([id]) => id);
     const poolIds = dataResources.filter(([, r]) => r.Type === 'AWS::Cognito::UserPool').map(([id]) => id);
     expect(tableIds.length).toBe(Object.keys(TABLES).length);
-    const tableEnvVars = new Set(Object.values(TABLES).map((t) => t.envVar));
+    const tableEnvVars = new Set<string>(Object.values(TABLES).map((t) => t.envVar));
 
     const violations: string[] = [];
     let checkedTableGrants = 0;
