@@ -88,6 +88,12 @@ beforeAll(async () => {
 afterAll(async () => {
   await network?.stop();
   await emulator?.stop();
+  for (const flow of [...new Set(results.map((r) => r.flow))]) {
+    const of = results.filter((r) => r.flow === flow);
+    console.log(
+      `[hardening:faults] ${flow}: calls=${new Set(of.map((r) => r.call)).size} scenarios=${of.length} converged=${of.filter((r) => r.converged && r.fatal.length === 0).length} surfaced=${of.filter((r) => r.surfaced).length} absorbed=${of.filter((r) => r.injected && !r.surfaced).length} [${[...new Set(of.map((r) => r.call))].join(', ')}]`,
+    );
+  }
   const converged = results.filter((r) => r.converged && r.fatal.length === 0).length;
   const injected = results.filter((r) => r.injected).length;
   console.log(
