@@ -78,20 +78,30 @@ export class DynamoEntitlementStore implements EntitlementStore {
     }
   }
 
-  async setCognitoGroups(sub: string, groups: string[], now: Date): Promise<void> {
+  async setCognitoGroups(sub: string, groups: string[], now: Date, expectedVersion?: number): Promise<WriteOutcome> {
+    const versioned = expectedVersion !== undefined;
     try {
       await this.ddb.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { cognito_sub: sub },
           UpdateExpression: 'SET #groups = :groups, #updatedAt = :now',
-          ConditionExpression: 'attribute_exists(cognito_sub)',
-          ExpressionAttributeNames: { '#groups': 'cognitoGroups', '#updatedAt': 'updatedAt' },
-          ExpressionAttributeValues: { ':groups': groups, ':now': now.toISOString() },
+          ConditionExpression: versioned ? '#version = :version' : 'attribute_exists(cognito_sub)',
+          ExpressionAttributeNames: {
+            '#groups': 'cognitoGroups',
+            '#updatedAt': 'updatedAt',
+            ...(versioned ? { '#version': 'entitlementsVersion' } : {}),
+          },
+          ExpressionAttributeValues: {
+            ':groups': groups,
+            ':now': now.toISOString(),
+            ...(versioned ? { ':version': expectedVersion } : {}),
+          },
         }),
       );
+      return 'written';
     } catch (error) {
-      if (isConditionFailure(error)) return;
+      if (isConditionFailure(error)) return 'conflict';
       throw dependencyError('dynamodb', 'entitlement group record', error);
     }
   }

@@ -43,8 +43,11 @@ export interface EntitlementStore {
    * (or no item exists when it is null). The caller re-reads and retries on `conflict`.
    */
   writeIfVersion(record: EntitlementRecord, expectedVersion: number | null): Promise<WriteOutcome>;
-  /** Records which managed groups are confirmed applied in Cognito. */
-  setCognitoGroups(sub: string, groups: string[], now: Date): Promise<void>;
+  /**
+   * Records which managed groups are confirmed applied in Cognito. With `expectedVersion`, only if the stored
+   * `entitlementsVersion` still equals it ('conflict' otherwise, or when no item exists).
+   */
+  setCognitoGroups(sub: string, groups: string[], now: Date, expectedVersion?: number): Promise<WriteOutcome>;
 }
 
 export interface StripeCustomerRef {

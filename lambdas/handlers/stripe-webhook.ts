@@ -15,7 +15,7 @@ import {
   normaliseEvent,
   parseEventEnvelope,
 } from '../core/stripe-events';
-import type { WebhookLedger } from '../core/webhook-ports';
+import type { SubscriptionSource, WebhookLedger } from '../core/webhook-ports';
 import { DependencyUnavailableError } from '../shared/errors';
 import { type HttpResult, header, httpError, json, rawBody } from '../shared/http';
 import { lambdaEntry } from '../shared/lambda-entry';
@@ -93,9 +93,35 @@ async function verifiedEvent(
   }
 }
 
+/** A redelivery found in the ledger before a Stripe call: answered as a duplicate, nothing was written. */
+class DuplicateDeliveryError extends Error {
+  override name = 'DuplicateDeliveryError';
+}
+
 /**
- * POST /webhooks/stripe. Thin adapter: verify the signature on the raw body, validate, skip duplicates via the
- * ledger, apply the event (one use case), then record the event id. The ledger is written only after the
+ * Stripe reads are rare here (ties, unlinked customers, disputes) but rate-limited and slower than a ledger read:
+ * before the first one, the ledger says whether this delivery is a duplicate, which is then answered as such.
+ */
+function ledgerCheckedStripe(stripe: SubscriptionSource, ledger: WebhookLedger, eventId: string): SubscriptionSource {
+  let checked: Promise<void> | undefined;
+  const notDuplicate = () => {
+    checked ??= ledger.has(eventId).then((seen) => {
+      if (seen) throw new DuplicateDeliveryError(`event ${eventId} is in the ledger`);
+    });
+    return checked;
+  };
+  return {
+    listForCustomer: (customerId) => notDuplicate().then(() => stripe.listForCustomer(customerId)),
+    retrieveCustomer: (customerId) => notDuplicate().then(() => stripe.retrieveCustomer(customerId)),
+    customerOfCharge: (chargeId) => notDuplicate().then(() => stripe.customerOfCharge(chargeId)),
+  };
+}
+
+/**
+ * POST /webhooks/stripe. Thin adapter: verify the signature on the raw body, validate, apply the event (one use
+ * case), then record the event id in the ledger with a conditional put. No ledger read up front: the ordering
+ * guard makes a redelivery a no-op (the entitlement read shows the event applied: no write, no audit, no Cognito
+ * call), and the put's condition failure is what marks it a duplicate. The ledger is written only after the
  * effects succeeded, so a failed delivery leaves no record and Stripe's retry runs it again.
  */
 export function createStripeWebhookHandler(deps: StripeWebhookDeps) {
@@ -104,11 +130,16 @@ export function createStripeWebhookHandler(deps: StripeWebhookDeps) {
       const verified = await verifiedEvent(request, deps);
       if ('response' in verified) return verified.response;
       const { event, payload } = verified;
-      if (await deps.ledger.has(event.id)) return json(200, { received: true, duplicate: true });
-      const outcome = await withDeadline(applyStripeEvent(deps, event, payload), deps.deadlineMs ?? 8_000);
-      await deps.ledger.record({ eventId: event.id, type: event.type, outcome: outcome.kind }, deps.clock.now());
+      const guarded = { ...deps, stripe: ledgerCheckedStripe(deps.stripe, deps.ledger, event.id) };
+      const outcome = await withDeadline(applyStripeEvent(guarded, event, payload), deps.deadlineMs ?? 8_000);
+      const ledger = await deps.ledger.record(
+        { eventId: event.id, type: event.type, outcome: outcome.kind },
+        deps.clock.now(),
+      );
+      if (ledger === 'duplicate') return json(200, { received: true, duplicate: true });
       return json(200, { received: true, outcome: outcome.kind });
     } catch (error) {
+      if (error instanceof DuplicateDeliveryError) return json(200, { received: true, duplicate: true });
       const dependency = error instanceof DependencyUnavailableError ? error.dependency : undefined;
       logger.error('Stripe webhook delivery failed; Stripe will retry', {
         error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),

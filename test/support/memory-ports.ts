@@ -83,9 +83,11 @@ export class MemoryEntitlements implements EntitlementStore {
     this.writes += 1;
     return 'written';
   }
-  async setCognitoGroups(sub: string, groups: string[]) {
+  async setCognitoGroups(sub: string, groups: string[], _now: Date, expected?: number): Promise<WriteOutcome> {
     const current = this.items.get(sub);
-    if (current) current.cognitoGroups = [...groups];
+    if (!current || (expected !== undefined && current.entitlementsVersion !== expected)) return 'conflict';
+    current.cognitoGroups = [...groups];
+    return 'written';
   }
 }
 

@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createStripeWebhookHandler, MAX_WEBHOOK_BODY_BYTES } from '../../../lambdas/handlers/stripe-webhook';
+import { DependencyUnavailableError } from '../../../lambdas/shared/errors';
 import {
   LEGACY_API_VERSION,
   type SignOptions,
@@ -117,17 +118,100 @@ describe('POST /webhooks/stripe handler', () => {
     nothingWritten();
   });
 
-  it('answers a duplicate 200 with no side effect', async () => {
+  const sideEffects = () => ({
+    writes: memory.entitlements.calls.write,
+    setGroups: memory.entitlements.calls.setGroups,
+    cognito: memory.groups.calls.add + memory.groups.calls.remove,
+    audit: memory.audit.entries.size,
+    parked: memory.parked.items.size,
+    stripe: memory.stripe.total(),
+    record: structuredClone(memory.entitlements.items.get('sub-user-1')),
+  });
+
+  it('answers a duplicate 200 with no side effect: one entitlement read, no write, no call', async () => {
     const event = created();
     await handle(sign(event));
-    const writes = memory.entitlements.calls.write;
+    const before = sideEffects();
     const reads = memory.entitlements.calls.get;
 
     const response = await handle(sign(event));
 
+    expect(response.statusCode).toBe(200);
     expect(JSON.parse(response.body)).toEqual({ received: true, duplicate: true });
-    expect(memory.entitlements.calls.write).toBe(writes);
-    expect(memory.entitlements.calls.get).toBe(reads);
+    expect(sideEffects()).toEqual(before);
+    // No ledger read up front: the ordering guard's read shows the event applied, the ledger put says duplicate.
+    expect(memory.entitlements.calls.get).toBe(reads + 1);
+    expect(memory.ledger.ids.size).toBe(1);
+  });
+
+  it('answers a duplicate of an older event, redelivered after a newer one, with no side effect', async () => {
+    const first = created();
+    const newer = stripeEvent('customer.subscription.updated', subscriptionObject({ lookupKey: 'pro_monthly' }), {
+      created: nowSeconds - 30,
+    });
+    await handle(sign(first));
+    await handle(sign(newer));
+    const before = sideEffects();
+
+    const response = await handle(sign(first));
+
+    expect(JSON.parse(response.body)).toEqual({ received: true, duplicate: true });
+    expect(sideEffects()).toEqual(before);
+    expect(before.record).toMatchObject({ plan: 'pro', cognitoGroups: ['pro'] });
+  });
+
+  it('consults the ledger before a Stripe read: a redelivered same-second event is a duplicate, no re-read', async () => {
+    const at = nowSeconds - 60;
+    const starter = stripeEvent('customer.subscription.updated', subscriptionObject(), { created: at });
+    const pro = stripeEvent('customer.subscription.updated', subscriptionObject({ lookupKey: 'pro_monthly' }), {
+      created: at,
+    });
+    memory.stripe.subscriptions.set('cus_base', [subscriptionObject({ lookupKey: 'pro_monthly' })]);
+    await handle(sign(starter));
+    await handle(sign(pro)); // a tie: one Stripe re-read
+    expect(memory.stripe.calls.list).toBe(1);
+    const before = sideEffects();
+
+    // The stored event of this subscription is now `pro`: `starter` again is a tie, which would re-read Stripe.
+    const response = await handle(sign(starter));
+
+    expect(response.statusCode).toBe(200);
+    expect(JSON.parse(response.body)).toEqual({ received: true, duplicate: true });
+    expect(sideEffects()).toEqual(before);
+  });
+
+  it('applies a redelivery whose first delivery failed at the ledger write, without repeating any effect', async () => {
+    const event = created();
+    const ledger = memory.ledger;
+    let ledgerDown = true;
+    handle = createStripeWebhookHandler({
+      ...memory.deps,
+      ledger: {
+        has: (id) => ledger.has(id),
+        record: async (entry) => {
+          if (ledgerDown) throw new DependencyUnavailableError('dynamodb', 'webhook ledger write failed (test)');
+          return ledger.record(entry);
+        },
+      },
+    });
+
+    const failed = await handle(sign(event));
+    expect(failed.statusCode).toBe(500);
+    expect(ledger.ids.size).toBe(0);
+    const applied = sideEffects();
+    expect(applied).toMatchObject({ writes: 1, setGroups: 1, cognito: 1, audit: 1 });
+
+    ledgerDown = false;
+    const retried = await handle(sign(event));
+
+    expect(retried.statusCode).toBe(200);
+    expect(JSON.parse(retried.body)).toEqual({ received: true, outcome: 'applied' });
+    expect(sideEffects()).toEqual(applied);
+    expect(ledger.ids.has(event.id as string)).toBe(true);
+
+    const again = await handle(sign(event));
+    expect(JSON.parse(again.body)).toEqual({ received: true, duplicate: true });
+    expect(sideEffects()).toEqual(applied);
   });
 
   it('applies the pre-2025-03-31 shape (period on the subscription, plan from product metadata)', async () => {

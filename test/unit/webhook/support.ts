@@ -44,10 +44,12 @@ export class MemoryEntitlements implements EntitlementStore {
     this.items.set(record.cognito_sub, structuredClone({ ...stored, ...record }));
     return 'written';
   }
-  async setCognitoGroups(sub: string, groups: string[], now: Date) {
+  async setCognitoGroups(sub: string, groups: string[], now: Date, expected?: number): Promise<WriteOutcome> {
     this.calls.setGroups += 1;
     const stored = this.items.get(sub);
-    if (stored) this.items.set(sub, { ...stored, cognitoGroups: [...groups], updatedAt: now.toISOString() });
+    if (!stored || (expected !== undefined && stored.entitlementsVersion !== expected)) return 'conflict';
+    this.items.set(sub, { ...stored, cognitoGroups: [...groups], updatedAt: now.toISOString() });
+    return 'written';
   }
 }
 
