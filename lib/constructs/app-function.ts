@@ -8,6 +8,7 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { RUNTIME_PROVIDED_MODULES } from '../lambda-bundling';
 import { suppressAppFunctionFindings } from '../nag-suppressions';
 import { secretLikeReason } from '../secret-patterns';
 import type { StageConfig } from '../stage-config';
@@ -65,9 +66,12 @@ export interface AppFunctionProps {
  * with the stage's retention, active X-Ray tracing, and a role with no managed policies (write to its own log group
  * only; everything else is granted per function with the `use*` helpers).
  *
- * The AWS SDK v3 is bundled (`bundleAwsSDK`), not taken from the runtime: the clients are pinned in package-lock and
- * `@aws-sdk/lib-dynamodb` must match `@aws-sdk/client-dynamodb` exactly, so what the tests ran is what is deployed,
- * whatever SDK version the runtime ships this month. Minified and tree-shaken, the cost is a few hundred KB.
+ * The AWS SDK v3 (`@aws-sdk/*`, `@smithy/*`) is taken from the Node.js 22 runtime, not bundled: bundled, it was ~550 KB
+ * of every 1.4 MB bundle and a large share of module init (cold start). The trade-off: the deployed code runs on the
+ * SDK version the runtime ships (AWS updates it with the runtime), not the one pinned in package-lock that the tests
+ * ran; both versions are v3 with the same API, and `lib-dynamodb` and `client-dynamodb` both come from the runtime,
+ * so they match each other. Pin a version again (`bundleAwsSDK: true`, or a layer) if a runtime SDK update ever
+ * breaks something; the bench (`bench/bundles.ts`) measures with the same externals.
  *
  * Secrets: `useSecret` grants read and passes only the ARN; the Lambda reads the value at cold start and caches it.
  */
@@ -112,7 +116,8 @@ export class AppFunction extends Construct {
         sourcesContent: false,
         target: 'node22',
         format: OutputFormat.CJS,
-        bundleAwsSDK: true,
+        bundleAwsSDK: false,
+        externalModules: [...RUNTIME_PROVIDED_MODULES],
       },
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
