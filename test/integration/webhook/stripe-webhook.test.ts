@@ -1,5 +1,5 @@
 import { AdminCreateUserCommand, AdminListGroupsForUserCommand } from '@aws-sdk/client-cognito-identity-provider';
-import { GetCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoProfileStore } from '../../../lambdas/adapters/profile-store';
@@ -243,6 +243,60 @@ describe('Stripe webhook against dynalite + cognito-local (real Stripe SDK again
     const ledger = await ddb.send(new GetCommand({ TableName: tables.webhookEvents, Key: { eventId: event.id } }));
     expect(ledger.Item?.expiresAt).toBeGreaterThanOrEqual(now() + 5 * 86400 - 60);
     expect((await record(user.sub))?.entitlementsVersion).toBe(1);
+  });
+
+  async function auditCount(sub: string): Promise<number> {
+    const { ddb, tables } = backend();
+    const audit = await ddb.send(
+      new QueryCommand({
+        TableName: tables.auditLog,
+        KeyConditionExpression: 'userId = :u',
+        ExpressionAttributeValues: { ':u': sub },
+      }),
+    );
+    return audit.Items?.length ?? 0;
+  }
+
+  it('a redelivery after a failed ledger write applies nothing twice, records the event, then is a duplicate', async () => {
+    const user = await newUser();
+    const event = subEvent('created', user, { lookupKey: 'pro_monthly' }, now() - 10);
+    expect((await send(event)).body).toEqual({ received: true, outcome: 'applied' });
+    // The state a ledger write failure leaves: every effect applied, no ledger record (the delivery answered 500).
+    const { ddb, tables } = backend();
+    await ddb.send(new DeleteCommand({ TableName: tables.webhookEvents, Key: { eventId: event.id } }));
+    const applied = await record(user.sub);
+
+    const retried = await send(event);
+
+    expect(retried).toEqual({ status: 200, body: { received: true, outcome: 'applied' } });
+    expect(await record(user.sub)).toEqual(applied);
+    expect(await auditCount(user.sub)).toBe(1);
+    expect(await cognitoGroups(user.username)).toEqual(['pro']);
+    const ledger = await ddb.send(new GetCommand({ TableName: tables.webhookEvents, Key: { eventId: event.id } }));
+    expect(ledger.Item?.outcome).toBe('applied');
+    expect((await send(event)).body).toEqual({ received: true, duplicate: true });
+    expect(await record(user.sub)).toEqual(applied);
+  });
+
+  it('a redelivered same-second event is answered from the ledger without a Stripe re-read', async () => {
+    const user = await newUser();
+    const t = now() - 20;
+    stripe.subscriptions.set(user.customerId, [
+      subscriptionObject({ customer: user.customerId, userSub: user.sub, lookupKey: 'pro_monthly', periodStart: t }),
+    ]);
+    const starter = subEvent('updated', user, { lookupKey: 'starter_monthly' }, t);
+    await send(starter);
+    await send(subEvent('updated', user, { lookupKey: 'pro_monthly' }, t)); // a tie: one re-read
+    const reads = () => stripe.requests.filter((r) => r.includes(`customer=${user.customerId}`)).length;
+    expect(reads()).toBe(1);
+    const before = await record(user.sub);
+
+    const response = await send(starter);
+
+    expect(response.body).toEqual({ received: true, duplicate: true });
+    expect(reads()).toBe(1);
+    expect(await record(user.sub)).toEqual(before);
+    expect(await auditCount(user.sub)).toBe(2);
   });
 
   it('20 concurrent deliveries for one customer converge (failed ones redelivered like Stripe)', async () => {
