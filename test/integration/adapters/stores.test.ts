@@ -109,14 +109,33 @@ describe('syncCognitoGroups against cognito-local', () => {
     };
     const deps = { groups: counting, entitlements, catalog, clock: { now: () => now } };
 
-    expect(await syncCognitoGroups(deps, record, username)).toEqual({ added: ['pro'], removed: ['starter'] });
+    expect(await syncCognitoGroups(deps, record, username)).toEqual({
+      added: ['pro'],
+      removed: ['starter'],
+      recorded: 'written',
+    });
     expect((await groups.listGroupsForUser(username)).sort()).toEqual(['admins', 'pro']);
     const stored = await entitlements.get(username);
     expect(stored?.cognitoGroups).toEqual(['pro']);
 
     calls.length = 0;
     if (!stored) throw new Error('record missing');
-    expect(await syncCognitoGroups(deps, stored, username)).toEqual({ added: [], removed: [] });
+    expect(await syncCognitoGroups(deps, stored, username)).toEqual({ added: [], removed: [], recorded: 'unchanged' });
     expect(calls).toEqual([]);
+  });
+
+  it('records the applied groups only at the expected version when one is given', async () => {
+    const { ddb, tables } = backend();
+    const entitlements = new DynamoEntitlementStore(ddb, tables.entitlements);
+    const owner = sub();
+    const record = { ...initialEntitlementRecord(catalog, { sub: owner }, now), cognitoGroups: ['free'] };
+    await entitlements.createIfAbsent(record);
+    const version = record.entitlementsVersion;
+
+    expect(await entitlements.setCognitoGroups(owner, ['pro'], now, version + 1)).toBe('conflict');
+    expect((await entitlements.get(owner))?.cognitoGroups).toEqual(['free']);
+    expect(await entitlements.setCognitoGroups(owner, ['pro'], now, version)).toBe('written');
+    expect((await entitlements.get(owner))?.cognitoGroups).toEqual(['pro']);
+    expect(await entitlements.setCognitoGroups(sub(), ['pro'], now, version)).toBe('conflict');
   });
 });
