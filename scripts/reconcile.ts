@@ -3,13 +3,15 @@
  *
  * Runs the same reconcile use case as the scheduled Lambda and the admin routes.
  * - `--stage local`: the stack `npm start` runs, read from `$LOCAL_DIR/stack.json` (default `.local`).
- * - any other stage: AWS with the default credential chain. The CloudFormation client is not a dependency of this
- *   project, so the stage's resources come from the environment, with the same names as the Lambda's
+ * - any other stage: AWS with the default credential chain; table names, pool id and the Stripe secret ARN come from
+ *   the stage's stack outputs (scripts/stage-outputs.ts); variables set in the environment override them, with the
+ *   same names as the Lambda's
  *   (USER_POOL_ID, USER_PROFILES_TABLE, ENTITLEMENTS_TABLE, PARKED_EVENTS_TABLE, AUDIT_TABLE, RECONCILE_STATE_TABLE,
  *   STRIPE_SECRET_ARN, AWS_REGION): the `<stage>-Data` / `<stage>-Auth` stack outputs list them.
  * Progress goes to stderr; the summary table (or `--json`) to stdout. Exit code 1 when a repair failed, 2 when
  * another run holds the lease, 64 for bad arguments.
  */
+
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
@@ -19,6 +21,7 @@ import { systemClock } from '../lambdas/core/ports';
 import { createRuntime } from '../lambdas/shared/runtime';
 import { type ReconcileReport, reconcile } from '../lambdas/use-cases/reconcile';
 import { TABLES, type TableKey } from '../lib/table-definitions';
+import { stageEnvironment } from './stage-outputs';
 
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -173,9 +176,14 @@ function countCommands(client: unknown, count: () => void) {
   );
 }
 
-export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function main(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+  resolveStage: (stage: string, env: NodeJS.ProcessEnv) => Promise<NodeJS.ProcessEnv> = stageEnvironment,
+): Promise<number> {
   const args = parseArgs(argv);
-  const runtime = createRuntime(environmentFor(args.stage, env));
+  const stageEnv = args.stage === 'local' ? env : await resolveStage(args.stage, env);
+  const runtime = createRuntime(environmentFor(args.stage, stageEnv));
   const calls: CallCounts = { stripe: 0, cognito: 0, dynamodb: 0 };
   countCommands(runtime.ddb, () => {
     calls.dynamodb += 1;

@@ -69,6 +69,9 @@ describe('npm run reconcile against the local stack', () => {
     // Act + Assess
     await expect(main(['--stage', 'Local!'], {})).rejects.toThrow(/--stage/);
     await expect(main(['--stage', 'local', '--frobnicate'], {})).rejects.toThrow(/unknown argument/);
-    await expect(main(['--stage', 'prod', '--dry-run'], {})).rejects.toThrow(/USER_POOL_ID/);
+    // A deployed stage whose stack outputs lack the pool id (resolver stubbed: no AWS here).
+    await expect(main(['--stage', 'prod', '--dry-run'], {}, async (_stage, env) => env)).rejects.toThrow(
+      /USER_POOL_ID/,
+    );
   });
 });
