@@ -1,6 +1,6 @@
-import { AdminCreateUserCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { handlerFromEnv } from '../lambdas/handlers/post-confirmation';
 import { startEmulatorBackend } from '../local/backend';
+import { createVerifiedUser, postConfirmationEvent } from '../local/cognito-users';
 import { startStripeEmulator } from '../local/stripe/emulator';
 import { type Summary, summarize } from './stats';
 
@@ -29,31 +29,8 @@ export async function runPostConfirmationBench(options: { users: number }): Prom
     let first = Number.NaN;
     for (let i = 0; i < options.users; i += 1) {
       const email = `pc-${i}@example.com`;
-      const created = await backend.cognitoClient.send(
-        new AdminCreateUserCommand({
-          UserPoolId: backend.userPool.userPoolId,
-          Username: email,
-          UserAttributes: [
-            { Name: 'email', Value: email },
-            { Name: 'email_verified', Value: 'true' },
-          ],
-          MessageAction: 'SUPPRESS',
-        }),
-      );
-      const username = created.User?.Username ?? email;
-      const sub = created.User?.Attributes?.find((a) => a.Name === 'sub')?.Value ?? username;
-      const event = {
-        version: '1',
-        triggerSource: 'PostConfirmation_ConfirmSignUp',
-        region: 'us-east-1',
-        userPoolId: backend.userPool.userPoolId,
-        userName: username,
-        callerContext: { awsSdkVersion: 'aws-sdk-unknown-unknown', clientId: backend.userPool.userPoolClientId },
-        request: {
-          userAttributes: { sub, email, email_verified: 'true', 'cognito:user_status': 'CONFIRMED' },
-        },
-        response: {},
-      };
+      const user = await createVerifiedUser(backend.cognitoClient, backend.userPool.userPoolId, email);
+      const event = postConfirmationEvent(backend.userPool, user);
       const started = performance.now();
       await handler(event);
       const took = performance.now() - started;

@@ -1,4 +1,4 @@
-import { AdminCreateUserCommand, type CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import Stripe from 'stripe';
@@ -10,6 +10,7 @@ import type { PlanCatalog, PlanId } from '../lambdas/core/plan-catalog';
 import { type Clock, systemClock } from '../lambdas/core/ports';
 import { isHandledEventType } from '../lambdas/core/stripe-events';
 import { provisionUser } from '../lambdas/use-cases/provision-user';
+import { createVerifiedUser } from '../local/cognito-users';
 import type { StripeEmulator } from '../local/stripe/emulator';
 import type { StripeEvent } from '../local/stripe/engine';
 import type { TableNames } from '../local/tables';
@@ -66,19 +67,7 @@ export async function createUsers(
   const customers = new StripeCustomerGateway(stripe);
   await inPool(count, options.concurrency ?? 4, async (i) => {
     const email = `${tag}-${i}@example.com`;
-    const created = await stores.cognito.send(
-      new AdminCreateUserCommand({
-        UserPoolId: stores.userPoolId,
-        Username: email,
-        UserAttributes: [
-          { Name: 'email', Value: email },
-          { Name: 'email_verified', Value: 'true' },
-        ],
-        MessageAction: 'SUPPRESS',
-      }),
-    );
-    const username = created.User?.Username ?? email;
-    const sub = created.User?.Attributes?.find((a) => a.Name === 'sub')?.Value ?? username;
+    const { sub, username } = await createVerifiedUser(stores.cognito, stores.userPoolId, email);
     const result = await provisionUser(
       { ...userDeps(stores), customers },
       { sub, username, email, emailVerified: true, identityProvider: 'cognito' },

@@ -1,8 +1,9 @@
-import { AdminCreateUserCommand, AdminListGroupsForUserCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { AdminListGroupsForUserCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { GetCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import Stripe from 'stripe';
 import type { EmulatorBackend } from '../../local/backend';
+import { postConfirmationEvent as buildPostConfirmationEvent, createVerifiedUser } from '../../local/cognito-users';
 import type { StripeEmulator } from '../../local/stripe/emulator';
 import type { StripeEvent } from '../../local/stripe/engine';
 import type { StripeObject } from '../../local/stripe/store';
@@ -16,35 +17,12 @@ export interface TestUser {
   email: string;
 }
 
-export async function createCognitoUser(backend: EmulatorBackend, tag = 'hardening'): Promise<TestUser> {
-  const email = uniqueEmail(tag);
-  const created = await backend.cognitoClient.send(
-    new AdminCreateUserCommand({
-      UserPoolId: backend.userPool.userPoolId,
-      Username: email,
-      UserAttributes: [
-        { Name: 'email', Value: email },
-        { Name: 'email_verified', Value: 'true' },
-      ],
-      MessageAction: 'SUPPRESS',
-    }),
-  );
-  const username = created.User?.Username ?? email;
-  const sub = created.User?.Attributes?.find((a) => a.Name === 'sub')?.Value ?? username;
-  return { sub, username, email };
+export function createCognitoUser(backend: EmulatorBackend, tag = 'hardening'): Promise<TestUser> {
+  return createVerifiedUser(backend.cognitoClient, backend.userPool.userPoolId, uniqueEmail(tag));
 }
 
 export function postConfirmationEvent(backend: EmulatorBackend, user: TestUser) {
-  return {
-    version: '1',
-    region: 'us-east-1',
-    userPoolId: backend.userPool.userPoolId,
-    userName: user.username,
-    callerContext: { awsSdkVersion: 'aws-sdk-unknown-unknown', clientId: backend.userPool.userPoolClientId },
-    triggerSource: 'PostConfirmation_ConfirmSignUp',
-    request: { userAttributes: { sub: user.sub, email: user.email, email_verified: 'true' } },
-    response: {},
-  };
+  return buildPostConfirmationEvent(backend.userPool, user);
 }
 
 export function preSignUpEvent(backend: EmulatorBackend, email: string, userName = crypto.randomUUID()) {

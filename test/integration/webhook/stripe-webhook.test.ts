@@ -1,10 +1,11 @@
-import { AdminCreateUserCommand, AdminListGroupsForUserCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { AdminListGroupsForUserCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { DeleteCommand, GetCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoProfileStore } from '../../../lambdas/adapters/profile-store';
 import type { WebhookEntitlementRecord } from '../../../lambdas/core/entitlement-policy';
 import { handlerFromEnv } from '../../../lambdas/handlers/stripe-webhook';
+import { createVerifiedUser } from '../../../local/cognito-users';
 import {
   checkoutSessionObject,
   signedRequest,
@@ -37,19 +38,7 @@ describe('Stripe webhook against dynalite + cognito-local (real Stripe SDK again
   async function newUser(options: { link?: boolean } = {}) {
     const { cognitoClient, userPool, ddb, tables } = backend();
     const email = uniqueEmail('webhook');
-    const created = await cognitoClient.send(
-      new AdminCreateUserCommand({
-        UserPoolId: userPool.userPoolId,
-        Username: email,
-        UserAttributes: [
-          { Name: 'email', Value: email },
-          { Name: 'email_verified', Value: 'true' },
-        ],
-        MessageAction: 'SUPPRESS',
-      }),
-    );
-    const username = created.User?.Username ?? email;
-    const sub = created.User?.Attributes?.find((a) => a.Name === 'sub')?.Value ?? username;
+    const { sub, username } = await createVerifiedUser(cognitoClient, userPool.userPoolId, email);
     customerCounter += 1;
     const customerId = `cus_it_${process.pid}_${customerCounter}`;
     await new DynamoProfileStore(ddb, tables.userProfiles).upsert(
