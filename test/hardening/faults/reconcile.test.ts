@@ -343,7 +343,7 @@ function differences(expected: unknown, actual: unknown, path = ''): string[] {
 /**
  * One call per distinct (service, operation), to keep the file near a minute on 2 cores: the same operation on
  * another table goes through the same SDK command, error translation and retry policy. Within an operation a
- * repair's call is preferred over the run's own bookkeeping (ReconcileState: lease, checkpoint), whose faults
+ * repair's call (first by name) is preferred over the run's own bookkeeping (ReconcileState: lease, checkpoint), whose faults
  * end the run before or after every repair, like a failed bulk read; HARDENING_FULL=1 runs those too.
  */
 function representativeCalls(calls: readonly string[]): string[] {
@@ -356,9 +356,11 @@ function representativeCalls(calls: readonly string[]): string[] {
       .join(' ')}`;
     byOperation.set(operation, [...(byOperation.get(operation) ?? []), call]);
   }
-  return [...byOperation.values()].map(
-    (group) => group.find((call) => !call.endsWith(' ReconcileState')) ?? (group[0] as string),
-  );
+  // Users are checked concurrently, so first-seen order varies between runs: pick by name, not by order.
+  return [...byOperation.values()].map((group) => {
+    const sorted = [...group].sort();
+    return sorted.find((call) => !call.endsWith(' ReconcileState')) ?? (sorted[0] as string);
+  });
 }
 
 describe('fault injection: reconcile (scheduled apply run) with every kind of drift', () => {
