@@ -7,6 +7,7 @@ import {
 } from './entitlement';
 import type { PlanCatalog, PlanDefinition, PlanId } from './plan-catalog';
 import type { NormalisedSubscription } from './stripe-events';
+import type { AuditEntry } from './webhook-ports';
 
 /**
  * The entitlement policy: all of a customer's subscriptions (+ per-customer payment flags) -> one Entitlement.
@@ -50,6 +51,11 @@ export interface EntitlementPolicy {
 export type WebhookEntitlementRecord = EntitlementRecord & {
   subscriptions?: Record<string, SubscriptionSnapshot>;
   billing?: BillingState;
+  /**
+   * Audit entries written in the same conditional write as their change and kept until known to be in the
+   * AuditLog (a redelivery or reconcile re-puts them, idempotently). Internal: never part of an API answer.
+   */
+  pendingAudit?: AuditEntry[];
 };
 
 export function emptyBillingState(): BillingState {

@@ -10,7 +10,7 @@ import { diffManagedGroups } from '../core/groups';
 import type { PlanCatalog } from '../core/plan-catalog';
 import type { Clock, EntitlementStore, GroupGateway, ProfileStore, UserProfile } from '../core/ports';
 import { InvalidStripeEventError, type NormalisedSubscription, normaliseSubscription } from '../core/stripe-events';
-import type { AuditLog } from '../core/webhook-ports';
+import type { AuditEntry, AuditLog } from '../core/webhook-ports';
 import { DependencyUnavailableError } from '../shared/errors';
 import { logger } from '../shared/logger';
 import { type GroupChange, syncCognitoGroups } from './sync-cognito-groups';
@@ -88,10 +88,22 @@ function meaningful(record: WebhookEntitlementRecord) {
 }
 
 /**
+ * Most pending audit entries a record carries. Past it the oldest are re-put (idempotent) and dropped: a user with
+ * that many audited changes between two reconcile passes, never the common path.
+ */
+const MAX_PENDING_AUDIT = 10;
+
+/**
  * The one write path of the derived view: read (consistent), decide, compute with the pure policy, conditional
  * write on `entitlementsVersion` (re-read and retry on a lost race), then audit and Cognito groups. Groups are
  * synced whenever the record's desired groups differ from the applied ones, even when this change wrote nothing:
  * that is how a retry after a Cognito failure converges.
+ *
+ * Audit (no transactions): the change's entry rides in the same conditional write (`pendingAudit`), then is put
+ * to the AuditLog (conditional on its key). If that put fails, the entry is still on the record: the caller's
+ * retry (Stripe redelivery, reconcile's next run) finds it and re-puts it, so an applied change ends with exactly
+ * one entry, and a change that was not written has none. Later writes carry pending entries forward at no extra
+ * request; reconcile re-puts and clears them (`settlePendingAudit`).
  */
 export async function commitEntitlement(
   deps: EntitlementWriterDeps,
@@ -102,7 +114,7 @@ export async function commitEntitlement(
   const attempts = deps.maxWriteAttempts ?? 5;
   let prefetched = user.record;
   for (let attempt = 1; attempt <= attempts; attempt += 1) {
-    const record = prefetched ?? (await deps.entitlements.get(user.sub));
+    const record: WebhookEntitlementRecord | undefined = prefetched ?? (await deps.entitlements.get(user.sub));
     prefetched = undefined;
     const now = deps.clock.now();
     const state = customerStateOf(record);
@@ -142,16 +154,28 @@ export async function commitEntitlement(
       lastEventId: decided ? change.id : base.lastEventId,
     };
     if (record && stable(meaningful(record)) === stable(meaningful(next))) {
+      // Already applied: a retry of this change re-puts its entry if the first attempt's put may have failed.
+      for (const entry of record.pendingAudit ?? []) {
+        if (entry.eventId === change.id) await deps.audit.append(entry);
+      }
       const groups = await applyGroups(deps, record, user);
       return { sub: user.sub, changed: false, before: entitlementOf(record), record, groups };
     }
     next.entitlementsVersion = (record?.entitlementsVersion ?? 0) + 1;
     next.updatedAt = now.toISOString();
+    const before = record ? entitlementOf(record) : undefined;
+    const entry = auditEntryOf(deps, next, before, change);
+    const pending = [
+      ...(record?.pendingAudit ?? []).filter((carried) => carried.entryId !== entry?.entryId),
+      ...(entry ? [entry] : []),
+    ];
+    const overflow = pending.splice(0, Math.max(0, pending.length - MAX_PENDING_AUDIT));
+    for (const dropped of overflow) await deps.audit.append(dropped);
+    next.pendingAudit = pending.length > 0 ? pending : undefined;
     const outcome = await deps.entitlements.writeIfVersion(next, record ? record.entitlementsVersion : null);
     if (outcome === 'conflict') continue;
     logUnknownPrices(next, change);
-    const before = record ? entitlementOf(record) : undefined;
-    await appendAudit(deps, next, before, change);
+    if (entry) await deps.audit.append(entry);
     const groups = await applyGroups(deps, next, user);
     return { sub: user.sub, changed: true, before, record: next, groups };
   }
@@ -170,12 +194,13 @@ function logUnknownPrices(record: WebhookEntitlementRecord, change: ChangeSource
   }
 }
 
-async function appendAudit(
+/** The AuditLog entry of a change, or undefined when plan, status, entitlement and groups are all unchanged. */
+function auditEntryOf(
   deps: EntitlementWriterDeps,
   record: WebhookEntitlementRecord,
   before: Entitlement | undefined,
   change: ChangeSource,
-): Promise<void> {
+): AuditEntry | undefined {
   const { add, remove } = diffManagedGroups(record.cognitoGroups ?? [], record.groups, deps.catalog);
   const unchanged =
     before !== undefined &&
@@ -184,8 +209,8 @@ async function appendAudit(
     before.entitled === record.entitled &&
     add.length === 0 &&
     remove.length === 0;
-  if (unchanged) return;
-  await deps.audit.append({
+  if (unchanged) return undefined;
+  return {
     userId: record.cognito_sub,
     // The change's own time, not the wall clock: a redelivery produces the same key and is not duplicated.
     entryId: `${new Date(change.created * 1000).toISOString()}#${change.id}`,
@@ -200,7 +225,33 @@ async function appendAudit(
     groupsRemoved: remove,
     entitlementsVersion: record.entitlementsVersion,
     recordedAt: deps.clock.now().toISOString(),
-  });
+  };
+}
+
+export type SettleOutcome = 'none' | 'settled' | 'conflict';
+
+/**
+ * Reconcile's recovery of the audit trail: re-puts every entry still pending on the user's record (idempotent)
+ * and clears them with a write conditioned on the version read. 'conflict': another write came first and carried
+ * the entries forward (already put now; a later pass clears them). Only users with pending entries pay for it.
+ */
+export async function settlePendingAudit(
+  deps: Pick<EntitlementWriterDeps, 'entitlements' | 'audit' | 'clock'>,
+  sub: string,
+): Promise<SettleOutcome> {
+  const record = (await deps.entitlements.get(sub)) as WebhookEntitlementRecord | undefined;
+  const pending = record?.pendingAudit ?? [];
+  if (!record || pending.length === 0) return 'none';
+  for (const entry of pending) await deps.audit.append(entry);
+  const cleared: WebhookEntitlementRecord = {
+    ...record,
+    pendingAudit: undefined,
+    // A new version, like every full write: a delivery holding the old version re-reads instead of writing over it.
+    entitlementsVersion: record.entitlementsVersion + 1,
+    updatedAt: deps.clock.now().toISOString(),
+  };
+  const outcome = await deps.entitlements.writeIfVersion(cleared, record.entitlementsVersion);
+  return outcome === 'written' ? 'settled' : 'conflict';
 }
 
 const sameSet = (a: readonly string[], b: readonly string[]) =>

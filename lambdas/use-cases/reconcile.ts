@@ -27,6 +27,7 @@ import {
   type EntitlementWriterDeps,
   normaliseSubscriptions,
   recomputeEntitlementFromStripe,
+  settlePendingAudit,
 } from './recompute-entitlement';
 import { type GroupChange, syncCognitoGroups } from './sync-cognito-groups';
 
@@ -64,7 +65,7 @@ export interface ReconcileOptions {
 
 export interface RepairFailure {
   sub: string;
-  action: RepairAction['type'] | 'retry-parked-events' | 'check';
+  action: RepairAction['type'] | 'retry-parked-events' | 'check' | 'settle-audit';
   error: string;
 }
 
@@ -394,8 +395,18 @@ async function checkUser(
     return undefined;
   }
   report.findings.push(...plan.findings);
-  if (!options.apply || plan.actions.length === 0) return linkedCustomerId(snapshot);
-  return executePlan(deps, ctx, snapshot, plan, raw, report);
+  if (!options.apply) return linkedCustomerId(snapshot);
+  const customerId =
+    plan.actions.length === 0 ? linkedCustomerId(snapshot) : await executePlan(deps, ctx, snapshot, plan, raw, report);
+  if (snapshot.record?.pendingAudit?.length) {
+    // Audit entries whose AuditLog put may have failed (here or in a webhook delivery): put them, then clear.
+    try {
+      await settlePendingAudit(deps, snapshot.sub);
+    } catch (error) {
+      fail(report, snapshot.sub, 'settle-audit', error);
+    }
+  }
+  return customerId;
 }
 
 async function executePlan(
