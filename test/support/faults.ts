@@ -1,5 +1,8 @@
 import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { PlanCatalog } from '../../lambdas/core/plan-catalog';
+import type { EmulatorBackend } from '../../local/backend';
+import { type StripeEmulator, startStripeEmulator } from '../../local/stripe/emulator';
 
 /**
  * Fault injection on the wire: an HTTP proxy in front of an emulator (dynalite, cognito-local, the Stripe emulator)
@@ -248,4 +251,29 @@ export class FaultNetwork {
 /** Distinct calls of a flow in first-seen order, e.g. to generate one fault scenario per external call. */
 export function distinctCalls(calls: readonly string[]): string[] {
   return [...new Set(calls)];
+}
+
+/**
+ * A Stripe emulator plus a FaultNetwork in front of the backend's emulators, and the handlers' environment routed
+ * through it: the common setup of every fault and hostile-input suite.
+ */
+export async function startFaultableStack(
+  backend: EmulatorBackend,
+  options: { catalog?: PlanCatalog } = {},
+): Promise<{ emulator: StripeEmulator; network: FaultNetwork; env: Record<string, string> }> {
+  const emulator = await startStripeEmulator(options.catalog ? { catalog: options.catalog } : {});
+  const network = await FaultNetwork.start({
+    dynamodb: backend.dynamodb.endpoint,
+    cognito: backend.cognito.endpoint,
+    stripe: emulator.apiBase,
+  });
+  const env = {
+    ...backend.env,
+    ...network.envOverrides(),
+    STRIPE_SECRET_KEY: emulator.secretKey,
+    STRIPE_WEBHOOK_SECRET: emulator.webhookSecret,
+    ALLOWED_ORIGINS: 'http://localhost:5173',
+    POWERTOOLS_LOG_LEVEL: 'SILENT',
+  };
+  return { emulator, network, env };
 }

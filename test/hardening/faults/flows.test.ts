@@ -7,10 +7,16 @@ import { handlerFromEnv as webhookFromEnv } from '../../../lambdas/handlers/stri
 import { handlerFromEnv as statusFromEnv } from '../../../lambdas/handlers/subscription-status';
 import type { HttpResult } from '../../../lambdas/shared/http';
 import { SignUpRejectedError } from '../../../lambdas/use-cases/pre-signup';
-import { type StripeEmulator, startStripeEmulator } from '../../../local/stripe/emulator';
+import type { StripeEmulator } from '../../../local/stripe/emulator';
 import type { StripeEvent } from '../../../local/stripe/engine';
 import { uniqueEmail, useEmulatorBackend } from '../../support/backend';
-import { distinctCalls, FAULT_KINDS, type FaultKind, FaultNetwork } from '../../support/faults';
+import {
+  distinctCalls,
+  FAULT_KINDS,
+  type FaultKind,
+  type FaultNetwork,
+  startFaultableStack,
+} from '../../support/faults';
 import {
   createCognitoUser,
   eventsOfCustomer,
@@ -69,20 +75,7 @@ const results: ScenarioResult[] = [];
 
 beforeAll(async () => {
   const backend = backendOf();
-  emulator = await startStripeEmulator({});
-  network = await FaultNetwork.start({
-    dynamodb: backend.dynamodb.endpoint,
-    cognito: backend.cognito.endpoint,
-    stripe: emulator.apiBase,
-  });
-  env = {
-    ...backend.env,
-    ...network.envOverrides(),
-    STRIPE_SECRET_KEY: emulator.secretKey,
-    STRIPE_WEBHOOK_SECRET: emulator.webhookSecret,
-    ALLOWED_ORIGINS: 'http://localhost:5173',
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
-  };
+  ({ emulator, network, env } = await startFaultableStack(backend));
 });
 
 afterAll(async () => {

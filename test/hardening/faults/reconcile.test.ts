@@ -7,7 +7,7 @@ import type { Clock } from '../../../lambdas/core/ports';
 import { createReconcileScheduledHandler } from '../../../lambdas/handlers/reconcile-scheduled';
 import { logger } from '../../../lambdas/shared/logger';
 import { createRuntime } from '../../../lambdas/shared/runtime';
-import { type StripeEmulator, startStripeEmulator } from '../../../local/stripe/emulator';
+import type { StripeEmulator } from '../../../local/stripe/emulator';
 import {
   catalog,
   confirmedUser,
@@ -20,7 +20,13 @@ import {
   subscribe,
 } from '../../integration/reconcile/support';
 import { useEmulatorBackend } from '../../support/backend';
-import { distinctCalls, FAULT_KINDS, type FaultKind, FaultNetwork } from '../../support/faults';
+import {
+  distinctCalls,
+  FAULT_KINDS,
+  type FaultKind,
+  type FaultNetwork,
+  startFaultableStack,
+} from '../../support/faults';
 import { eventsOfCustomer, type TestUser, userState } from '../support';
 
 /**
@@ -81,19 +87,7 @@ const results: ScenarioResult[] = [];
 beforeAll(async () => {
   logger.setLogLevel('SILENT');
   const backend = backendOf();
-  emulator = await startStripeEmulator({ catalog });
-  network = await FaultNetwork.start({
-    dynamodb: backend.dynamodb.endpoint,
-    cognito: backend.cognito.endpoint,
-    stripe: emulator.apiBase,
-  });
-  env = {
-    ...backend.env,
-    ...network.envOverrides(),
-    STRIPE_SECRET_KEY: emulator.secretKey,
-    STRIPE_WEBHOOK_SECRET: emulator.webhookSecret,
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
-  };
+  ({ emulator, network, env } = await startFaultableStack(backend, { catalog }));
   // Seeding talks to the emulators directly, never through the proxies.
   world = {
     backend,

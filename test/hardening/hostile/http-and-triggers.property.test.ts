@@ -8,9 +8,9 @@ import { handlerFromEnv as trialFromEnv } from '../../../lambdas/handlers/start-
 import { handlerFromEnv as statusFromEnv } from '../../../lambdas/handlers/subscription-status';
 import type { HttpResult } from '../../../lambdas/shared/http';
 import { SignUpRejectedError } from '../../../lambdas/use-cases/pre-signup';
-import { type StripeEmulator, startStripeEmulator } from '../../../local/stripe/emulator';
+import type { StripeEmulator } from '../../../local/stripe/emulator';
 import { useEmulatorBackend } from '../../support/backend';
-import { FaultNetwork } from '../../support/faults';
+import { type FaultNetwork, startFaultableStack } from '../../support/faults';
 import { createCognitoUser, jwtRequest, postConfirmationEvent, preSignUpEvent, type TestUser } from '../support';
 import { CASES, isWrite } from './support';
 
@@ -28,20 +28,7 @@ let cases = 0;
 
 beforeAll(async () => {
   const backend = backendOf();
-  emulator = await startStripeEmulator({});
-  network = await FaultNetwork.start({
-    dynamodb: backend.dynamodb.endpoint,
-    cognito: backend.cognito.endpoint,
-    stripe: emulator.apiBase,
-  });
-  env = {
-    ...backend.env,
-    ...network.envOverrides(),
-    STRIPE_SECRET_KEY: emulator.secretKey,
-    STRIPE_WEBHOOK_SECRET: emulator.webhookSecret,
-    ALLOWED_ORIGINS: 'http://localhost:5173',
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
-  };
+  ({ emulator, network, env } = await startFaultableStack(backend));
   user = await createCognitoUser(backend, 'hostile-http');
   await postConfirmationFromEnv(env)(postConfirmationEvent(backend, user));
 });

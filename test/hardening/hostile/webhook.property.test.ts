@@ -6,9 +6,9 @@ import { handlerFromEnv as checkoutFromEnv } from '../../../lambdas/handlers/che
 import { handlerFromEnv as postConfirmationFromEnv } from '../../../lambdas/handlers/post-confirmation';
 import { MAX_WEBHOOK_BODY_BYTES, handlerFromEnv as webhookFromEnv } from '../../../lambdas/handlers/stripe-webhook';
 import type { HttpResult } from '../../../lambdas/shared/http';
-import { type StripeEmulator, startStripeEmulator } from '../../../local/stripe/emulator';
+import type { StripeEmulator } from '../../../local/stripe/emulator';
 import { useEmulatorBackend } from '../../support/backend';
-import { FaultNetwork } from '../../support/faults';
+import { type FaultNetwork, startFaultableStack } from '../../support/faults';
 import {
   allTableCounts,
   createCognitoUser,
@@ -37,20 +37,7 @@ let cases = 0;
 
 beforeAll(async () => {
   const backend = backendOf();
-  emulator = await startStripeEmulator({});
-  network = await FaultNetwork.start({
-    dynamodb: backend.dynamodb.endpoint,
-    cognito: backend.cognito.endpoint,
-    stripe: emulator.apiBase,
-  });
-  env = {
-    ...backend.env,
-    ...network.envOverrides(),
-    STRIPE_SECRET_KEY: emulator.secretKey,
-    STRIPE_WEBHOOK_SECRET: emulator.webhookSecret,
-    ALLOWED_ORIGINS: 'http://localhost:5173',
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
-  };
+  ({ emulator, network, env } = await startFaultableStack(backend));
   webhook = webhookFromEnv(env);
   const confirm = postConfirmationFromEnv(env);
   alice = await createCognitoUser(backend, 'hostile-alice');
