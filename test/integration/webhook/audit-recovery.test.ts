@@ -1,66 +1,24 @@
-import { DeleteCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DeleteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { describe, expect, it } from 'vitest';
 import { DynamoAuditLog } from '../../../lambdas/adapters/audit-log';
 import { CognitoGroupGateway } from '../../../lambdas/adapters/cognito-groups';
 import { DynamoEntitlementStore } from '../../../lambdas/adapters/entitlement-store';
 import { DynamoProfileStore } from '../../../lambdas/adapters/profile-store';
-import type { WebhookEntitlementRecord } from '../../../lambdas/core/entitlement-policy';
 import { PlanCatalog } from '../../../lambdas/core/plan-catalog';
-import { handlerFromEnv } from '../../../lambdas/handlers/stripe-webhook';
 import {
   type EntitlementWriterDeps,
   recomputeEntitlementFromStripe,
   settlePendingAudit,
 } from '../../../lambdas/use-cases/recompute-entitlement';
-import { createVerifiedUser } from '../../../local/cognito-users';
-import { signedRequest, stripeEvent, subscriptionObject, TEST_WEBHOOK_SECRET } from '../../fixtures/stripe/builders';
-import { uniqueEmail, useEmulatorBackend } from '../../support/backend';
-import { StripeDouble } from './stripe-double';
+import { signedRequest, stripeEvent, subscriptionObject } from '../../fixtures/stripe/builders';
+import { useEmulatorBackend } from '../../support/backend';
+import { useWebhookHandler } from './support';
 
 /** The lost-audit-entry gap on dynalite: the entry rides in the Entitlements write and survives a failed put. */
 describe('audit entries after a failed AuditLog put (dynalite + cognito-local)', () => {
   const backend = useEmulatorBackend({ triggers: false });
-  const stripe = new StripeDouble();
-  let handle: ReturnType<typeof handlerFromEnv>;
-  let counter = 0;
+  const { handle, newUser, record } = useWebhookHandler(backend, 'audit');
   const now = () => Math.floor(Date.now() / 1000);
-
-  beforeAll(async () => {
-    await stripe.start();
-    handle = handlerFromEnv({
-      ...backend().env,
-      STRIPE_SECRET_KEY: 'sk_test_double',
-      STRIPE_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
-      STRIPE_API_BASE: stripe.endpoint,
-    });
-  });
-  afterAll(() => stripe.stop());
-
-  async function newUser() {
-    const { cognitoClient, userPool, ddb, tables } = backend();
-    const email = uniqueEmail('audit');
-    const { sub, username } = await createVerifiedUser(cognitoClient, userPool.userPoolId, email);
-    counter += 1;
-    const customerId = `cus_audit_${process.pid}_${counter}`;
-    await new DynamoProfileStore(ddb, tables.userProfiles).upsert(
-      {
-        userId: sub,
-        cognitoUsername: username,
-        email,
-        emailVerified: true,
-        identityProvider: 'cognito',
-        stripeCustomerId: customerId,
-      },
-      new Date(),
-    );
-    return { sub, username, customerId };
-  }
-
-  async function record(sub: string) {
-    const { ddb, tables } = backend();
-    const result = await ddb.send(new GetCommand({ TableName: tables.entitlements, Key: { cognito_sub: sub } }));
-    return result.Item as WebhookEntitlementRecord | undefined;
-  }
 
   async function auditEntries(sub: string) {
     const { ddb, tables } = backend();

@@ -1,59 +1,15 @@
 import { AdminListGroupsForUserCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { DeleteCommand, GetCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoProfileStore } from '../../../lambdas/adapters/profile-store';
-import type { WebhookEntitlementRecord } from '../../../lambdas/core/entitlement-policy';
-import { handlerFromEnv } from '../../../lambdas/handlers/stripe-webhook';
-import { createVerifiedUser } from '../../../local/cognito-users';
-import {
-  checkoutSessionObject,
-  signedRequest,
-  stripeEvent,
-  subscriptionObject,
-  TEST_WEBHOOK_SECRET,
-} from '../../fixtures/stripe/builders';
-import { uniqueEmail, useEmulatorBackend } from '../../support/backend';
-import { StripeDouble } from './stripe-double';
+import { describe, expect, it } from 'vitest';
+import { checkoutSessionObject, signedRequest, stripeEvent, subscriptionObject } from '../../fixtures/stripe/builders';
+import { useEmulatorBackend } from '../../support/backend';
+import { useWebhookHandler } from './support';
 
 describe('Stripe webhook against dynalite + cognito-local (real Stripe SDK against an HTTP double)', () => {
   const backend = useEmulatorBackend({ triggers: false });
-  const stripe = new StripeDouble();
-  let handle: ReturnType<typeof handlerFromEnv>;
-  let customerCounter = 0;
+  const { stripe, handle, newUser, record } = useWebhookHandler(backend, 'webhook');
   const now = () => Math.floor(Date.now() / 1000);
-
-  beforeAll(async () => {
-    await stripe.start();
-    handle = handlerFromEnv({
-      ...backend().env,
-      STRIPE_SECRET_KEY: 'sk_test_double',
-      STRIPE_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
-      STRIPE_API_BASE: stripe.endpoint,
-    });
-  });
-  afterAll(() => stripe.stop());
-
-  /** A Cognito user (AdminCreateUser) with a profile linked to a fresh Stripe customer id. */
-  async function newUser(options: { link?: boolean } = {}) {
-    const { cognitoClient, userPool, ddb, tables } = backend();
-    const email = uniqueEmail('webhook');
-    const { sub, username } = await createVerifiedUser(cognitoClient, userPool.userPoolId, email);
-    customerCounter += 1;
-    const customerId = `cus_it_${process.pid}_${customerCounter}`;
-    await new DynamoProfileStore(ddb, tables.userProfiles).upsert(
-      {
-        userId: sub,
-        cognitoUsername: username,
-        email,
-        emailVerified: true,
-        identityProvider: 'cognito',
-        ...(options.link === false ? {} : { stripeCustomerId: customerId }),
-      },
-      new Date(),
-    );
-    return { sub, username, customerId };
-  }
 
   async function cognitoGroups(username: string): Promise<string[]> {
     const { cognitoClient, userPool } = backend();
@@ -61,12 +17,6 @@ describe('Stripe webhook against dynalite + cognito-local (real Stripe SDK again
       new AdminListGroupsForUserCommand({ UserPoolId: userPool.userPoolId, Username: username }),
     );
     return (result.Groups ?? []).map((g) => g.GroupName ?? '').sort();
-  }
-
-  async function record(sub: string): Promise<WebhookEntitlementRecord | undefined> {
-    const { ddb, tables } = backend();
-    const result = await ddb.send(new GetCommand({ TableName: tables.entitlements, Key: { cognito_sub: sub } }));
-    return result.Item as WebhookEntitlementRecord | undefined;
   }
 
   async function send(event: Record<string, unknown>) {
