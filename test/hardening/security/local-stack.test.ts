@@ -135,8 +135,9 @@ describe('JWT-less and forged tokens at the gateway (fast-check)', () => {
         const sig = createHmac('sha256', key).update(`${head}.${body}`).digest('base64url');
         return `Bearer ${head}.${body}.${sig}`;
       }),
-      // A flipped signature character.
-      fc.nat({ max: signature.length - 1 }).map((i) => {
+      // A flipped signature character. Not the last one: a 256-byte RSA signature is 342 base64url characters, whose
+      // last character carries 4 padding bits: swapping two of A..P there decodes to the very same signature bytes.
+      fc.nat({ max: signature.length - 2 }).map((i) => {
         const flipped = signature[i] === 'A' ? 'B' : 'A';
         return `Bearer ${header}.${payload}.${signature.slice(0, i)}${flipped}${signature.slice(i + 1)}`;
       }),
