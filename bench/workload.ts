@@ -14,6 +14,7 @@ import { createVerifiedUser } from '../local/cognito-users';
 import type { StripeEmulator } from '../local/stripe/emulator';
 import type { StripeEvent } from '../local/stripe/engine';
 import type { TableNames } from '../local/tables';
+import { webhookRequest } from '../local/webhook-request';
 
 /**
  * The benchmark (and load-test) workload: real users and a realistic Stripe lifecycle produced by the local Stripe
@@ -331,36 +332,15 @@ export function schedule(
 /** The API Gateway (HTTP API) request Stripe's delivery becomes, signed with the endpoint secret. */
 export function signedDelivery(event: StripeEvent, secret: string, timestamp: number): APIGatewayProxyEventV2 {
   const payload = JSON.stringify(event);
-  return {
-    version: '2.0',
-    routeKey: 'POST /webhooks/stripe',
-    rawPath: '/webhooks/stripe',
-    rawQueryString: '',
+  return webhookRequest({
+    payload,
     headers: {
       'content-type': 'application/json; charset=utf-8',
       'stripe-signature': Stripe.webhooks.generateTestHeaderString({ payload, secret, timestamp }),
     },
-    isBase64Encoded: false,
-    body: payload,
-    requestContext: {
-      accountId: 'bench',
-      apiId: 'bench',
-      domainName: 'localhost',
-      domainPrefix: 'localhost',
-      http: {
-        method: 'POST',
-        path: '/webhooks/stripe',
-        protocol: 'HTTP/1.1',
-        sourceIp: '127.0.0.1',
-        userAgent: 'Stripe/1.0',
-      },
-      requestId: event.id,
-      routeKey: 'POST /webhooks/stripe',
-      stage: '$default',
-      time: new Date(timestamp * 1000).toISOString(),
-      timeEpoch: timestamp * 1000,
-    },
-  };
+    requestId: event.id,
+    at: new Date(timestamp * 1000),
+  });
 }
 
 /** Runs `work(i)` for i in [0, count) with at most `limit` at once. */

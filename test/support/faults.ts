@@ -277,3 +277,26 @@ export async function startFaultableStack(
   };
   return { emulator, network, env };
 }
+
+/** Paths where two states differ, e.g. `record.linkedCustomer: true -> false`: the fault tables' convergence check. */
+export function differences(expected: unknown, actual: unknown, path = ''): string[] {
+  if (JSON.stringify(expected) === JSON.stringify(actual)) return [];
+  if (
+    expected &&
+    actual &&
+    typeof expected === 'object' &&
+    typeof actual === 'object' &&
+    !Array.isArray(expected) &&
+    !Array.isArray(actual)
+  ) {
+    const keys = new Set([...Object.keys(expected), ...Object.keys(actual)]);
+    return [...keys].flatMap((key) =>
+      differences(
+        (expected as Record<string, unknown>)[key],
+        (actual as Record<string, unknown>)[key],
+        path ? `${path}.${key}` : key,
+      ),
+    );
+  }
+  return [`${path || 'state'}: ${JSON.stringify(expected)} -> ${JSON.stringify(actual)}`];
+}

@@ -11,6 +11,7 @@ import type { StripeEmulator } from '../../../local/stripe/emulator';
 import type { StripeEvent } from '../../../local/stripe/engine';
 import { uniqueEmail, useEmulatorBackend } from '../../support/backend';
 import {
+  differences,
   distinctCalls,
   FAULT_KINDS,
   type FaultKind,
@@ -205,29 +206,6 @@ async function runFlow<C>(flow: Flow<C>): Promise<ScenarioResult[]> {
     results.push(result);
   }
   return flowResults;
-}
-
-/** Paths where two states differ, e.g. `record.linkedCustomer: true -> false`. */
-function differences(expected: unknown, actual: unknown, path = ''): string[] {
-  if (JSON.stringify(expected) === JSON.stringify(actual)) return [];
-  if (
-    expected &&
-    actual &&
-    typeof expected === 'object' &&
-    typeof actual === 'object' &&
-    !Array.isArray(expected) &&
-    !Array.isArray(actual)
-  ) {
-    const keys = new Set([...Object.keys(expected), ...Object.keys(actual)]);
-    return [...keys].flatMap((key) =>
-      differences(
-        (expected as Record<string, unknown>)[key],
-        (actual as Record<string, unknown>)[key],
-        path ? `${path}.${key}` : key,
-      ),
-    );
-  }
-  return [`${path || 'state'}: ${JSON.stringify(expected)} -> ${JSON.stringify(actual)}`];
 }
 
 /** One line per scenario that did not converge, with why: readable in a failing assertion. */

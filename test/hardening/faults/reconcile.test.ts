@@ -21,6 +21,7 @@ import {
 } from '../../integration/reconcile/support';
 import { useEmulatorBackend } from '../../support/backend';
 import {
+  differences,
   distinctCalls,
   FAULT_KINDS,
   type FaultKind,
@@ -292,29 +293,6 @@ async function runScenario(fault?: { call: string; kind: FaultKind }): Promise<S
   const afterSecond = await stateOf(drifted);
   await cleanUp(drifted);
   return { first, second, afterFirst, afterSecond, calls, injected };
-}
-
-/** Paths where two states differ, e.g. `users.parked.profile.hasCustomer: true -> false`. */
-function differences(expected: unknown, actual: unknown, path = ''): string[] {
-  if (JSON.stringify(expected) === JSON.stringify(actual)) return [];
-  if (
-    expected &&
-    actual &&
-    typeof expected === 'object' &&
-    typeof actual === 'object' &&
-    !Array.isArray(expected) &&
-    !Array.isArray(actual)
-  ) {
-    const keys = new Set([...Object.keys(expected), ...Object.keys(actual)]);
-    return [...keys].flatMap((key) =>
-      differences(
-        (expected as Record<string, unknown>)[key],
-        (actual as Record<string, unknown>)[key],
-        path ? `${path}.${key}` : key,
-      ),
-    );
-  }
-  return [`${path || 'state'}: ${JSON.stringify(expected)} -> ${JSON.stringify(actual)}`];
 }
 
 /**
