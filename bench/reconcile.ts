@@ -9,6 +9,7 @@ import { reconcileDepsFromRuntime } from '../lambdas/adapters/reconcile-wiring';
 import { initialEntitlementRecord } from '../lambdas/core/entitlement';
 import { PlanCatalog } from '../lambdas/core/plan-catalog';
 import { systemClock } from '../lambdas/core/ports';
+import { CONTRACTS } from '../lambdas/shared/contracts';
 import { createRuntime } from '../lambdas/shared/runtime';
 import { reconcile } from '../lambdas/use-cases/reconcile';
 import { startEmulatorBackend } from '../local/backend';
@@ -154,6 +155,7 @@ export async function runReconcileSize(options: {
     try {
       const counter = new CallCounter();
       const runtime = createRuntime(
+        CONTRACTS.reconcileScheduled,
         { ...backend.env, STRIPE_SECRET_KEY: stripe.secretKey, STRIPE_API_BASE: stripe.apiBase },
         {
           onClient(created) {

@@ -12,6 +12,7 @@ import { DynamoWebhookLedger } from '../lambdas/adapters/webhook-ledger';
 import { PlanCatalog } from '../lambdas/core/plan-catalog';
 import { systemClock } from '../lambdas/core/ports';
 import { createStripeWebhookHandler, handlerFromEnv } from '../lambdas/handlers/stripe-webhook';
+import { CONTRACTS } from '../lambdas/shared/contracts';
 import type { HttpResult } from '../lambdas/shared/http';
 import { createRuntime, type RuntimeHooks } from '../lambdas/shared/runtime';
 import { type EmulatorBackend, LOCAL_REGION, startEmulatorBackend } from '../local/backend';
@@ -248,7 +249,7 @@ export function webhookHandler(
   let built: ((event: APIGatewayProxyEventV2) => Promise<HttpResult>) | undefined;
   return (event) => {
     if (!built) {
-      const runtime = createRuntime(env, counting(counter));
+      const runtime = createRuntime(CONTRACTS.stripeWebhook, env, counting(counter));
       const { ddb, tables } = runtime;
       built = createStripeWebhookHandler({
         entitlements: new DynamoEntitlementStore(ddb, tables.ENTITLEMENTS_TABLE),
@@ -264,7 +265,7 @@ export function webhookHandler(
           revokeOnDispute: runtime.policy.REVOKE_ON_DISPUTE,
         },
         clock: systemClock,
-        webhookSecret: runtime.webhookSecret,
+        webhookSecret: runtime.secret('stripeWebhookSecret'),
         rereadEveryEvent: mode === 'baseline',
       });
     }

@@ -18,6 +18,7 @@ import { z } from 'zod';
 import { reconcileDepsFromRuntime } from '../lambdas/adapters/reconcile-wiring';
 import { DRIFT_KINDS, REPORT_ONLY_KINDS } from '../lambdas/core/drift';
 import { systemClock } from '../lambdas/core/ports';
+import { CONTRACTS } from '../lambdas/shared/contracts';
 import { createRuntime } from '../lambdas/shared/runtime';
 import { type ReconcileReport, reconcile } from '../lambdas/use-cases/reconcile';
 import { TABLES, type TableKey } from '../lib/table-definitions';
@@ -183,7 +184,7 @@ export async function main(
 ): Promise<number> {
   const args = parseArgs(argv);
   const stageEnv = args.stage === 'local' ? env : await resolveStage(args.stage, env);
-  const runtime = createRuntime(environmentFor(args.stage, stageEnv));
+  const runtime = createRuntime(CONTRACTS.reconcileScheduled, environmentFor(args.stage, stageEnv));
   const calls: CallCounts = { stripe: 0, cognito: 0, dynamodb: 0 };
   countCommands(runtime.ddb, () => {
     calls.dynamodb += 1;

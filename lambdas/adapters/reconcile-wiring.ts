@@ -1,4 +1,5 @@
 import type { Clock } from '../core/ports';
+import type { CONTRACTS } from '../shared/contracts';
 import type { Runtime } from '../shared/runtime';
 import type { ReconcileDeps, ReconcileMetrics } from '../use-cases/reconcile';
 import { retryAllParkedEvents, retryParkedEventsForCustomer } from '../use-cases/retry-parked-events';
@@ -28,7 +29,7 @@ export interface ReconcileWiringOptions {
  * Lambda, the admin Lambda and the CLI, so all three run exactly the same code against the same adapters.
  */
 export async function reconcileDepsFromRuntime(
-  runtime: Runtime,
+  runtime: Runtime<typeof CONTRACTS.reconcileScheduled>,
   options: ReconcileWiringOptions,
 ): Promise<ReconcileDeps & { state: DynamoReconcileStateStore }> {
   const { ddb, tables, catalog } = runtime;

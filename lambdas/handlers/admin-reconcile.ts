@@ -3,6 +3,7 @@ import { PowertoolsReconcileMetrics } from '../adapters/reconcile-metrics';
 import { reconcileDepsFromRuntime } from '../adapters/reconcile-wiring';
 import { ADMIN_GROUP } from '../core/plan-catalog';
 import { type Clock, systemClock } from '../core/ports';
+import { CONTRACTS } from '../shared/contracts';
 import { InvalidInputError } from '../shared/errors';
 import { type HttpResult, httpError, json } from '../shared/http';
 import { type HttpEvent, jwtRoute, parseBody } from '../shared/http-handler';
@@ -97,7 +98,7 @@ export function createAdminReconcileHandler(deps: AdminReconcileDeps) {
   });
 }
 
-const entry = lambdaEntry((runtime) => {
+const entry = lambdaEntry(CONTRACTS.adminReconcile, (runtime) => {
   let built: Promise<ReconcileDeps & { state: { getLastRun(): Promise<Record<string, unknown> | undefined> } }>;
   const deps = () => {
     built ??= reconcileDepsFromRuntime(runtime, {

@@ -3,6 +3,7 @@ import { STRIPE_CALL_OPTIONS, StripeBillingGateway } from '../adapters/stripe-bi
 import { portalSessionRequestSchema } from '../core/api-schemas';
 import { type RedirectConfig, redirectEnvSchema, resolveRedirect } from '../core/redirects';
 import { parseEnv } from '../shared/config';
+import { CONTRACTS } from '../shared/contracts';
 import { json } from '../shared/http';
 import { jwtRoute, parseBody } from '../shared/http-handler';
 import { lambdaEntry } from '../shared/lambda-entry';
@@ -19,12 +20,12 @@ export function createBillingPortalHandler(deps: PortalDeps & { redirects: Redir
 }
 
 /** Built per environment: the redirect settings come from the same env record as the runtime. */
-export const handlerFromEnv = (env: NodeJS.ProcessEnv) =>
-  lambdaEntry((runtime) =>
-    createBillingPortalHandler({
-      profiles: new DynamoProfileStore(runtime.ddb, runtime.tables.USER_PROFILES_TABLE),
-      billing: new StripeBillingGateway(() => runtime.stripe(STRIPE_CALL_OPTIONS)),
-      redirects: parseEnv(redirectEnvSchema, env),
-    }),
-  ).fromEnv(env);
-export const handler = handlerFromEnv(process.env);
+const entry = lambdaEntry(CONTRACTS.billingPortal, (runtime, env) =>
+  createBillingPortalHandler({
+    profiles: new DynamoProfileStore(runtime.ddb, runtime.tables.USER_PROFILES_TABLE),
+    billing: new StripeBillingGateway(() => runtime.stripe(STRIPE_CALL_OPTIONS)),
+    redirects: parseEnv(redirectEnvSchema, env),
+  }),
+);
+export const handler = entry.handler;
+export const handlerFromEnv = entry.fromEnv;

@@ -5,6 +5,7 @@ import { checkoutSessionRequestSchema } from '../core/api-schemas';
 import { systemClock } from '../core/ports';
 import { type RedirectConfig, redirectEnvSchema, resolveRedirect } from '../core/redirects';
 import { parseEnv } from '../shared/config';
+import { CONTRACTS } from '../shared/contracts';
 import { json } from '../shared/http';
 import { jwtRoute, parseBody } from '../shared/http-handler';
 import { lambdaEntry } from '../shared/lambda-entry';
@@ -40,17 +41,17 @@ export function createCheckoutSessionHandler(deps: CheckoutDeps & { redirects: R
 }
 
 /** Built per environment: the redirect settings come from the same env record as the runtime. */
-export const handlerFromEnv = (env: NodeJS.ProcessEnv) =>
-  lambdaEntry((runtime) => {
-    const stripe = () => runtime.stripe(STRIPE_CALL_OPTIONS);
-    return createCheckoutSessionHandler({
-      profiles: new DynamoProfileStore(runtime.ddb, runtime.tables.USER_PROFILES_TABLE),
-      entitlements: new DynamoEntitlementStore(runtime.ddb, runtime.tables.ENTITLEMENTS_TABLE),
-      customers: lazyCustomerGateway(stripe),
-      billing: new StripeBillingGateway(stripe),
-      catalog: runtime.catalog,
-      clock: systemClock,
-      redirects: parseEnv(redirectEnvSchema, env),
-    });
-  }).fromEnv(env);
-export const handler = handlerFromEnv(process.env);
+const entry = lambdaEntry(CONTRACTS.checkoutSession, (runtime, env) => {
+  const stripe = () => runtime.stripe(STRIPE_CALL_OPTIONS);
+  return createCheckoutSessionHandler({
+    profiles: new DynamoProfileStore(runtime.ddb, runtime.tables.USER_PROFILES_TABLE),
+    entitlements: new DynamoEntitlementStore(runtime.ddb, runtime.tables.ENTITLEMENTS_TABLE),
+    customers: lazyCustomerGateway(stripe),
+    billing: new StripeBillingGateway(stripe),
+    catalog: runtime.catalog,
+    clock: systemClock,
+    redirects: parseEnv(redirectEnvSchema, env),
+  });
+});
+export const handler = entry.handler;
+export const handlerFromEnv = entry.fromEnv;

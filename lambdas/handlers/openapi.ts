@@ -1,5 +1,6 @@
 import { buildOpenApiDocument } from '../core/openapi';
 import type { PlanCatalog } from '../core/plan-catalog';
+import { CONTRACTS } from '../shared/contracts';
 import { type HttpResult, json } from '../shared/http';
 import type { HttpEvent } from '../shared/http-handler';
 import { lambdaEntry } from '../shared/lambda-entry';
@@ -11,6 +12,6 @@ export function createOpenApiHandler(deps: { catalog: PlanCatalog }) {
   return async (_event: HttpEvent): Promise<HttpResult> => json(200, body, { 'cache-control': 'public, max-age=300' });
 }
 
-const entry = lambdaEntry((runtime) => createOpenApiHandler({ catalog: runtime.catalog }));
+const entry = lambdaEntry(CONTRACTS.openApi, (runtime) => createOpenApiHandler({ catalog: runtime.catalog }));
 export const handler = entry.handler;
 export const handlerFromEnv = entry.fromEnv;

@@ -9,7 +9,7 @@ import { PostConfirmationTriggerSchema, parseTriggerEvent } from '../core/cognit
 import type { PlanCatalog } from '../core/plan-catalog';
 import type { Clock, CustomerGateway, EntitlementStore, GroupGateway, ProfileStore } from '../core/ports';
 import { systemClock } from '../core/ports';
-import { parseEnv, tableEnvSchema } from '../shared/config';
+import { CONTRACTS } from '../shared/contracts';
 import { lambdaEntry } from '../shared/lambda-entry';
 import type { Runtime } from '../shared/runtime';
 import { postConfirmation, type RetryParkedEvents } from '../use-cases/post-confirmation';
@@ -72,15 +72,8 @@ export class LazyCustomerGateway implements CustomerGateway {
   }
 }
 
-export const postConfirmationEnvSchema = tableEnvSchema.pick({
-  USER_PROFILES_TABLE: true,
-  ENTITLEMENTS_TABLE: true,
-  PARKED_EVENTS_TABLE: true,
-  AUDIT_TABLE: true,
-});
-
-function build(runtime: Runtime, env: NodeJS.ProcessEnv) {
-  const config = parseEnv(postConfirmationEnvSchema, env);
+function build(runtime: Runtime<typeof CONTRACTS.postConfirmation>) {
+  const config = runtime.tables;
   const groupGateways = new Map<string, GroupGateway>();
   const groups = (userPoolId: string) => {
     let gateway = groupGateways.get(userPoolId);
@@ -126,5 +119,6 @@ function build(runtime: Runtime, env: NodeJS.ProcessEnv) {
   });
 }
 
-export const handlerFromEnv = (env: NodeJS.ProcessEnv) => lambdaEntry((runtime) => build(runtime, env)).fromEnv(env);
-export const handler = handlerFromEnv(process.env);
+const entry = lambdaEntry(CONTRACTS.postConfirmation, build);
+export const handler = entry.handler;
+export const handlerFromEnv = entry.fromEnv;

@@ -4,7 +4,8 @@ import { DynamoProfileStore } from '../adapters/profile-store';
 import { PreSignUpTriggerSchema, parseTriggerEvent } from '../core/cognito-trigger-events';
 import type { UserDirectory } from '../core/cognito-user';
 import type { ProfileStore } from '../core/ports';
-import { parseEnv, tableEnvSchema } from '../shared/config';
+import { parseEnv } from '../shared/config';
+import { CONTRACTS } from '../shared/contracts';
 import { lambdaEntry } from '../shared/lambda-entry';
 import type { Runtime } from '../shared/runtime';
 import { preSignUp } from '../use-cases/pre-signup';
@@ -35,7 +36,7 @@ export function createPreSignUpHandler(deps: PreSignUpHandlerDeps) {
   };
 }
 
-export const preSignUpEnvSchema = tableEnvSchema.pick({ USER_PROFILES_TABLE: true }).extend({
+export const preSignUpEnvSchema = z.object({
   /** `true` lets sign-ups through when the duplicate lookup fails (default: refuse them). */
   PRE_SIGNUP_FAIL_OPEN: z
     .enum(['true', 'false'])
@@ -43,7 +44,7 @@ export const preSignUpEnvSchema = tableEnvSchema.pick({ USER_PROFILES_TABLE: tru
     .transform((value) => value === 'true'),
 });
 
-function build(runtime: Runtime, env: NodeJS.ProcessEnv) {
+function build(runtime: Runtime<typeof CONTRACTS.preSignUp>, env: NodeJS.ProcessEnv) {
   const config = parseEnv(preSignUpEnvSchema, env);
   const directories = new Map<string, UserDirectory>();
   return createPreSignUpHandler({
@@ -55,10 +56,11 @@ function build(runtime: Runtime, env: NodeJS.ProcessEnv) {
       }
       return directory;
     },
-    profiles: new DynamoProfileStore(runtime.ddb, config.USER_PROFILES_TABLE),
+    profiles: new DynamoProfileStore(runtime.ddb, runtime.tables.USER_PROFILES_TABLE),
     failOpen: config.PRE_SIGNUP_FAIL_OPEN,
   });
 }
 
-export const handlerFromEnv = (env: NodeJS.ProcessEnv) => lambdaEntry((runtime) => build(runtime, env)).fromEnv(env);
-export const handler = handlerFromEnv(process.env);
+const entry = lambdaEntry(CONTRACTS.preSignUp, build);
+export const handler = entry.handler;
+export const handlerFromEnv = entry.fromEnv;

@@ -2,9 +2,11 @@ import { z } from 'zod';
 import { PowertoolsReconcileMetrics } from '../adapters/reconcile-metrics';
 import { reconcileDepsFromRuntime } from '../adapters/reconcile-wiring';
 import { systemClock } from '../core/ports';
+import { CONTRACTS } from '../shared/contracts';
 import { InvalidInputError } from '../shared/errors';
+import { lambdaEntry } from '../shared/lambda-entry';
 import { logger } from '../shared/logger';
-import { createRuntime, type Runtime } from '../shared/runtime';
+import type { Runtime } from '../shared/runtime';
 import { type ReconcileDeps, reconcile, summaryOf } from '../use-cases/reconcile';
 
 /** The part of the Lambda context this handler uses. */
@@ -41,7 +43,7 @@ export function createReconcileScheduledHandler(deps: ReconcileScheduledDeps) {
   };
 }
 
-function build(runtime: Runtime) {
+function build(runtime: Runtime<typeof CONTRACTS.reconcileScheduled>) {
   let deps: Promise<ReconcileDeps> | undefined;
   return createReconcileScheduledHandler({
     reconcile: () => {
@@ -54,21 +56,12 @@ function build(runtime: Runtime) {
   });
 }
 
-/**
- * Like lambdaEntry, but the AWS entry passes the Lambda context through (the time limit lives there):
- * dependencies are built once per container on first invocation.
- */
-function lambdaEntryWithContext(make: (runtime: Runtime) => ReturnType<typeof createReconcileScheduledHandler>) {
-  const fromEnv = (env: NodeJS.ProcessEnv) => {
-    let built: ReturnType<typeof createReconcileScheduledHandler> | undefined;
-    return (event: unknown, context: TimeLimitedContext) => {
-      built ??= make(createRuntime(env));
-      return built(event, context);
-    };
+const entry = lambdaEntry(CONTRACTS.reconcileScheduled, (runtime) => {
+  const handle = build(runtime);
+  return (event: unknown, context?: TimeLimitedContext) => {
+    if (!context) throw new InvalidInputError('the scheduled reconcile needs the Lambda context (its time limit)');
+    return handle(event, context);
   };
-  return { handler: fromEnv(process.env), fromEnv };
-}
-
-const entry = lambdaEntryWithContext(build);
+});
 export const handler = entry.handler;
 export const handlerFromEnv = entry.fromEnv;

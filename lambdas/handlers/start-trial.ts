@@ -2,6 +2,7 @@ import { CognitoGroupGateway } from '../adapters/cognito-groups';
 import { DynamoEntitlementStore } from '../adapters/entitlement-store';
 import { startTrialRequestSchema } from '../core/api-schemas';
 import { systemClock } from '../core/ports';
+import { CONTRACTS } from '../shared/contracts';
 import { json } from '../shared/http';
 import { jwtRoute, parseBody } from '../shared/http-handler';
 import { lambdaEntry } from '../shared/lambda-entry';
@@ -21,7 +22,7 @@ export function createStartTrialHandler(deps: StartTrialDeps) {
   });
 }
 
-const entry = lambdaEntry((runtime) =>
+const entry = lambdaEntry(CONTRACTS.startTrial, (runtime) =>
   createStartTrialHandler({
     entitlements: new DynamoEntitlementStore(runtime.ddb, runtime.tables.ENTITLEMENTS_TABLE),
     groups: new CognitoGroupGateway(runtime.cognito, runtime.userPoolId),

@@ -16,11 +16,13 @@ import {
   parseEventEnvelope,
 } from '../core/stripe-events';
 import type { SubscriptionSource, WebhookLedger } from '../core/webhook-ports';
+import { CONTRACTS, type CognitoAction, type DynamoAction, type SecretKey } from '../shared/contracts';
 import { DependencyUnavailableError } from '../shared/errors';
-import { type HttpResult, header, httpError, json, rawBody } from '../shared/http';
+import { type HttpResult, header, httpError, json, rawBody, serviceUnavailable } from '../shared/http';
 import { lambdaEntry } from '../shared/lambda-entry';
 import { logger } from '../shared/logger';
 import type { Runtime } from '../shared/runtime';
+import { SecretNotSetError } from '../shared/secrets';
 import { applyStripeEvent, type StripeEventDeps } from '../use-cases/apply-stripe-event';
 
 /** Stripe's own events stay far below this; anything larger is not a Stripe event. */
@@ -29,7 +31,8 @@ export const SIGNATURE_TOLERANCE_SECONDS = 300;
 
 export interface StripeWebhookDeps extends StripeEventDeps {
   ledger: WebhookLedger;
-  webhookSecret: () => Promise<string>;
+  /** The signing secret; `refresh` re-reads it (a rotation) and is called once when a signature does not verify. */
+  webhookSecret: { get(): Promise<string>; refresh(): Promise<string> };
   /** Budget for one delivery's work; past it the answer is 500 and Stripe retries. @default 8000 (Lambda: 10 s) */
   deadlineMs?: number;
 }
@@ -59,15 +62,12 @@ async function verifiedEvent(
   if (!signature) return { response: httpError(400, 'missing_signature', 'the Stripe-Signature header is required') };
   let parsed: unknown;
   try {
-    parsed = await Stripe.webhooks.constructEventAsync(
-      payload,
-      signature,
-      await deps.webhookSecret(),
-      SIGNATURE_TOLERANCE_SECONDS,
-      undefined,
-      deps.clock.now().getTime(),
-    );
+    parsed = await verifiedWithFreshSecret(payload, signature, deps);
   } catch (error) {
+    if (error instanceof SecretNotSetError) {
+      logger.error('Stripe webhook signing secret is not set; Stripe will retry', { error: error.message });
+      return { response: serviceUnavailable(`${error.publicMessage}. Stripe retries this delivery.`) };
+    }
     if (error instanceof Stripe.errors.StripeSignatureVerificationError) {
       const stale = /tolerance/i.test(error.message);
       return {
@@ -90,6 +90,35 @@ async function verifiedEvent(
       return { response: httpError(400, 'invalid_event', error.message.replace(/\s+/g, ' ')) };
     }
     throw error;
+  }
+}
+
+function verify(payload: string, signature: string, secret: string, deps: StripeWebhookDeps) {
+  return Stripe.webhooks.constructEventAsync(
+    payload,
+    signature,
+    secret,
+    SIGNATURE_TOLERANCE_SECONDS,
+    undefined,
+    deps.clock.now().getTime(),
+  );
+}
+
+/**
+ * Verifies with the cached signing secret; on a mismatch re-reads the secret once (it may have been rotated since
+ * it was cached) and verifies again. A stale timestamp is not a rotation: no re-read.
+ */
+async function verifiedWithFreshSecret(payload: string, signature: string, deps: StripeWebhookDeps) {
+  const cached = await deps.webhookSecret.get();
+  try {
+    return await verify(payload, signature, cached, deps);
+  } catch (error) {
+    const mismatch =
+      error instanceof Stripe.errors.StripeSignatureVerificationError && !/tolerance/i.test(error.message);
+    if (!mismatch) throw error;
+    const fresh = await deps.webhookSecret.refresh();
+    if (fresh === cached) throw error;
+    return verify(payload, signature, fresh, deps);
   }
 }
 
@@ -157,7 +186,7 @@ export function createStripeWebhookHandler(deps: StripeWebhookDeps) {
  * (profile creation, reconcile). They need the same grants: Entitlements rw, ParkedEvents rw, AuditLog write,
  * UserProfiles read, the Stripe key, and the group actions on the pool.
  */
-export function stripeEventDepsFromRuntime(runtime: Runtime): StripeEventDeps {
+export function stripeEventDepsFromRuntime(runtime: Runtime<StripeEventContract>): StripeEventDeps {
   const { ddb, tables } = runtime;
   return {
     entitlements: new DynamoEntitlementStore(ddb, tables.ENTITLEMENTS_TABLE),
@@ -173,11 +202,18 @@ export function stripeEventDepsFromRuntime(runtime: Runtime): StripeEventDeps {
   };
 }
 
-const entry = lambdaEntry((runtime) =>
+/** What re-applying Stripe events needs of a contract (the webhook's and reconcile's both have it). */
+type StripeEventContract = {
+  tables: Record<'entitlements' | 'userProfiles' | 'parkedEvents' | 'auditLog', readonly DynamoAction[]>;
+  secrets: readonly ['stripeApiKey', ...SecretKey[]];
+  userPool: { poolIdFrom: 'env'; actions: readonly CognitoAction[] };
+};
+
+const entry = lambdaEntry(CONTRACTS.stripeWebhook, (runtime) =>
   createStripeWebhookHandler({
     ...stripeEventDepsFromRuntime(runtime),
     ledger: new DynamoWebhookLedger(runtime.ddb, runtime.tables.WEBHOOK_EVENTS_TABLE),
-    webhookSecret: runtime.webhookSecret,
+    webhookSecret: runtime.secret('stripeWebhookSecret'),
   }),
 );
 export const handler = entry.handler;

@@ -4,6 +4,7 @@ import { DynamoEntitlementStore } from '../adapters/entitlement-store';
 import { DynamoProfileStore } from '../adapters/profile-store';
 import { systemClock } from '../core/ports';
 import type { Caller } from '../shared/auth';
+import { CONTRACTS } from '../shared/contracts';
 import { json } from '../shared/http';
 import { type HttpEvent, jwtRoute } from '../shared/http-handler';
 import { lambdaEntry } from '../shared/lambda-entry';
@@ -44,7 +45,7 @@ export function tokenUserOf(event: HttpEvent, caller: Caller): TokenUser {
   };
 }
 
-const entry = lambdaEntry((runtime) =>
+const entry = lambdaEntry(CONTRACTS.subscriptionStatus, (runtime) =>
   createSubscriptionStatusHandler({
     entitlements: new DynamoEntitlementStore(runtime.ddb, runtime.tables.ENTITLEMENTS_TABLE),
     profiles: new DynamoProfileStore(runtime.ddb, runtime.tables.USER_PROFILES_TABLE),

@@ -1,12 +1,14 @@
 import { z } from 'zod';
 import { PlanCatalog } from '../core/plan-catalog';
+import { type FunctionContract, SECRETS, TABLE_ENV } from './contracts';
 
 /**
  * Environment contract of every Lambda, parsed once at cold start. A missing or malformed variable fails loudly
- * with the variable's name: no `|| ''` defaults. Each handler picks the parts it needs.
+ * with the variable's name: no `|| ''` defaults. Each handler parses only what its contract (./contracts.ts)
+ * declares, which is exactly what CDK sets for it: a variable another function needs can never break this one.
  *
  * Secrets: in AWS the Lambdas get Secrets Manager ARNs (`STRIPE_SECRET_ARN`, `STRIPE_WEBHOOK_SECRET_ARN`) and read
- * the values at cold start. Only the local stack passes `STRIPE_SECRET_KEY` / `STRIPE_WEBHOOK_SECRET` directly.
+ * the values through a bounded-age cache. Only the local stack passes `STRIPE_SECRET_KEY` / `STRIPE_WEBHOOK_SECRET`.
  */
 
 export class ConfigError extends Error {
@@ -15,6 +17,7 @@ export class ConfigError extends Error {
 
 const nonEmpty = z.string().trim().min(1);
 
+/** Every table variable; handlers use `contractEnvSchema`, which picks only the declared ones. */
 export const tableEnvSchema = z.object({
   USER_PROFILES_TABLE: nonEmpty,
   ENTITLEMENTS_TABLE: nonEmpty,
@@ -26,7 +29,7 @@ export const tableEnvSchema = z.object({
 
 export const awsEnvSchema = z.object({
   AWS_REGION: nonEmpty.default('us-east-1'),
-  /** Local stack only: emulator endpoints. Absent in AWS. */
+  /** Local stack (source mode) only: emulator endpoints. Absent in AWS; the SDK's AWS_ENDPOINT_URL also works. */
   DYNAMODB_ENDPOINT: z.url().optional(),
   COGNITO_ENDPOINT: z.url().optional(),
 });
@@ -36,19 +39,27 @@ export const cognitoEnvSchema = z.object({
   USER_POOL_CLIENT_ID: nonEmpty.optional(),
 });
 
-export const stripeEnvSchema = z
-  .object({
-    STRIPE_SECRET_ARN: nonEmpty.optional(),
-    STRIPE_WEBHOOK_SECRET_ARN: nonEmpty.optional(),
-    STRIPE_SECRET_KEY: nonEmpty.optional(),
-    STRIPE_WEBHOOK_SECRET: nonEmpty.optional(),
-    /** Local Stripe emulator base URL, e.g. http://127.0.0.1:12111. Absent in AWS. */
-    STRIPE_API_BASE: z.url().optional(),
-  })
-  .refine((env) => env.STRIPE_SECRET_ARN || env.STRIPE_SECRET_KEY, {
-    message: 'STRIPE_SECRET_ARN (AWS) or STRIPE_SECRET_KEY (local) is required',
-    path: ['STRIPE_SECRET_ARN'],
-  });
+/** Where a secret comes from: an ARN (AWS) or a plain value (local stack only). */
+export interface SecretSource {
+  arn?: string;
+  localValue?: string;
+}
+
+function secretEnvSchema(key: keyof typeof SECRETS) {
+  const secret = SECRETS[key];
+  return z
+    .object({ [secret.arnVar]: nonEmpty.optional(), [secret.localVar]: nonEmpty.optional() })
+    .refine((env) => env[secret.arnVar] || env[secret.localVar], {
+      message: `${secret.arnVar} (AWS) or ${secret.localVar} (local) is required`,
+      path: [secret.arnVar],
+    })
+    .transform((env): SecretSource => ({ arn: env[secret.arnVar], localValue: env[secret.localVar] }));
+}
+
+export const stripeEnvSchema = secretEnvSchema('stripeApiKey');
+
+/** Local Stripe emulator base URL, e.g. http://127.0.0.1:12111. Absent in AWS. */
+const stripeApiBaseSchema = z.object({ STRIPE_API_BASE: z.url().optional() });
 
 const catalogJson = z
   .string()
@@ -75,12 +86,73 @@ export const policyEnvSchema = z.object({
     .transform((v) => v === 'true'),
 });
 
+export type PolicyEnv = z.output<typeof policyEnvSchema>;
+
+/** What a contract's environment parses to. Tables are keyed by their variable name. */
+export interface ContractEnv<C extends FunctionContract> {
+  aws: z.output<typeof awsEnvSchema>;
+  policy: PolicyEnv;
+  tables: Record<ContractTableVars<C>, string>;
+  userPoolId: C['userPool'] extends { poolIdFrom: 'env' } ? string : undefined;
+  userPoolClientId: string | undefined;
+  secrets: Partial<Record<C['secrets'][number], SecretSource>>;
+  stripeApiBase: string | undefined;
+}
+
+export type ContractTableVars<C extends FunctionContract> = {
+  [K in keyof C['tables'] & keyof typeof TABLE_ENV]: (typeof TABLE_ENV)[K];
+}[keyof C['tables'] & keyof typeof TABLE_ENV];
+
+/**
+ * Parses everything `contract` declares from `env` in one go, so one ConfigError names every missing variable.
+ * Nothing outside the contract is read.
+ */
+export function parseContractEnv<C extends FunctionContract>(
+  contract: C,
+  env: NodeJS.ProcessEnv = process.env,
+): ContractEnv<C> {
+  const tableVars = Object.keys(contract.tables).map((key) => TABLE_ENV[key as keyof typeof TABLE_ENV]);
+  const tableSchema = z.object(Object.fromEntries(tableVars.map((name) => [name, nonEmpty])));
+  const problems: string[] = [];
+  const attempt = <S extends z.ZodType>(schema: S): z.output<S> | undefined => {
+    const result = schema.safeParse(env);
+    if (result.success) return result.data;
+    problems.push(...describeEnvIssues(result.error));
+    return undefined;
+  };
+  const aws = attempt(awsEnvSchema);
+  const policy = attempt(policyEnvSchema);
+  const tables = attempt(tableSchema);
+  const cognito = contract.userPool?.poolIdFrom === 'env' ? attempt(cognitoEnvSchema) : undefined;
+  const secrets: Record<string, SecretSource> = {};
+  for (const key of contract.secrets) {
+    const source = attempt(secretEnvSchema(key));
+    if (source) secrets[key] = source;
+  }
+  const stripe = contract.secrets.length > 0 ? attempt(stripeApiBaseSchema) : undefined;
+  if (problems.length > 0 || !aws || !policy || !tables) {
+    throw new ConfigError(`Invalid Lambda configuration: ${problems.join('; ')}`);
+  }
+  return {
+    aws,
+    policy,
+    tables: tables as Record<ContractTableVars<C>, string>,
+    userPoolId: cognito?.USER_POOL_ID as ContractEnv<C>['userPoolId'],
+    userPoolClientId: cognito?.USER_POOL_CLIENT_ID,
+    secrets: secrets as ContractEnv<C>['secrets'],
+    stripeApiBase: stripe?.STRIPE_API_BASE,
+  };
+}
+
+function describeEnvIssues(error: z.ZodError): string[] {
+  return error.issues.map((issue) => `${issue.path.join('.') || '(env)'}: ${issue.message}`);
+}
+
 /** Parses `env` with `schema`, throwing one ConfigError that names every bad variable. */
 export function parseEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.output<S> {
   const result = schema.safeParse(env);
   if (!result.success) {
-    const problems = result.error.issues.map((issue) => `${issue.path.join('.') || '(env)'}: ${issue.message}`);
-    throw new ConfigError(`Invalid Lambda configuration: ${problems.join('; ')}`);
+    throw new ConfigError(`Invalid Lambda configuration: ${describeEnvIssues(result.error).join('; ')}`);
   }
   return result.data;
 }

@@ -7,7 +7,7 @@
 export class DependencyUnavailableError extends Error {
   override name = 'DependencyUnavailableError';
   constructor(
-    readonly dependency: 'dynamodb' | 'cognito' | 'stripe',
+    readonly dependency: 'dynamodb' | 'cognito' | 'stripe' | 'secrets',
     message: string,
     options?: { cause?: unknown },
   ) {

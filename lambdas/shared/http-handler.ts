@@ -5,6 +5,7 @@ import { type Caller, callerOf, UnauthenticatedError } from './auth';
 import { ConflictError, DependencyUnavailableError, InvalidInputError, NotFoundError } from './errors';
 import { type HttpResult, httpError, parseJsonBody, serviceUnavailable } from './http';
 import { logger } from './logger';
+import { SecretNotSetError } from './secrets';
 
 /**
  * The error mapping of every JWT route, in one place: domain errors -> `{ error: { code, message } }` with a fitting
@@ -27,6 +28,10 @@ export function errorResponse(error: unknown): HttpResult {
   }
   if (error instanceof NotFoundError) return httpError(404, codeOf(error, 'not_found'), error.message);
   if (error instanceof ConflictError) return httpError(409, codeOf(error, 'conflict'), error.message);
+  if (error instanceof SecretNotSetError) {
+    logger.error('A secret is not set', { error: error.message });
+    return serviceUnavailable(error.publicMessage);
+  }
   if (error instanceof DependencyUnavailableError) {
     logger.warn('Dependency unavailable', { dependency: error.dependency, error: error.message });
     return serviceUnavailable(`${error.dependency} is temporarily unavailable: retry in a few seconds.`);

@@ -1,16 +1,29 @@
+import type { Context } from 'aws-lambda';
+import type { FunctionContract } from './contracts';
+import { logger } from './logger';
 import { createRuntime, type Runtime, type RuntimeHooks } from './runtime';
+import { awsSdkVersion } from './sdk-version';
+
+export type LambdaHandler<E, R> = (event: E, context?: Context) => Promise<R>;
 
 /**
- * Builds a handler's dependencies once per container from an environment, on first invocation (so importing a
- * handler module never reads process.env). `handler` is the AWS entry point; `fromEnv` lets the local stack and
+ * Builds a handler's dependencies once per container from its contract and an environment, on first invocation (so
+ * importing a handler module reads nothing). `handler` is the AWS entry point; `fromEnv` lets the local stack and
  * tests run the very same handler against an explicit environment (`hooks` let benchmarks observe SDK clients).
+ * The first invocation logs the cold start with the AWS SDK version the function runs with.
  */
-export function lambdaEntry<E, R>(build: (runtime: Runtime) => (event: E) => Promise<R>) {
-  const fromEnv = (env: NodeJS.ProcessEnv, hooks?: RuntimeHooks): ((event: E) => Promise<R>) => {
-    let built: ((event: E) => Promise<R>) | undefined;
-    return (event: E) => {
-      built ??= build(createRuntime(env, hooks));
-      return built(event);
+export function lambdaEntry<C extends FunctionContract, E, R>(
+  contract: C,
+  build: (runtime: Runtime<C>, env: NodeJS.ProcessEnv) => LambdaHandler<E, R>,
+) {
+  const fromEnv = (env: NodeJS.ProcessEnv, hooks?: RuntimeHooks): LambdaHandler<E, R> => {
+    let built: LambdaHandler<E, R> | undefined;
+    return (event, context) => {
+      if (!built) {
+        logger.info('cold start', { awsSdkVersion: awsSdkVersion(), node: process.version });
+        built = build(createRuntime(contract, env, hooks), env);
+      }
+      return built(event, context);
     };
   };
   return { handler: fromEnv(process.env), fromEnv };

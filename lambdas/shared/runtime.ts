@@ -1,28 +1,30 @@
 import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type Stripe from 'stripe';
-import type { z } from 'zod';
 import type { PlanCatalog } from '../core/plan-catalog';
 import { createCognitoClient, createDynamoDocumentClient, createStripeClient } from './clients';
-import { awsEnvSchema, cognitoEnvSchema, parseEnv, policyEnvSchema, stripeEnvSchema, tableEnvSchema } from './config';
-import { resolveSecret } from './secrets';
+import { ConfigError, type ContractEnv, type PolicyEnv, parseContractEnv } from './config';
+import type { FunctionContract, SecretKey } from './contracts';
+import { SecretValue } from './secrets';
 
 /**
- * Everything a handler needs from its environment, built once per container from an explicit env record
- * (process.env in AWS; the local stack passes its own). Each part is parsed on first use, so a Lambda that
- * never talks to Stripe does not need Stripe settings, and one that does fails loudly at cold start.
+ * Everything a handler needs from its environment, built once per container from its contract: the variables are
+ * parsed when the runtime is created (a missing one fails the first invocation with its name), clients are built
+ * on first use (a Lambda that never talks to Cognito never loads a Cognito client).
  */
-export interface Runtime {
+export interface Runtime<C extends FunctionContract = FunctionContract> {
   readonly catalog: PlanCatalog;
-  readonly policy: z.output<typeof policyEnvSchema>;
-  readonly tables: z.output<typeof tableEnvSchema>;
+  readonly policy: PolicyEnv;
+  readonly tables: ContractEnv<C>['tables'];
   readonly ddb: DynamoDBDocumentClient;
   readonly cognito: CognitoIdentityProviderClient;
+  /** USER_POOL_ID; only for contracts with `userPool.poolIdFrom: 'env'` (throws otherwise). */
   readonly userPoolId: string;
   readonly userPoolClientId: string | undefined;
-  /** Stripe client with the secret key from Secrets Manager (cached); `timeoutMs` for time-boxed callers. */
+  /** Stripe client with the secret key (bounded-age cache); `timeoutMs` for time-boxed callers. */
   stripe(options?: { timeoutMs?: number; maxNetworkRetries?: number }): Promise<Stripe>;
-  webhookSecret(): Promise<string>;
+  /** A declared secret (throws for one the contract does not declare). */
+  secret(key: SecretKey): SecretValue;
 }
 
 /** Observers of the SDK clients a runtime creates (benchmarks count calls with SDK middleware through this). */
@@ -43,47 +45,40 @@ function memo<T>(build: () => T): () => T {
   };
 }
 
-export function createRuntime(env: NodeJS.ProcessEnv = process.env, hooks: RuntimeHooks = {}): Runtime {
-  const aws = memo(() => parseEnv(awsEnvSchema, env));
-  const policy = memo(() => parseEnv(policyEnvSchema, env));
-  const tables = memo(() => parseEnv(tableEnvSchema, env));
-  const cognitoEnv = memo(() => parseEnv(cognitoEnvSchema, env));
-  const stripeEnv = memo(() => parseEnv(stripeEnvSchema, env));
+export function createRuntime<C extends FunctionContract>(
+  contract: C,
+  env: NodeJS.ProcessEnv = process.env,
+  hooks: RuntimeHooks = {},
+): Runtime<C> {
+  const parsed = parseContractEnv(contract, env);
+  const { aws } = parsed;
   const ddb = memo(() => {
-    const client = createDynamoDocumentClient({ region: aws().AWS_REGION, endpoint: aws().DYNAMODB_ENDPOINT });
+    const client = createDynamoDocumentClient({ region: aws.AWS_REGION, endpoint: aws.DYNAMODB_ENDPOINT });
     hooks.onClient?.({ kind: 'dynamodb', client });
     return client;
   });
   const cognito = memo(() => {
-    const client = createCognitoClient({ region: aws().AWS_REGION, endpoint: aws().COGNITO_ENDPOINT });
+    const client = createCognitoClient({ region: aws.AWS_REGION, endpoint: aws.COGNITO_ENDPOINT });
     hooks.onClient?.({ kind: 'cognito', client });
     return client;
   });
-  const secretKey = memo(() =>
-    resolveSecret({
-      name: 'Stripe secret key',
-      arn: stripeEnv().STRIPE_SECRET_ARN,
-      localValue: stripeEnv().STRIPE_SECRET_KEY,
-    }),
-  );
-  const webhookSecret = memo(() =>
-    resolveSecret({
-      name: 'Stripe webhook signing secret',
-      arn: stripeEnv().STRIPE_WEBHOOK_SECRET_ARN,
-      localValue: stripeEnv().STRIPE_WEBHOOK_SECRET,
-    }),
-  );
+  const secrets = new Map<SecretKey, SecretValue>();
+  const secret = (key: SecretKey): SecretValue => {
+    const source = (parsed.secrets as Partial<Record<SecretKey, { arn?: string; localValue?: string }>>)[key];
+    if (!source) throw new ConfigError(`secret ${key} is not in this function's contract`);
+    let value = secrets.get(key);
+    if (!value) {
+      value = new SecretValue(key, source);
+      secrets.set(key, value);
+    }
+    return value;
+  };
+  // One client per key and options: a rotated key gets a new client, a cached one is reused.
   const stripeClients = new Map<string, Stripe>();
   return {
-    get catalog() {
-      return policy().PLAN_CATALOG;
-    },
-    get policy() {
-      return policy();
-    },
-    get tables() {
-      return tables();
-    },
+    catalog: parsed.policy.PLAN_CATALOG,
+    policy: parsed.policy,
+    tables: parsed.tables,
     get ddb() {
       return ddb();
     },
@@ -91,24 +86,20 @@ export function createRuntime(env: NodeJS.ProcessEnv = process.env, hooks: Runti
       return cognito();
     },
     get userPoolId() {
-      return cognitoEnv().USER_POOL_ID;
+      if (!parsed.userPoolId) throw new ConfigError("USER_POOL_ID is not in this function's contract");
+      return parsed.userPoolId;
     },
-    get userPoolClientId() {
-      return cognitoEnv().USER_POOL_CLIENT_ID;
-    },
+    userPoolClientId: parsed.userPoolClientId,
     async stripe(options = {}) {
-      const key = `${options.timeoutMs ?? ''}/${options.maxNetworkRetries ?? ''}`;
+      const secretKey = await secret('stripeApiKey').get();
+      const key = `${secretKey}/${options.timeoutMs ?? ''}/${options.maxNetworkRetries ?? ''}`;
       const cached = stripeClients.get(key);
       if (cached) return cached;
-      const client = createStripeClient({
-        secretKey: await secretKey(),
-        apiBase: stripeEnv().STRIPE_API_BASE,
-        ...options,
-      });
+      const client = createStripeClient({ secretKey, apiBase: parsed.stripeApiBase, ...options });
       stripeClients.set(key, client);
       hooks.onClient?.({ kind: 'stripe', client });
       return client;
     },
-    webhookSecret,
+    secret,
   };
 }

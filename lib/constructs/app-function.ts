@@ -8,6 +8,14 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import {
+  type ContractTable,
+  type DynamoAction,
+  type FunctionContract,
+  SECRETS,
+  type SecretKey,
+  TABLE_ENV,
+} from '../../lambdas/shared/contracts';
 import { RUNTIME_PROVIDED_MODULES } from '../lambda-bundling';
 import { suppressAppFunctionFindings } from '../nag-suppressions';
 import { secretLikeReason } from '../secret-patterns';
@@ -19,24 +27,14 @@ export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
 /** The tables a function can be given, keyed like TABLES (DataStack.tables fits). */
 export type AppTables = Readonly<Record<TableKey, ITable>>;
-export type TableAccess = 'read' | 'write' | 'readWrite';
 
-const READ_ACTIONS = [
-  'dynamodb:GetItem',
-  'dynamodb:BatchGetItem',
-  'dynamodb:Query',
-  'dynamodb:Scan',
-  'dynamodb:ConditionCheckItem',
-  'dynamodb:DescribeTable',
-];
-const WRITE_ACTIONS = [
-  'dynamodb:PutItem',
-  'dynamodb:UpdateItem',
-  'dynamodb:DeleteItem',
-  'dynamodb:BatchWriteItem',
-  'dynamodb:ConditionCheckItem',
-  'dynamodb:DescribeTable',
-];
+/** The resources a contract names, as this app's constructs. */
+export interface ContractResources {
+  readonly tables: AppTables;
+  readonly secrets?: Readonly<Partial<Record<SecretKey, ISecret>>>;
+  /** The pool for `userPool.poolIdFrom: 'env'` (triggers get their pool policy from `poolStatement`). */
+  readonly userPool?: IUserPool;
+}
 
 export class SecretInEnvironmentError extends Error {
   override name = 'SecretInEnvironmentError';
@@ -66,19 +64,20 @@ export interface AppFunctionProps {
  * with the stage's retention, active X-Ray tracing, and a role with no managed policies (write to its own log group
  * only; everything else is granted per function with the `use*` helpers).
  *
- * The AWS SDK v3 (`@aws-sdk/*`, `@smithy/*`) is taken from the Node.js 22 runtime, not bundled: bundled, it was ~550 KB
- * of every 1.4 MB bundle and a large share of module init (cold start). The trade-off: the deployed code runs on the
- * SDK version the runtime ships (AWS updates it with the runtime), not the one pinned in package-lock that the tests
- * ran; both versions are v3 with the same API, and `lib-dynamodb` and `client-dynamodb` both come from the runtime,
- * so they match each other. Pin a version again (`bundleAwsSDK: true`, or a layer) if a runtime SDK update ever
- * breaks something; the bench (`bench/bundles.ts`) measures with the same externals.
+ * The AWS SDK v3 is bundled, pinned by package-lock: what runs in AWS is the SDK the tests and the shipped-artifact
+ * tier ran, not whatever version the runtime ships in that region that month (AWS advises bundling for production).
+ * The cost is bundle size and init time; both are measured by `npm run bench` (docs/benchmarks.md has the figures
+ * and the decision). Each function logs the SDK version at cold start.
  *
- * Secrets: `useSecret` grants read and passes only the ARN; the Lambda reads the value at cold start and caches it.
+ * Grants and variables come from the function's contract (`useContract`): the handler parses exactly what CDK sets.
+ * Secrets: only the ARN is passed; the Lambda reads the value through a bounded-age cache.
  */
 export class AppFunction extends Construct {
   readonly fn: NodejsFunction;
   readonly role: iam.Role;
   readonly logGroup: LogGroup;
+  private contract: FunctionContract | undefined;
+  private readonly variables = new Set<string>();
 
   constructor(scope: Construct, id: string, props: AppFunctionProps) {
     super(scope, id);
@@ -116,7 +115,8 @@ export class AppFunction extends Construct {
         sourcesContent: false,
         target: 'node22',
         format: OutputFormat.CJS,
-        bundleAwsSDK: false,
+        // The AWS SDK is bundled (pinned by package-lock): the deployed code runs the SDK the tests ran.
+        bundleAwsSDK: true,
         externalModules: [...RUNTIME_PROVIDED_MODULES],
       },
       environment: {
@@ -130,62 +130,106 @@ export class AppFunction extends Construct {
       },
     });
 
+    for (const name of Object.keys(props.environment ?? {})) this.variables.add(name);
+    this.node.addValidation({ validate: () => this.validateContract() });
     suppressAppFunctionFindings(this.fn, this.role);
   }
 
-  /** Adds a plain variable; secret-looking names or values fail synth (secrets go through `useSecret`). */
+  /** Adds a plain variable; secret-looking names or values fail synth (secrets go through `useContract`). */
   addEnvironment(name: string, value: string): this {
     assertNotSecret(this, name, value);
-    this.fn.addEnvironment(name, value);
+    this.setVariable(name, value);
     return this;
   }
 
   /**
-   * Gives the function tables by key: sets each table's env var (TABLES[key].envVar = physical name) and grants
-   * `access` on the table and, for reads, on each of its GSIs by name (no `index/*` wildcard).
+   * Gives the function exactly what its contract (lambdas/shared/contracts.ts) declares, from the one record the
+   * handler parses: each table's variable and its DynamoDB actions (Query on the table's indexes, by name), each
+   * secret's ARN variable and GetSecretValue on it (the value never enters the template), USER_POOL_ID and the
+   * Cognito actions on this pool. A contract variable left unset fails synth (see `validateContract`).
    */
-  useTables(tables: AppTables, access: TableAccess, ...keys: TableKey[]): this {
-    if (keys.length === 0) throw new Error(`${this.node.path}: useTables needs at least one table key`);
-    for (const key of keys) {
-      const table = tables[key];
-      const definition = TABLES[key];
-      this.addEnvironment(definition.envVar, table.tableName);
-      const reads = access !== 'write';
-      const indexArns = reads
-        ? definition.globalIndexes.map((index) => `${table.tableArn}/index/${index.indexName}`)
-        : [];
-      const actions = new Set([...(reads ? READ_ACTIONS : []), ...(access !== 'read' ? WRITE_ACTIONS : [])]);
+  useContract(contract: FunctionContract, resources: ContractResources): this {
+    this.contract = contract;
+    for (const [key, actions] of Object.entries(contract.tables) as [ContractTable, readonly DynamoAction[]][]) {
+      this.grantTable(key, resources.tables[key], actions);
+    }
+    for (const key of contract.secrets) {
+      const secret = resources.secrets?.[key];
+      if (!secret) throw new Error(`${this.node.path}: the contract needs secret ${key}, none was given`);
       this.role.addToPrincipalPolicy(
-        new iam.PolicyStatement({ actions: [...actions].sort(), resources: [table.tableArn, ...indexArns] }),
+        new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secret.secretArn] }),
       );
+      this.setVariable(SECRETS[key].arnVar, secret.secretArn);
+    }
+    if (contract.userPool?.poolIdFrom === 'env') {
+      if (!resources.userPool) throw new Error(`${this.node.path}: the contract needs the user pool, none was given`);
+      this.setVariable('USER_POOL_ID', resources.userPool.userPoolId);
+      this.role.addToPrincipalPolicy(poolStatement(contract, resources.userPool));
     }
     return this;
   }
 
-  /**
-   * Grants read of a secret and passes ONLY its ARN in `envVarName` (which must end in `_ARN`, e.g.
-   * `STRIPE_SECRET_ARN`). The value never enters the template or the environment.
-   */
-  useSecret(secret: ISecret, envVarName: string): this {
-    if (!/^[A-Z][A-Z0-9_]*_ARN$/.test(envVarName)) {
-      throw new SecretInEnvironmentError(
-        `${this.node.path}: secret env var "${envVarName}" must be an UPPER_SNAKE name ending in _ARN (it holds the ARN)`,
+  private grantTable(key: ContractTable, table: ITable, actions: readonly DynamoAction[]): void {
+    const definition = TABLES[key];
+    if (definition.envVar !== TABLE_ENV[key]) {
+      throw new Error(
+        `table ${key}: lib/table-definitions.ts and lambdas/shared/contracts.ts disagree on its variable`,
       );
     }
-    secret.grantRead(this.role);
-    this.fn.addEnvironment(envVarName, secret.secretArn);
-    return this;
+    this.setVariable(definition.envVar, table.tableName);
+    const tableActions = actions.filter((action) => !action.startsWith('Query'));
+    const statements: { actions: string[]; resources: string[] }[] = [];
+    if (tableActions.length > 0) statements.push({ actions: tableActions, resources: [table.tableArn] });
+    const indexes = queriedIndexes(key, actions);
+    if (indexes.length > 0) {
+      statements.push({ actions: ['Query'], resources: indexes.map((name) => `${table.tableArn}/index/${name}`) });
+    }
+    for (const statement of statements) {
+      this.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          actions: statement.actions.map((action) => `dynamodb:${action}`).sort(),
+          resources: statement.resources,
+        }),
+      );
+    }
   }
 
-  /**
-   * Sets USER_POOL_ID and grants the given Cognito actions (e.g. `cognito-idp:AdminAddUserToGroup`) on the pool.
-   * Not for the pool's own triggers: read `event.userPoolId` there, a reference back to the pool is a cycle.
-   */
-  useUserPool(userPool: IUserPool, ...actions: string[]): this {
-    this.addEnvironment('USER_POOL_ID', userPool.userPoolId);
-    if (actions.length > 0) userPool.grant(this.role, ...actions);
-    return this;
+  private setVariable(name: string, value: string): void {
+    this.fn.addEnvironment(name, value);
+    this.variables.add(name);
   }
+
+  /** Synth-time check: every plain variable the contract declares was set (by the feature construct). */
+  private validateContract(): string[] {
+    return (this.contract?.variables ?? [])
+      .filter((name) => !this.variables.has(name))
+      .map((name) => `${this.node.path}: the contract declares ${name}, which is not set`);
+  }
+}
+
+/** The indexes `actions` query: all of the table's for `Query`, the named one for `Query:<IndexName>`. */
+function queriedIndexes(key: ContractTable, actions: readonly DynamoAction[]): string[] {
+  const all = TABLES[key].globalIndexes.map((index) => index.indexName as string);
+  const named = new Set<string>();
+  for (const action of actions) {
+    if (action === 'Query') for (const name of all) named.add(name);
+    else if (action.startsWith('Query:')) {
+      const name = action.slice('Query:'.length);
+      if (!all.includes(name)) throw new Error(`table ${key} has no index ${name}`);
+      named.add(name);
+    }
+  }
+  return [...named].sort();
+}
+
+/** The Cognito statement of a contract on `pool` (the triggers attach it through a separate policy: see there). */
+export function poolStatement(contract: FunctionContract, pool: IUserPool): iam.PolicyStatement {
+  const actions = contract.userPool?.actions ?? [];
+  if (actions.length === 0) throw new Error('the contract grants no Cognito action');
+  return new iam.PolicyStatement({
+    actions: actions.map((action) => `cognito-idp:${action}`).sort(),
+    resources: [pool.userPoolArn],
+  });
 }
 
 function assertNotSecret(scope: Construct, name: string, value: string): void {

@@ -2,9 +2,9 @@ import { Duration } from 'aws-cdk-lib';
 import { UserPoolOperation } from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { CONTRACTS } from '../../lambdas/shared/contracts';
 import type { AuthStack } from '../stacks/auth-stack';
-import { TABLES } from '../table-definitions';
-import { AppFunction } from './app-function';
+import { AppFunction, poolStatement } from './app-function';
 
 export interface CognitoTriggersProps {
   /** The stack that owns the pool: the trigger functions are created in it (a cross-stack trigger is a cycle). */
@@ -43,21 +43,10 @@ export class CognitoTriggers extends Construct {
       description: 'Cognito Pre-Signup: one account per email, links federated identities to native users',
       timeout: TRIGGER_TIMEOUT,
       environment: { PRE_SIGNUP_FAIL_OPEN: String(props.preSignUpFailOpen ?? false) },
-    });
-    // Only a Query on EmailIndex: narrower than useTables('read'), which also grants the table and other indexes.
-    const profiles = data.tables.userProfiles;
-    this.preSignUp.addEnvironment(TABLES.userProfiles.envVar, profiles.tableName);
-    this.preSignUp.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({ actions: ['dynamodb:Query'], resources: [`${profiles.tableArn}/index/EmailIndex`] }),
-    );
+    }).useContract(CONTRACTS.preSignUp, { tables: data.tables });
     this.preSignUpPoolPolicy = new iam.Policy(this, 'PreSignUpPoolAccess', {
       roles: [this.preSignUp.role],
-      statements: [
-        new iam.PolicyStatement({
-          actions: ['cognito-idp:ListUsers', 'cognito-idp:AdminLinkProviderForUser'],
-          resources: [userPool.userPoolArn],
-        }),
-      ],
+      statements: [poolStatement(CONTRACTS.preSignUp, userPool)],
     });
 
     this.postConfirmation = new AppFunction(this, 'PostConfirmation', {
@@ -66,18 +55,13 @@ export class CognitoTriggers extends Construct {
       serviceName: 'post-confirmation',
       description: 'Cognito Post-Confirmation: Stripe customer, UserProfiles, Entitlements, free group (idempotent)',
       timeout: TRIGGER_TIMEOUT,
-    })
-      .useTables(data.tables, 'readWrite', 'userProfiles', 'entitlements', 'parkedEvents')
-      .useTables(data.tables, 'write', 'auditLog')
-      .useSecret(data.stripeSecrets.apiKey, 'STRIPE_SECRET_ARN');
+    }).useContract(CONTRACTS.postConfirmation, {
+      tables: data.tables,
+      secrets: { stripeApiKey: data.stripeSecrets.apiKey },
+    });
     this.postConfirmationPoolPolicy = new iam.Policy(this, 'PostConfirmationPoolAccess', {
       roles: [this.postConfirmation.role],
-      statements: [
-        new iam.PolicyStatement({
-          actions: ['cognito-idp:AdminAddUserToGroup', 'cognito-idp:AdminRemoveUserFromGroup'],
-          resources: [userPool.userPoolArn],
-        }),
-      ],
+      statements: [poolStatement(CONTRACTS.postConfirmation, userPool)],
     });
 
     auth.addTrigger(UserPoolOperation.PRE_SIGN_UP, this.preSignUp.fn);

@@ -1,12 +1,10 @@
 import { Duration } from 'aws-cdk-lib';
 import { HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
 import { Construct } from 'constructs';
+import { CONTRACTS } from '../../lambdas/shared/contracts';
 import { ROUTES, type RouteKey } from '../route-table';
 import type { ApiStack } from '../stacks/api-stack';
 import { AppFunction } from './app-function';
-
-/** Group membership calls the status (heal) and trial Lambdas make; nothing else on the pool. */
-export const GROUP_ACTIONS = ['cognito-idp:AdminAddUserToGroup', 'cognito-idp:AdminRemoveUserFromGroup'];
 
 export interface FrontendApiProps {
   /** The stack the Lambdas live in; its data (tables, Stripe secret) and user pool are used. */
@@ -17,13 +15,9 @@ export interface FrontendApiProps {
  * The frontend routes: one Lambda per route with per-function least privilege, each added to the HTTP API from the
  * shared route table (paths and handler modules are defined once, in lib/route-table.ts).
  *
- * | route                          | grants                                                              |
- * |--------------------------------|---------------------------------------------------------------------|
- * | GET  /subscription/status      | Entitlements rw + UserProfiles rw + group add/remove (heal)         |
- * | POST /checkout/sessions        | UserProfiles rw (link customer), Entitlements read, Stripe secret   |
- * | POST /billing/portal-sessions  | UserProfiles read, Stripe secret                                    |
- * | POST /subscription/trial       | Entitlements rw, group add/remove                                   |
- * | GET  /openapi.json (public)    | nothing                                                             |
+ * Each function gets exactly its contract (lambdas/shared/contracts.ts): status (entitlement writer, profile
+ * read/heal, group sync), checkout (profile read/link, entitlement read, Stripe key), portal (profile read, Stripe
+ * key), trial (entitlement writer, group sync), openapi (nothing).
  */
 export class FrontendApi extends Construct {
   readonly functions: Readonly<Record<'status' | 'checkout' | 'portal' | 'trial' | 'openApi', AppFunction>>;
@@ -45,28 +39,35 @@ export class FrontendApi extends Construct {
         ...extra,
       });
 
-    const status = make('subscriptionStatus', 'GET /subscription/status: entitlement read (heals missing profiles)')
-      .useTables(tables, 'readWrite', 'entitlements', 'userProfiles')
-      .useUserPool(api.userPool, ...GROUP_ACTIONS);
+    const status = make(
+      'subscriptionStatus',
+      'GET /subscription/status: entitlement read (heals missing profiles)',
+    ).useContract(CONTRACTS.subscriptionStatus, { tables, userPool: api.userPool });
 
     // Stripe calls are time-boxed at 5 s with one retry each; leave room for customer + session creation.
     const stripeTimeout = { timeout: Duration.seconds(25) };
-    const checkout = make('checkoutSession', 'POST /checkout/sessions: Stripe Checkout', stripeTimeout)
-      .useTables(tables, 'readWrite', 'userProfiles')
-      .useTables(tables, 'read', 'entitlements')
-      .useSecret(stripeSecret, 'STRIPE_SECRET_ARN');
-    const portal = make('billingPortal', 'POST /billing/portal-sessions: Stripe customer portal', stripeTimeout)
-      .useTables(tables, 'read', 'userProfiles')
-      .useSecret(stripeSecret, 'STRIPE_SECRET_ARN');
+    const checkout = make('checkoutSession', 'POST /checkout/sessions: Stripe Checkout', stripeTimeout).useContract(
+      CONTRACTS.checkoutSession,
+      { tables, secrets: { stripeApiKey: stripeSecret } },
+    );
+    const portal = make(
+      'billingPortal',
+      'POST /billing/portal-sessions: Stripe customer portal',
+      stripeTimeout,
+    ).useContract(CONTRACTS.billingPortal, { tables, secrets: { stripeApiKey: stripeSecret } });
     for (const fn of [checkout, portal]) {
       for (const [name, value] of Object.entries(redirectEnv)) fn.addEnvironment(name, value);
     }
 
-    const trial = make('startTrial', 'POST /subscription/trial: no-card trial, once per user')
-      .useTables(tables, 'readWrite', 'entitlements')
-      .useUserPool(api.userPool, ...GROUP_ACTIONS);
+    const trial = make('startTrial', 'POST /subscription/trial: no-card trial, once per user').useContract(
+      CONTRACTS.startTrial,
+      { tables, userPool: api.userPool },
+    );
 
-    const openApi = make('openApi', 'GET /openapi.json: the API description (public)', {});
+    const openApi = make('openApi', 'GET /openapi.json: the API description (public)', {}).useContract(
+      CONTRACTS.openApi,
+      { tables },
+    );
 
     const routes: [RouteKey, AppFunction][] = [
       ['subscriptionStatus', status],

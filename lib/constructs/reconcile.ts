@@ -5,21 +5,10 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import { Construct } from 'constructs';
 import { RECONCILE_METRICS } from '../../lambdas/core/reconcile-ports';
+import { CONTRACTS } from '../../lambdas/shared/contracts';
 import { ROUTES } from '../route-table';
 import type { ApiStack } from '../stacks/api-stack';
 import { AppFunction } from './app-function';
-
-/**
- * Cognito calls of reconcile, on the one user pool: paged listings (users, group members, one user's groups) and
- * the group diff. Nothing else: no user creation, deletion or attribute writes.
- */
-export const RECONCILE_COGNITO_ACTIONS = [
-  'cognito-idp:ListUsers',
-  'cognito-idp:ListUsersInGroup',
-  'cognito-idp:AdminListGroupsForUser',
-  'cognito-idp:AdminAddUserToGroup',
-  'cognito-idp:AdminRemoveUserFromGroup',
-];
 
 export interface ReconcileProps {
   readonly api: ApiStack;
@@ -43,35 +32,30 @@ export class Reconcile extends Construct {
     const { api } = props;
     const { config } = api;
 
-    const grant = (fn: AppFunction) =>
-      fn
-        .useTables(api.data.tables, 'readWrite', 'userProfiles', 'entitlements', 'parkedEvents', 'reconcileState')
-        .useTables(api.data.tables, 'write', 'auditLog')
-        .useSecret(api.data.stripeSecrets.apiKey, 'STRIPE_SECRET_ARN')
-        .useUserPool(api.userPool, ...RECONCILE_COGNITO_ACTIONS);
+    const resources = {
+      tables: api.data.tables,
+      secrets: { stripeApiKey: api.data.stripeSecrets.apiKey },
+      userPool: api.userPool,
+    };
 
-    this.scheduled = grant(
-      new AppFunction(this, 'Scheduled', {
-        entry: 'lambdas/handlers/reconcile-scheduled.ts',
-        config,
-        serviceName: RECONCILE_METRICS.service,
-        description: `Scheduled reconcile (${config.reconcileSchedule}): repairs drift, resumes from its checkpoint`,
-        // The handler stops starting batches 90 s before the limit and checkpoints; the next run resumes.
-        timeout: Duration.minutes(15),
-        memorySize: 1024,
-      }),
-    );
-    this.admin = grant(
-      new AppFunction(this, 'Admin', {
-        entry: ROUTES.adminReconcile.entry,
-        config,
-        serviceName: RECONCILE_METRICS.service,
-        description: 'GET /admin/sync-health and POST /admin/reconcile (admins only)',
-        // API Gateway gives an integration 30 s; the handler stops its work at 20 s and says how to continue.
-        timeout: Duration.seconds(29),
-        memorySize: 1024,
-      }),
-    );
+    this.scheduled = new AppFunction(this, 'Scheduled', {
+      entry: 'lambdas/handlers/reconcile-scheduled.ts',
+      config,
+      serviceName: RECONCILE_METRICS.service,
+      description: `Scheduled reconcile (${config.reconcileSchedule}): repairs drift, resumes from its checkpoint`,
+      // The handler stops starting batches 90 s before the limit and checkpoints; the next run resumes.
+      timeout: Duration.minutes(15),
+      memorySize: 1024,
+    }).useContract(CONTRACTS.reconcileScheduled, resources);
+    this.admin = new AppFunction(this, 'Admin', {
+      entry: ROUTES.adminReconcile.entry,
+      config,
+      serviceName: RECONCILE_METRICS.service,
+      description: 'GET /admin/sync-health and POST /admin/reconcile (admins only)',
+      // API Gateway gives an integration 30 s; the handler stops its work at 20 s and says how to continue.
+      timeout: Duration.seconds(29),
+      memorySize: 1024,
+    }).useContract(CONTRACTS.adminReconcile, resources);
 
     this.rule = new events.Rule(this, 'Schedule', {
       description: `Reconcile (${config.stage}) on ${config.reconcileSchedule}`,

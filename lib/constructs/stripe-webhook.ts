@@ -1,28 +1,19 @@
 import { Duration } from 'aws-cdk-lib';
 import { HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
 import { Construct } from 'constructs';
+import { CONTRACTS } from '../../lambdas/shared/contracts';
 import { ROUTES } from '../route-table';
 import type { ApiStack } from '../stacks/api-stack';
 import { AppFunction } from './app-function';
-
-/**
- * Group calls of the webhook: add/remove for the diff, and list, which it needs only when two deliveries for one
- * user raced (it then converges on Cognito's actual membership rather than a stale recorded one).
- */
-export const WEBHOOK_GROUP_ACTIONS = [
-  'cognito-idp:AdminAddUserToGroup',
-  'cognito-idp:AdminRemoveUserFromGroup',
-  'cognito-idp:AdminListGroupsForUser',
-];
 
 export interface StripeWebhookProps {
   readonly api: ApiStack;
 }
 
 /**
- * POST /webhooks/stripe: one Lambda, public route (Stripe authenticates by signature), least privilege:
- * WebhookEvents / Entitlements / ParkedEvents read-write, AuditLog write, UserProfiles read (+ its indexes),
- * the Stripe API key and webhook signing secret (ARNs only), group calls on the one user pool.
+ * POST /webhooks/stripe: one Lambda, public route (Stripe authenticates by signature), least privilege: exactly
+ * its contract (CONTRACTS.stripeWebhook): ledger, entitlement writer, parked events, audit put, profile reads, the
+ * Stripe API key and webhook signing secret (ARNs only), group calls on the one user pool.
  */
 export class StripeWebhook extends Construct {
   readonly function: AppFunction;
@@ -39,13 +30,14 @@ export class StripeWebhook extends Construct {
       description: 'POST /webhooks/stripe: signed Stripe events -> entitlements and Cognito groups',
       // The handler answers 500 at 8 s (Stripe retries); a tie re-read plus Cognito calls fit well inside.
       timeout: Duration.seconds(10),
-    })
-      .useTables(tables, 'readWrite', 'webhookEvents', 'entitlements', 'parkedEvents')
-      .useTables(tables, 'write', 'auditLog')
-      .useTables(tables, 'read', 'userProfiles')
-      .useSecret(api.data.stripeSecrets.apiKey, 'STRIPE_SECRET_ARN')
-      .useSecret(api.data.stripeSecrets.webhookSigningSecret, 'STRIPE_WEBHOOK_SECRET_ARN')
-      .useUserPool(api.userPool, ...WEBHOOK_GROUP_ACTIONS);
+    }).useContract(CONTRACTS.stripeWebhook, {
+      tables,
+      secrets: {
+        stripeApiKey: api.data.stripeSecrets.apiKey,
+        stripeWebhookSecret: api.data.stripeSecrets.webhookSigningSecret,
+      },
+      userPool: api.userPool,
+    });
     api.addLambdaRoute({
       path: route.path,
       method: HttpMethod[route.method],

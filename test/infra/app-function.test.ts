@@ -3,21 +3,34 @@ import { Match } from 'aws-cdk-lib/assertions';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { PlanCatalog } from '../../lambdas/core/plan-catalog';
+import type { FunctionContract } from '../../lambdas/shared/contracts';
 import { AppFunction, SecretInEnvironmentError } from '../../lib/constructs/app-function';
 import { createTestApp, findSecretsInLambdaEnvironments, templateOf } from './support';
 
 const entry = 'test/infra/fixtures/noop-handler.ts';
 
+const PROBE_CONTRACT: FunctionContract = {
+  tables: { userProfiles: ['GetItem', 'Query'], entitlements: ['GetItem', 'UpdateItem'], auditLog: ['PutItem'] },
+  secrets: ['stripeApiKey', 'stripeWebhookSecret'],
+  userPool: { poolIdFrom: 'env', actions: ['AdminAddUserToGroup'] },
+  variables: ['FEATURE_FLAG'],
+};
+
 /** A throwaway AppFunction wired like a feature Lambda (tables, both secrets, the pool). */
 function appWithProbe() {
   const testApp = createTestApp();
   const { api, data, auth, config } = testApp;
-  const probe = new AppFunction(api, 'Probe', { entry, config, environment: { FEATURE_FLAG: 'on' } })
-    .useTables(data.tables, 'readWrite', 'userProfiles', 'entitlements')
-    .useTables(data.tables, 'write', 'auditLog')
-    .useSecret(data.stripeSecrets.apiKey, 'STRIPE_SECRET_ARN')
-    .useSecret(data.stripeSecrets.webhookSigningSecret, 'STRIPE_WEBHOOK_SECRET_ARN')
-    .useUserPool(auth.userPool, 'cognito-idp:AdminAddUserToGroup');
+  const probe = new AppFunction(api, 'Probe', { entry, config, environment: { FEATURE_FLAG: 'on' } }).useContract(
+    PROBE_CONTRACT,
+    {
+      tables: data.tables,
+      secrets: {
+        stripeApiKey: data.stripeSecrets.apiKey,
+        stripeWebhookSecret: data.stripeSecrets.webhookSigningSecret,
+      },
+      userPool: auth.userPool,
+    },
+  );
   return { testApp, probe };
 }
 
@@ -102,7 +115,9 @@ describe('AppFunction', () => {
     expect(make({ STRIPE_SECRET_KEY: 'placeholder' })).toThrow(/_ARN instead/);
     const fn = new AppFunction(bad.api, 'Ok', { entry, config: bad.config });
     expect(() => fn.addEnvironment('OPAQUE', 'Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MGFiY2RlZmdoaWprbG1u')).toThrow(/opaque/);
-    expect(() => fn.useSecret(bad.data.stripeSecrets.apiKey, 'STRIPE_SECRET_KEY')).toThrow(/_ARN/);
+    expect(() => fn.useContract({ tables: {}, secrets: ['stripeApiKey'] }, { tables: bad.data.tables })).toThrow(
+      /needs secret stripeApiKey/,
+    );
   });
 });
 

@@ -144,6 +144,7 @@ describe('CognitoTriggers', () => {
     );
     expect(actions.filter((a) => a.startsWith('cognito-idp:')).sort()).toEqual([
       'cognito-idp:AdminAddUserToGroup',
+      'cognito-idp:AdminListGroupsForUser',
       'cognito-idp:AdminRemoveUserFromGroup',
     ]);
     const resourcesText = JSON.stringify(statementsOf(postConfirmationRole).map((s) => s.Resource));

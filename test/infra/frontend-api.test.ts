@@ -69,6 +69,7 @@ describe('FrontendApi', () => {
     expect(actions).not.toContain('secretsmanager:GetSecretValue');
     expect([...actions].filter((a) => a.startsWith('cognito-idp:')).sort()).toEqual([
       'cognito-idp:AdminAddUserToGroup',
+      'cognito-idp:AdminListGroupsForUser',
       'cognito-idp:AdminRemoveUserFromGroup',
     ]);
     const dynamo = resourcesFor(fn, 'dynamodb:');
@@ -112,6 +113,7 @@ describe('FrontendApi', () => {
     expect(resourcesFor(fn, 'dynamodb:')).not.toMatch(/UserProfilesTable/);
     expect(actions.filter((a) => a.startsWith('cognito-idp:')).sort()).toEqual([
       'cognito-idp:AdminAddUserToGroup',
+      'cognito-idp:AdminListGroupsForUser',
       'cognito-idp:AdminRemoveUserFromGroup',
     ]);
     expect(actions.some((a) => a.startsWith('secretsmanager:'))).toBe(false);

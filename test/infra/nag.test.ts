@@ -38,11 +38,21 @@ describe('cdk-nag with feature Lambdas', () => {
   it('reports none for an AppFunction with tables, a secret, a JWT route and a public route', () => {
     const testApp = createTestApp();
     const { api, data, auth } = testApp;
-    const fn = new AppFunction(api, 'Probe', { entry: 'test/infra/fixtures/noop-handler.ts', config: testApp.config })
-      .useTables(data.tables, 'readWrite', 'userProfiles', 'entitlements')
-      .useTables(data.tables, 'read', 'parkedEvents')
-      .useSecret(data.stripeSecrets.apiKey, 'STRIPE_SECRET_ARN')
-      .useUserPool(auth.userPool, 'cognito-idp:AdminAddUserToGroup');
+    const fn = new AppFunction(api, 'Probe', {
+      entry: 'test/infra/fixtures/noop-handler.ts',
+      config: testApp.config,
+    }).useContract(
+      {
+        tables: {
+          userProfiles: ['GetItem', 'Query'],
+          entitlements: ['GetItem', 'UpdateItem'],
+          parkedEvents: ['Query'],
+        },
+        secrets: ['stripeApiKey'],
+        userPool: { poolIdFrom: 'env', actions: ['AdminAddUserToGroup'] },
+      },
+      { tables: data.tables, secrets: { stripeApiKey: data.stripeSecrets.apiKey }, userPool: auth.userPool },
+    );
     api.addLambdaRoute({ path: '/probe', method: HttpMethod.GET, fn: fn.fn, auth: 'jwt' });
     api.addLambdaRoute({
       path: '/webhooks/probe',

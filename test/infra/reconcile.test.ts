@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { CONTRACTS } from '../../lambdas/shared/contracts';
 import type { AppFunction } from '../../lib/constructs/app-function';
-import { RECONCILE_COGNITO_ACTIONS, type Reconcile } from '../../lib/constructs/reconcile';
+import type { Reconcile } from '../../lib/constructs/reconcile';
 import { TABLES, type TableKey } from '../../lib/table-definitions';
 import { createTestApp, findSecretsInLambdaEnvironments, templateOf } from './support';
 
@@ -78,14 +79,19 @@ describe('Reconcile construct', () => {
     const fn = reconcile[which];
     const statements = statementsOf(fn);
     const cognito = statements.filter((s) => actions(s).some((a) => a.startsWith('cognito-idp:')));
-    expect(cognito.flatMap(actions).sort()).toEqual([...RECONCILE_COGNITO_ACTIONS].sort());
+    expect(cognito.flatMap(actions).sort()).toEqual(
+      CONTRACTS.reconcileScheduled.userPool?.actions.map((a) => `cognito-idp:${a}`).sort(),
+    );
     expect(JSON.stringify(cognito.map((s) => s.Resource))).toContain('UserPool');
     // Only X-Ray tracing (which has no resource-level permissions) may use a wildcard.
     const wildcard = statements.filter((s) => JSON.stringify(s.Resource).includes('"*"') || s.Resource === '*');
     expect(wildcard.flatMap(actions).every((a) => a.startsWith('xray:'))).toBe(true);
-    for (const key of ['userProfiles', 'entitlements', 'parkedEvents', 'reconcileState'] as const) {
-      expect(grantsOn(fn, key)).toEqual(expect.arrayContaining(['dynamodb:Scan', 'dynamodb:UpdateItem']));
+    for (const [key, granted] of Object.entries(CONTRACTS.reconcileScheduled.tables)) {
+      const tableLevel = granted.filter((a) => !a.startsWith('Query')).map((a) => `dynamodb:${a}`);
+      expect(grantsOn(fn, key as TableKey)).toEqual(expect.arrayContaining(tableLevel));
     }
+    expect(grantsOn(fn, 'userProfiles')).toContain('dynamodb:Scan');
+    expect(grantsOn(fn, 'reconcileState')).not.toContain('dynamodb:Scan');
     expect(JSON.stringify(statements)).toContain('/index/CustomerIndex');
     expect(grantsOn(fn, 'auditLog')).not.toContain('dynamodb:Scan');
     expect(grantsOn(fn, 'auditLog')).toContain('dynamodb:PutItem');

@@ -5,6 +5,7 @@ import { DynamoParkedEventStore } from '../../../lambdas/adapters/parked-events'
 import { reconcileDepsFromRuntime } from '../../../lambdas/adapters/reconcile-wiring';
 import type { Clock } from '../../../lambdas/core/ports';
 import { createReconcileScheduledHandler } from '../../../lambdas/handlers/reconcile-scheduled';
+import { CONTRACTS } from '../../../lambdas/shared/contracts';
 import { logger } from '../../../lambdas/shared/logger';
 import { createRuntime } from '../../../lambdas/shared/runtime';
 import type { StripeEmulator } from '../../../local/stripe/emulator';
@@ -223,7 +224,7 @@ async function stateOf(drifted: Drifted) {
  */
 async function scheduledRun(offsetMs: number): Promise<RunOutcome> {
   const clock: Clock = { now: () => new Date(Date.now() + offsetMs) };
-  const runtime = createRuntime(env);
+  const runtime = createRuntime(CONTRACTS.reconcileScheduled, env);
   const handler = createReconcileScheduledHandler({
     reconcile: () => reconcileDepsFromRuntime(runtime, { clock, backoff: { attempts: 2, sleep: async () => {} } }),
   });

@@ -11,6 +11,7 @@ import { DynamoProfileStore } from '../../../lambdas/adapters/profile-store';
 import { reconcileDepsFromRuntime } from '../../../lambdas/adapters/reconcile-wiring';
 import { PlanCatalog } from '../../../lambdas/core/plan-catalog';
 import { type Clock, systemClock } from '../../../lambdas/core/ports';
+import { CONTRACTS } from '../../../lambdas/shared/contracts';
 import { createRuntime } from '../../../lambdas/shared/runtime';
 import { provisionUser } from '../../../lambdas/use-cases/provision-user';
 import type { ReconcileDeps } from '../../../lambdas/use-cases/reconcile';
@@ -34,7 +35,7 @@ export function useReconcileWorld(): () => ReconcileWorld {
   beforeAll(async () => {
     const stripe = await startStripeEmulator({ catalog });
     const env = { ...backend().env, STRIPE_SECRET_KEY: stripe.secretKey, STRIPE_API_BASE: stripe.apiBase };
-    const runtime = createRuntime(env);
+    const runtime = createRuntime(CONTRACTS.reconcileScheduled, env);
     world = {
       backend: backend(),
       stripe,

@@ -7,6 +7,7 @@ import {
   stripeEnvSchema,
   tableEnvSchema,
 } from '../../../lambdas/shared/config';
+import { CONTRACTS } from '../../../lambdas/shared/contracts';
 import { parseJsonBody, rawBody } from '../../../lambdas/shared/http';
 import { maskEmail } from '../../../lambdas/shared/logger';
 import { createRuntime } from '../../../lambdas/shared/runtime';
@@ -19,9 +20,10 @@ describe('environment contract', () => {
 
   it('requires a Stripe key source', () => {
     expect(() => parseEnv(stripeEnvSchema, {})).toThrow(/STRIPE_SECRET_ARN \(AWS\) or STRIPE_SECRET_KEY \(local\)/);
-    expect(parseEnv(stripeEnvSchema, { STRIPE_SECRET_ARN: 'arn:aws:secretsmanager:x' }).STRIPE_SECRET_ARN).toBe(
-      'arn:aws:secretsmanager:x',
-    );
+    expect(parseEnv(stripeEnvSchema, { STRIPE_SECRET_ARN: 'arn:aws:secretsmanager:x' })).toEqual({
+      arn: 'arn:aws:secretsmanager:x',
+      localValue: undefined,
+    });
   });
 
   it('defaults the catalog and policy, and rejects a broken catalog or grace period', () => {
@@ -33,11 +35,22 @@ describe('environment contract', () => {
     expect(() => parseEnv(policyEnvSchema, { GRACE_PERIOD_DAYS: 'soon' })).toThrow(/GRACE_PERIOD_DAYS/);
   });
 
-  it('fails at first use of a part whose variables are missing, not at import', () => {
-    const runtime = createRuntime({});
-    expect(runtime.catalog.plan('free').precedence).toBe(50);
-    expect(() => runtime.tables).toThrow(/USER_PROFILES_TABLE/);
-    expect(() => runtime.userPoolId).toThrow(/USER_POOL_ID/);
+  it('parses only what a contract declares, naming every missing variable at once', () => {
+    expect(() => createRuntime(CONTRACTS.stripeWebhook, {})).toThrow(ConfigError);
+    expect(() => createRuntime(CONTRACTS.stripeWebhook, {})).toThrow(
+      /WEBHOOK_EVENTS_TABLE.*ENTITLEMENTS_TABLE.*USER_POOL_ID.*STRIPE_SECRET_ARN.*STRIPE_WEBHOOK_SECRET_ARN/s,
+    );
+    const portal = createRuntime(CONTRACTS.billingPortal, {
+      USER_PROFILES_TABLE: 'profiles',
+      STRIPE_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:1:secret:k',
+    });
+    expect(portal.tables).toEqual({ USER_PROFILES_TABLE: 'profiles' });
+    expect(portal.catalog.plan('free').precedence).toBe(50);
+    expect(() => portal.userPoolId).toThrow(/USER_POOL_ID is not in this function's contract/);
+  });
+
+  it('needs nothing for a function without resources', () => {
+    expect(createRuntime(CONTRACTS.openApi, {}).tables).toEqual({});
   });
 });
 

@@ -1,13 +1,16 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createStripeWebhookHandler, MAX_WEBHOOK_BODY_BYTES } from '../../../lambdas/handlers/stripe-webhook';
 import { DependencyUnavailableError } from '../../../lambdas/shared/errors';
+import { SecretValue } from '../../../lambdas/shared/secrets';
 import {
   LEGACY_API_VERSION,
   type SignOptions,
   signedRequest,
   stripeEvent,
   subscriptionObject,
+  TEST_WEBHOOK_SECRET,
 } from '../../fixtures/stripe/builders';
+import { useLogCapture } from '../../support/logs';
 import { memoryDeps, NOW } from './support';
 
 const nowSeconds = Math.floor(NOW.getTime() / 1000);
@@ -15,6 +18,7 @@ const sign = (body: Record<string, unknown> | string, options: SignOptions = {})
   signedRequest(body, { timestamp: nowSeconds, ...options });
 
 describe('POST /webhooks/stripe handler', () => {
+  const logged = useLogCapture();
   let memory: ReturnType<typeof memoryDeps>;
   let handle: ReturnType<typeof createStripeWebhookHandler>;
   const created = () =>
@@ -243,11 +247,77 @@ describe('POST /webhooks/stripe handler', () => {
     expect(memory.entitlements.items.get('sub-user-1')?.cognitoGroups).toEqual(['starter']);
   });
 
+  it('re-reads the signing secret once on a mismatch: a delivery signed after a rotation is applied', async () => {
+    const reads: string[] = [];
+    handle = createStripeWebhookHandler({
+      ...memory.deps,
+      webhookSecret: {
+        get: async () => {
+          reads.push('cached');
+          return 'whsec_before_rotation';
+        },
+        refresh: async () => {
+          reads.push('fresh');
+          return TEST_WEBHOOK_SECRET;
+        },
+      },
+    });
+
+    const response = await handle(sign(created()));
+
+    expect(response.statusCode).toBe(200);
+    expect(reads).toEqual(['cached', 'fresh']);
+  });
+
+  it('answers 400 after one re-read when the signature matches neither secret', async () => {
+    const reads: string[] = [];
+    handle = createStripeWebhookHandler({
+      ...memory.deps,
+      webhookSecret: {
+        get: async () => {
+          reads.push('cached');
+          return TEST_WEBHOOK_SECRET;
+        },
+        refresh: async () => {
+          reads.push('fresh');
+          return TEST_WEBHOOK_SECRET;
+        },
+      },
+    });
+
+    const response = await handle(sign(created(), { secret: 'whsec_someone_else' }));
+
+    expect(response.statusCode).toBe(400);
+    expect(reads).toEqual(['cached', 'fresh']);
+    nothingWritten();
+  });
+
+  it('answers 503 naming the secret while it still holds the deploy placeholder (Stripe retries)', async () => {
+    handle = createStripeWebhookHandler({
+      ...memory.deps,
+      webhookSecret: new SecretValue('stripeWebhookSecret', { arn: 'arn:x' }, async () => 'Zx81-placeholder'),
+    });
+
+    const response = await handle(sign(created()));
+
+    expect(response.statusCode).toBe(503);
+    expect(JSON.parse(response.body).error.message).toMatch(
+      /Stripe webhook signing secret is not set.*STRIPE_WEBHOOK_SECRET_ARN/,
+    );
+    expect(logged.errors()).toContain('Stripe webhook signing secret is not set; Stripe will retry');
+    nothingWritten();
+  });
+
   it('answers 500 when the signing secret cannot be read', async () => {
     handle = createStripeWebhookHandler({
       ...memory.deps,
-      webhookSecret: async () => {
-        throw new Error('secrets manager down');
+      webhookSecret: {
+        get: async () => {
+          throw new Error('secrets manager down');
+        },
+        refresh: async () => {
+          throw new Error('secrets manager down');
+        },
       },
     });
     expect((await handle(sign(created()))).statusCode).toBe(500);

@@ -201,7 +201,7 @@ export function memoryDeps(overrides: Partial<StripeWebhookDeps> = {}) {
     catalog,
     policy: { gracePeriodDays: 7, revokeOnDispute: true },
     clock: { now: () => now },
-    webhookSecret: async () => TEST_WEBHOOK_SECRET,
+    webhookSecret: { get: async () => TEST_WEBHOOK_SECRET, refresh: async () => TEST_WEBHOOK_SECRET },
     ...overrides,
   };
   return {

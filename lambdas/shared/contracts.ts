@@ -1,0 +1,138 @@
+/**
+ * What each Lambda needs from its environment and may do in AWS, declared once. The handler parses exactly these
+ * variables at cold start (nothing more, so a variable CDK does not set cannot break it), and the CDK construct
+ * grants exactly these actions and sets exactly these variables from the same record. Pure data: CDK imports it.
+ */
+
+/** `Query` covers every index of the table; `Query:<IndexName>` only that index. */
+export type DynamoAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'Query' | `Query:${string}` | 'Scan';
+
+export type CognitoAction =
+  | 'AdminAddUserToGroup'
+  | 'AdminRemoveUserFromGroup'
+  | 'AdminListGroupsForUser'
+  | 'AdminGetUser'
+  | 'AdminLinkProviderForUser'
+  | 'ListUsers'
+  | 'ListUsersInGroup';
+
+/** Environment variable of each table (the physical name in AWS, the fixed local name on the local stack). */
+export const TABLE_ENV = {
+  userProfiles: 'USER_PROFILES_TABLE',
+  entitlements: 'ENTITLEMENTS_TABLE',
+  webhookEvents: 'WEBHOOK_EVENTS_TABLE',
+  parkedEvents: 'PARKED_EVENTS_TABLE',
+  auditLog: 'AUDIT_TABLE',
+  reconcileState: 'RECONCILE_STATE_TABLE',
+} as const;
+export type ContractTable = keyof typeof TABLE_ENV;
+export type TableEnvVar = (typeof TABLE_ENV)[ContractTable];
+
+/**
+ * Secrets: in AWS only the ARN is in the environment (`arnVar`); the local stack may pass the value (`localVar`).
+ * `prefixes` are what a real value starts with: anything else is the placeholder CDK generated at deploy.
+ */
+export const SECRETS = {
+  stripeApiKey: {
+    label: 'Stripe secret API key',
+    arnVar: 'STRIPE_SECRET_ARN',
+    localVar: 'STRIPE_SECRET_KEY',
+    prefixes: ['sk_live_', 'sk_test_', 'rk_live_', 'rk_test_'],
+  },
+  stripeWebhookSecret: {
+    label: 'Stripe webhook signing secret',
+    arnVar: 'STRIPE_WEBHOOK_SECRET_ARN',
+    localVar: 'STRIPE_WEBHOOK_SECRET',
+    prefixes: ['whsec_'],
+  },
+} as const;
+export type SecretKey = keyof typeof SECRETS;
+
+export interface FunctionContract {
+  /** Tables by key with the DynamoDB actions used on them; `Query` also covers the table's indexes. */
+  readonly tables: Readonly<Partial<Record<ContractTable, readonly DynamoAction[]>>>;
+  readonly secrets: readonly SecretKey[];
+  /**
+   * Cognito actions on the app's pool. `env`: USER_POOL_ID is in the environment. `event`: a trigger reads the pool
+   * from `event.userPoolId` (naming the pool in the trigger's environment would be a CloudFormation cycle).
+   */
+  readonly userPool?: { readonly poolIdFrom: 'env' | 'event'; readonly actions: readonly CognitoAction[] };
+  /** Further plain variables the handler reads (each parsed by the handler's own schema). */
+  readonly variables?: readonly string[];
+}
+
+const ENTITLEMENT_WRITER: readonly DynamoAction[] = ['GetItem', 'PutItem', 'UpdateItem'];
+const GROUP_SYNC: readonly CognitoAction[] = [
+  'AdminAddUserToGroup',
+  'AdminRemoveUserFromGroup',
+  'AdminListGroupsForUser',
+];
+/** Re-applying parked events: read them by customer (CustomerIndex), delete once applied, park again if needed. */
+const PARKED_RETRY: readonly DynamoAction[] = ['PutItem', 'Query', 'DeleteItem'];
+
+const RECONCILE: FunctionContract = {
+  tables: {
+    userProfiles: ['GetItem', 'Query', 'Scan', 'UpdateItem'],
+    entitlements: ['GetItem', 'PutItem', 'UpdateItem', 'Scan'],
+    parkedEvents: [...PARKED_RETRY, 'Scan'],
+    auditLog: ['PutItem'],
+    reconcileState: ['GetItem', 'PutItem', 'DeleteItem'],
+  },
+  secrets: ['stripeApiKey'],
+  userPool: { poolIdFrom: 'env', actions: [...GROUP_SYNC, 'ListUsers', 'ListUsersInGroup'] },
+};
+
+export const CONTRACTS = {
+  subscriptionStatus: {
+    tables: { entitlements: ENTITLEMENT_WRITER, userProfiles: ['GetItem', 'UpdateItem'] },
+    secrets: [],
+    userPool: { poolIdFrom: 'env', actions: GROUP_SYNC },
+  },
+  checkoutSession: {
+    tables: { userProfiles: ['GetItem', 'UpdateItem'], entitlements: ['GetItem'] },
+    secrets: ['stripeApiKey'],
+    variables: ['ALLOWED_ORIGINS'],
+  },
+  billingPortal: {
+    tables: { userProfiles: ['GetItem'] },
+    secrets: ['stripeApiKey'],
+    variables: ['ALLOWED_ORIGINS'],
+  },
+  startTrial: {
+    tables: { entitlements: ENTITLEMENT_WRITER },
+    secrets: [],
+    userPool: { poolIdFrom: 'env', actions: GROUP_SYNC },
+  },
+  openApi: { tables: {}, secrets: [] },
+  stripeWebhook: {
+    tables: {
+      webhookEvents: ['GetItem', 'PutItem'],
+      entitlements: ENTITLEMENT_WRITER,
+      parkedEvents: PARKED_RETRY,
+      auditLog: ['PutItem'],
+      userProfiles: ['GetItem', 'Query'],
+    },
+    secrets: ['stripeApiKey', 'stripeWebhookSecret'],
+    userPool: { poolIdFrom: 'env', actions: GROUP_SYNC },
+  },
+  preSignUp: {
+    tables: { userProfiles: ['Query:EmailIndex'] },
+    secrets: [],
+    userPool: { poolIdFrom: 'event', actions: ['ListUsers', 'AdminLinkProviderForUser'] },
+    variables: ['PRE_SIGNUP_FAIL_OPEN'],
+  },
+  postConfirmation: {
+    tables: {
+      userProfiles: ['GetItem', 'Query', 'UpdateItem'],
+      entitlements: ENTITLEMENT_WRITER,
+      parkedEvents: PARKED_RETRY,
+      auditLog: ['PutItem'],
+    },
+    secrets: ['stripeApiKey'],
+    userPool: { poolIdFrom: 'event', actions: GROUP_SYNC },
+  },
+  reconcileScheduled: RECONCILE,
+  adminReconcile: RECONCILE,
+} as const satisfies Record<string, FunctionContract>;
+
+export type ContractName = keyof typeof CONTRACTS;
