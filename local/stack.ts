@@ -7,6 +7,8 @@ import { type EmulatorBackend, LOCAL_REGION, startEmulatorBackend, TRIGGER_FUNCT
 import { freePort } from './emulators/cognito-local';
 import { type Gateway, startGateway } from './gateway';
 import type { LambdaFunction } from './lambda-invoke';
+import { registerShippedTriggers, shippedRouteLoader } from './shipped/invokers';
+import { type ShippedFunctions, startShippedFunctions } from './shipped/shipped-functions';
 import {
   generateSecretKey,
   generateWebhookSecret,
@@ -44,6 +46,11 @@ export interface LocalStackOptions {
   /** Extra Stripe emulator settings (tests: fast webhook retries). */
   stripe?: Pick<StripeEmulatorOptions, 'webhookBackoffMs' | 'webhookMaxAttempts' | 'wallClock'>;
   log?: (line: string) => void;
+  /**
+   * Run the functions from a synthesized cloud assembly (local/shipped/synth.ts) instead of the TypeScript sources:
+   * each bundle with only its template environment, its AWS calls checked against its role (local/aws).
+   */
+  shipped?: { assemblyDir: string; onLog?: (functionName: string, line: string) => void };
 }
 
 export interface LocalStack {
@@ -54,6 +61,8 @@ export interface LocalStack {
   /** Absent when a real Stripe test key is used. */
   stripe: StripeEmulator | undefined;
   gateway: Gateway;
+  /** Present when the stack runs the shipped bundles. */
+  shipped: ShippedFunctions | undefined;
   stateDir: string;
   stackFile: string;
   stop(): Promise<void>;
@@ -151,7 +160,22 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ALLOWED_ORIGINS: allowedOrigins.join(','),
       POWERTOOLS_SERVICE_NAME: 'entitlements-local',
     };
-    registerTriggers(backend.functions, env);
+    const shipped = options.shipped
+      ? await startShippedFunctions({
+          assemblyDir: options.shipped.assemblyDir,
+          region: LOCAL_REGION,
+          userPoolId: backend.userPool.userPoolId,
+          userPoolClientId: backend.userPool.userPoolClientId,
+          backends: { dynamodb: backend.dynamodb.endpoint, cognito: backend.cognito.endpoint },
+          stripe: { apiBase: stripe?.apiBase, secretKey: stripeSecretKey, webhookSecret },
+          ...(options.shipped.onLog ? { onLog: options.shipped.onLog } : {}),
+        })
+      : undefined;
+    if (shipped) {
+      const running = shipped;
+      stops.push(() => running.stop());
+      registerShippedTriggers(backend.functions, shipped);
+    } else registerTriggers(backend.functions, env);
 
     const gateway = await startGateway({
       port: apiPort,
@@ -163,6 +187,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         clientId: backend.userPool.userPoolClientId,
       },
       log,
+      ...(shipped ? { loadHandler: shippedRouteLoader(shipped) } : {}),
     });
     stops.push(() => gateway.close());
     stripe?.setWebhookUrl(`${gateway.url}/webhooks/stripe`);
@@ -182,7 +207,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const stackFile = join(stateDir, 'stack.json');
     await writeFile(stackFile, `${JSON.stringify(info, null, 2)}\n`);
     stops.unshift(() => rm(stackFile, { force: true }));
-    return { info, env, backend, stripe, gateway, stateDir, stackFile, stop: stopAll };
+    return { info, env, backend, stripe, gateway, shipped, stateDir, stackFile, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

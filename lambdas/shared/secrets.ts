@@ -42,8 +42,14 @@ export class SecretValue {
     this.spec = SECRETS[key];
   }
 
-  get(): Promise<string> {
-    return this.read(false);
+  /** A cached placeholder is re-read at once: the operator may just have run put-secret-value. */
+  async get(): Promise<string> {
+    try {
+      return await this.read(false);
+    } catch (error) {
+      if (error instanceof SecretNotSetError && this.source.arn) return this.read(true);
+      throw error;
+    }
   }
 
   refresh(): Promise<string> {

@@ -38,6 +38,15 @@ describe('SecretValue', () => {
     expect((error as SecretNotSetError).publicMessage).not.toContain(ARN);
   });
 
+  it('re-reads a cached placeholder at once, so a value set after deploy is used without waiting for the cache', async () => {
+    const store = scripted('placeholder-from-cdk', 'whsec_set_by_operator');
+    const secret = new SecretValue('stripeWebhookSecret', { arn: ARN }, store.fetch);
+
+    await expect(secret.get()).resolves.toBe('whsec_set_by_operator');
+
+    expect(store.calls).toEqual([{ forceFetch: false }, { forceFetch: true }]);
+  });
+
   it('refresh() forces a fetch past the cache (a rotation)', async () => {
     const store = scripted('whsec_old', 'whsec_new');
     const secret = new SecretValue('stripeWebhookSecret', { arn: ARN }, store.fetch);

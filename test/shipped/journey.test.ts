@@ -1,0 +1,250 @@
+import Stripe from 'stripe';
+import { describe, expect, it } from 'vitest';
+import { formatDenials } from '../../local/aws/aws-proxy';
+import { unusedGrants } from '../../local/aws/iam-policy';
+import { runJourney } from '../../local/journey';
+import { runSchedules } from '../../local/shipped/invokers';
+import { call, signedUpUser, uniqueEmail, useShippedStack } from './support';
+import { UNEXERCISED_GRANTS } from './unexercised-grants';
+
+/**
+ * The shipped-artifact tier: every step runs the bundles `cdk synth` produced, each with only its template's
+ * environment, every AWS call checked against its role's statements from the template (AccessDenied otherwise),
+ * the Stripe secrets read from a local Secrets Manager as in AWS.
+ */
+const world = useShippedStack();
+
+/** A signed delivery of an event for a customer nobody knows: the webhook parks it and records it in the ledger. */
+function signedStrangerEvent(secret: string, id: string) {
+  const payload = JSON.stringify({
+    id,
+    object: 'event',
+    type: 'customer.subscription.updated',
+    api_version: '2026-10-28.dahlia',
+    created: Math.floor(Date.now() / 1000),
+    livemode: false,
+    data: {
+      object: {
+        id: `sub_${id}`,
+        object: 'subscription',
+        customer: `cus_${id}`,
+        status: 'active',
+        cancel_at_period_end: false,
+        created: Math.floor(Date.now() / 1000) - 60,
+        metadata: {},
+        items: { object: 'list', data: [] },
+      },
+    },
+  });
+  const signature = new Stripe('sk_test_signing').webhooks.generateTestHeaderString({ payload, secret });
+  return { payload, signature };
+}
+
+async function deliver(secret: string, id: string) {
+  const { payload, signature } = signedStrangerEvent(secret, id);
+  const response = await fetch(`${world().stack.info.apiUrl}/webhooks/stripe`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'stripe-signature': signature },
+    body: payload,
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+const webhookSecretArn = () => {
+  const secret = world().stack.shipped?.app.secrets.find((s) => s.logicalId.startsWith('StripeWebhookSigningSecret'));
+  if (!secret) throw new Error('no webhook signing secret in the templates');
+  return secret.arn;
+};
+
+describe('shipped artifacts: secrets that recover', () => {
+  it('a failed first secret read answers 500 (Stripe retries), the next delivery succeeds in the same container', async () => {
+    // Prepare
+    const { stack } = world();
+    const shipped = stack.shipped;
+    if (!shipped) throw new Error('not shipped');
+    shipped.secrets.failNext(webhookSecretArn(), 3); // the SDK's own 3 attempts all fail
+
+    // Act
+    const first = await deliver(stack.info.webhookSecret, 'evt_secret_outage_1');
+    const second = await deliver(stack.info.webhookSecret, 'evt_secret_outage_2');
+
+    // Assess
+    expect(first.status).toBe(500);
+    expect(second.status).toBe(200);
+    expect(shipped.byName('StripeWebhook').coldStarts).toBe(1);
+    expect(first.body).toMatchObject({ error: { code: 'dependency_unavailable' } });
+    expect(world().errorLogs()).toContainEqual({
+      fn: 'StripeWebhook',
+      message: 'Stripe webhook delivery failed; Stripe will retry',
+    });
+  });
+
+  it('a placeholder secret answers 503 naming it; once set, the next delivery is applied', async () => {
+    // Prepare
+    const { stack } = world();
+    const shipped = stack.shipped;
+    if (!shipped) throw new Error('not shipped');
+    shipped.secrets.put(webhookSecretArn(), 'Zx81-random-placeholder-from-CloudFormation');
+    await shipped.byName('StripeWebhook').recycle(); // a first deploy: no warm container holds a real value
+
+    // Act
+    const whilePlaceholder = await deliver(stack.info.webhookSecret, 'evt_placeholder_1');
+    shipped.secrets.put(webhookSecretArn(), stack.info.webhookSecret);
+    const afterSet = await deliver(stack.info.webhookSecret, 'evt_placeholder_2');
+
+    // Assess
+    expect(whilePlaceholder.status).toBe(503);
+    expect(JSON.stringify(whilePlaceholder.body)).toContain('STRIPE_WEBHOOK_SECRET_ARN');
+    expect(afterSet.status).toBe(200);
+  });
+
+  it('a rotated signing secret is picked up on the first delivery signed with it', async () => {
+    // Prepare
+    const { stack } = world();
+    const shipped = stack.shipped;
+    if (!shipped) throw new Error('not shipped');
+    const rotated = 'whsec_rotated_in_the_dashboard';
+    shipped.secrets.put(webhookSecretArn(), rotated);
+
+    // Act
+    const response = await deliver(rotated, 'evt_after_rotation');
+    shipped.secrets.put(webhookSecretArn(), stack.info.webhookSecret);
+    const back = await deliver(stack.info.webhookSecret, 'evt_after_rotation_back');
+
+    // Assess
+    expect(response.status).toBe(200);
+    expect(back.status).toBe(200);
+  });
+});
+
+describe('shipped artifacts: the journeys', () => {
+  it('sign-up -> status -> checkout -> payment webhook -> status -> cancel, through the bundles', async () => {
+    // Act
+    const result = await runJourney(world().stack.info, { email: uniqueEmail('shipped') });
+
+    // Assess
+    expect(result.stripeCustomerId).toMatch(/^cus_/);
+    expect(result.statuses.initial).toMatchObject({ status: 'none', entitled: false });
+    expect(result.statuses.afterPayment).toMatchObject({ plan: 'pro', entitled: true });
+    expect(result.statuses.final).toMatchObject({ plan: 'free', entitled: false });
+  });
+
+  it('portal, trial and the OpenAPI document for a fresh user', async () => {
+    // Prepare
+    const { stack } = world();
+    const user = await signedUpUser(stack, uniqueEmail('portal'));
+
+    // Act
+    const status = await call(stack, 'GET', '/subscription/status', user.idToken);
+    const portal = await call(stack, 'POST', '/billing/portal-sessions', user.idToken, {});
+    const trial = await call(stack, 'POST', '/subscription/trial', user.idToken, {});
+    const openApi = await call(stack, 'GET', '/openapi.json');
+
+    // Assess
+    expect(status).toMatchObject({ status: 200, body: { status: 'none' } });
+    expect(portal.status).toBe(201);
+    expect(portal.body.url).toEqual(expect.any(String));
+    expect(trial).toMatchObject({ status: 201, body: { plan: 'trial', entitled: true } });
+    expect(openApi.status).toBe(200);
+  });
+
+  it('admin sync-health and reconcile, then the scheduled reconcile run', async () => {
+    // Prepare
+    const { stack } = world();
+    const admin = await signedUpUser(stack, uniqueEmail('admin'), { admin: true });
+    if (!stack.shipped) throw new Error('not shipped');
+
+    // Act
+    const health = await call(stack, 'GET', '/admin/sync-health', admin.idToken);
+    const dryRun = await call(stack, 'POST', '/admin/reconcile', admin.idToken, { apply: false });
+    const [scheduled] = await runSchedules(stack.shipped);
+
+    // Assess
+    expect(health.status).toBe(200);
+    expect(dryRun.status).toBe(200);
+    expect(scheduled).toMatchObject({ status: 'complete' });
+  });
+
+  it('invoked all 10 functions with no AccessDenied and no unexpected ERROR log', () => {
+    // Prepare
+    const { stack, errorLogs } = world();
+    const shipped = stack.shipped;
+    if (!shipped) throw new Error('not shipped');
+
+    // Assess
+    expect(formatDenials(shipped.proxy.denials)).toBe('');
+    const invocations = Object.fromEntries(
+      shipped.app.functions.map((fn) => [fn.name, shipped.byName(fn.name).invocations]),
+    );
+    expect(Object.keys(invocations)).toHaveLength(10);
+    for (const [name, count] of Object.entries(invocations))
+      expect({ name, invoked: count > 0 }).toEqual({ name, invoked: true });
+    const unexpected = errorLogs().filter(
+      (line) =>
+        line.message !== 'Stripe webhook delivery failed; Stripe will retry' &&
+        line.message !== 'Stripe webhook signing secret is not set; Stripe will retry',
+    );
+    expect(unexpected).toEqual([]);
+  });
+
+  it('reports the grants no journey used', () => {
+    // Prepare
+    const shipped = world().stack.shipped;
+    if (!shipped) throw new Error('not shipped');
+
+    // Act
+    const unused = Object.fromEntries(
+      shipped.app.functions.map((fn) => [
+        fn.name,
+        unusedGrants(fn, shipped.proxy.calls)
+          .map((grant) => `${grant.action} ${grant.resource.replace(/^arn:aws:[^:]+:[^:]*:\d*:/, '')}`)
+          .map((grant) => grant.replace(/userpool\/.*$/, 'userpool'))
+          .sort(),
+      ]),
+    );
+
+    // Assess
+    const documented = Object.fromEntries(
+      Object.entries(UNEXERCISED_GRANTS).map(([name, grants]) => [name, [...new Set(grants)].sort()]),
+    );
+    expect(unused).toEqual(documented);
+  });
+});
+
+describe('shipped artifacts: IAM is enforced', () => {
+  it('a grant removed from the template makes the step that needs it fail, naming function, action and resource', async () => {
+    // Prepare
+    const { stack } = world();
+    const shipped = stack.shipped;
+    if (!shipped) throw new Error('not shipped');
+    const webhook = shipped.app.functions.find((fn) => fn.name === 'StripeWebhook');
+    if (!webhook) throw new Error('no webhook function');
+    const original = webhook.statements;
+    webhook.statements = original.map((statement) => ({
+      ...statement,
+      actions: statement.resources.some((r) => r.endsWith('table/WebhookEvents'))
+        ? statement.actions.filter((action) => action !== 'dynamodb:PutItem')
+        : statement.actions,
+    }));
+    const before = shipped.proxy.denials.length;
+
+    // Act
+    let response: Awaited<ReturnType<typeof deliver>>;
+    try {
+      response = await deliver(stack.info.webhookSecret, 'evt_without_ledger_grant');
+    } finally {
+      webhook.statements = original;
+    }
+
+    // Assess
+    expect(response.status).toBe(500);
+    const denials = shipped.proxy.denials.slice(before);
+    expect(formatDenials(denials)).toMatch(
+      /^StripeWebhook \(StripeWebhookFunction\w+\) is not allowed dynamodb:PutItem on arn:aws:dynamodb:us-east-1:\d+:table\/WebhookEvents$/,
+    );
+    expect(world().errorLogs().at(-1)).toEqual({
+      fn: 'StripeWebhook',
+      message: 'Stripe webhook delivery failed; Stripe will retry',
+    });
+  });
+});

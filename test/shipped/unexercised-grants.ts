@@ -1,0 +1,71 @@
+/**
+ * Grants the shipped-artifact journeys do not use, each kept because a path outside the journeys needs it. The
+ * journey test fails when this list and what the journeys leave unused differ: a grant that becomes unused must
+ * be removed from the contract (lambdas/shared/contracts.ts) or named here with the path that needs it.
+ */
+const GROUP_RACE = 'cognito-idp:AdminListGroupsForUser userpool'; // group sync after a lost race re-reads membership
+const GROUP_SYNC = ['cognito-idp:AdminAddUserToGroup userpool', 'cognito-idp:AdminRemoveUserFromGroup userpool'];
+const PARKED_RETRY = [
+  'dynamodb:DeleteItem table/ParkedEvents', // a parked event applied after the user appears
+  'dynamodb:PutItem table/ParkedEvents', // an event parked again (still unresolved)
+];
+
+/** Reconcile's repair writes: the journeys leave no drift to repair. */
+const RECONCILE_REPAIRS = [
+  'dynamodb:GetItem table/UserProfiles',
+  'dynamodb:UpdateItem table/UserProfiles',
+  'dynamodb:Query table/UserProfiles/index/EmailIndex',
+  'dynamodb:PutItem table/Entitlements',
+  ...PARKED_RETRY,
+  'dynamodb:Query table/ParkedEvents/index/CustomerIndex',
+  ...GROUP_SYNC,
+  GROUP_RACE,
+];
+
+export const UNEXERCISED_GRANTS: Record<string, string[]> = {
+  // Federated sign-in linking: cognito-local has no AdminLinkProviderForUser (unit-tested with a client double).
+  CognitoTriggersPreSignUp: ['cognito-idp:AdminLinkProviderForUser userpool'],
+  // Parked events of a customer whose user signs up later: re-applied at profile creation.
+  CognitoTriggersPostConfirmation: [
+    'dynamodb:Query table/UserProfiles/index/EmailIndex',
+    'dynamodb:Query table/UserProfiles/index/StripeCustomerIndex',
+    ...PARKED_RETRY,
+    'dynamodb:PutItem table/AuditLog',
+    GROUP_RACE,
+    'cognito-idp:AdminRemoveUserFromGroup userpool',
+  ],
+  // The heal paths: a lost Entitlements or UserProfiles row is recreated on the next status read.
+  FrontendApiSubscriptionStatus: [
+    'dynamodb:PutItem table/Entitlements',
+    'dynamodb:UpdateItem table/Entitlements',
+    'dynamodb:GetItem table/UserProfiles',
+    'dynamodb:UpdateItem table/UserProfiles',
+    ...GROUP_SYNC,
+    GROUP_RACE,
+  ],
+  // Linking a customer created at checkout to a profile that had none (Stripe was down at sign-up).
+  FrontendApiCheckoutSession: ['dynamodb:UpdateItem table/UserProfiles'],
+  FrontendApiBillingPortal: [],
+  // A trial for a user whose Entitlements row is missing.
+  FrontendApiStartTrial: ['dynamodb:PutItem table/Entitlements', GROUP_RACE],
+  FrontendApiOpenApi: [],
+  // First record for a user (checkout events arrive before the profile's row), customer resolution by email.
+  StripeWebhook: [
+    'dynamodb:PutItem table/Entitlements',
+    'dynamodb:DeleteItem table/ParkedEvents',
+    'dynamodb:GetItem table/UserProfiles',
+    'dynamodb:Query table/UserProfiles/index/EmailIndex',
+    GROUP_RACE,
+  ],
+  ReconcileScheduled: RECONCILE_REPAIRS,
+  // The admin route ran a dry run only, and no apply: every write is a repair; the lease and checkpoint too.
+  ReconcileAdmin: [
+    ...RECONCILE_REPAIRS,
+    'dynamodb:Query table/UserProfiles/index/StripeCustomerIndex',
+    'dynamodb:GetItem table/Entitlements',
+    'dynamodb:UpdateItem table/Entitlements',
+    'dynamodb:PutItem table/AuditLog',
+    'dynamodb:DeleteItem table/ReconcileState',
+    'dynamodb:PutItem table/ReconcileState',
+  ],
+};
