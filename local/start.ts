@@ -1,14 +1,20 @@
 import './quiet-sdk-notices';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PortInUseError } from './emulators/listen';
+import { synthesizeApp } from './shipped/synth';
 import { startLocalStack } from './stack';
 
 /**
  * `npm start [-- --fresh] [-- --quiet]`: the whole backend on this machine (see docs/local-stack.md).
  * Everything runs in this one process, so stopping it leaves nothing behind.
  */
-const USAGE = `Usage: npm start [-- --fresh] [-- --quiet]
+const USAGE = `Usage: npm start [-- --fresh] [-- --quiet] [-- --shipped]
   --fresh   wipe the state folder (LOCAL_DIR, default .local) first
   --quiet   do not log webhook delivery problems and 401s
+  --shipped run what a deploy ships: synthesize, then each Lambda bundle with only its template environment,
+            every AWS call checked against its IAM role (AccessDenied like AWS); function logs are printed
 Ports: LOCAL_API_PORT [3000], LOCAL_DYNAMODB_PORT [8000], LOCAL_COGNITO_PORT [9229], LOCAL_STRIPE_PORT [12111]`;
 
 async function main(): Promise<void> {
@@ -17,14 +23,15 @@ async function main(): Promise<void> {
     console.log(USAGE);
     return;
   }
-  const unknown = [...args].filter((arg) => !['--fresh', '--quiet'].includes(arg));
+  const unknown = [...args].filter((arg) => !['--fresh', '--quiet', '--shipped'].includes(arg));
   if (unknown.length) {
     console.error(`Unknown option(s): ${unknown.join(' ')}\n${USAGE}`);
     process.exitCode = 2;
     return;
   }
   const started = Date.now();
-  const stack = await startLocalStack({ fresh: args.has('--fresh'), quiet: args.has('--quiet') });
+  const shipped = args.has('--shipped') ? shippedOptions() : undefined;
+  const stack = await startLocalStack({ fresh: args.has('--fresh'), quiet: args.has('--quiet'), shipped });
   const { info } = stack;
   let stopping = false;
   const stop = (signal: string) => {
@@ -53,10 +60,17 @@ async function main(): Promise<void> {
       `  DynamoDB    ${info.dynamodbEndpoint}`,
       `  Stripe      ${info.stripeApiBase}  (${stripeMode})`,
       `  stack.json  ${stack.stackFile}`,
+      `  Functions   ${stack.shipped ? `shipped bundles from ${shipped?.assemblyDir} (IAM enforced)` : 'TypeScript sources'}`,
       '',
       'Next: run `npm run demo` in another terminal to walk sign-up -> checkout -> webhook -> cancel. Ctrl-C stops.',
     ].join('\n'),
   );
+}
+
+/** Synthesizes into a temporary folder (fresh bundles every start) and prints each function's log lines. */
+function shippedOptions() {
+  const assemblyDir = synthesizeApp(join(mkdtempSync(join(tmpdir(), 'entitlements-shipped-')), 'cdk.out'));
+  return { assemblyDir, onLog: (fn: string, line: string) => console.log(`[${fn}] ${line}`) };
 }
 
 main().catch((error: unknown) => {

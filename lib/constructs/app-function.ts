@@ -4,7 +4,7 @@ import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
@@ -111,6 +111,8 @@ export class AppFunction extends Construct {
       tracing: lambda.Tracing.ACTIVE,
       bundling: {
         minify: true,
+        // esbuild's per-file size report is noise in synth and test output; warnings and errors still print.
+        logLevel: LogLevel.WARNING,
         sourceMap: true,
         sourcesContent: false,
         target: 'node22',

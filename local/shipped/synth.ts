@@ -27,6 +27,23 @@ export function synthesizeApp(outdir: string, options: { stage?: string; overrid
     },
   });
   const config = parseStageConfig({ stage, overrides: options.overrides });
-  createAppStacks(app, config);
-  return app.synth().directory;
+  // Bundling runs while the stacks are built (asset staging), not in synth().
+  return withoutBundlingNotices(() => {
+    createAppStacks(app, config);
+    return app.synth().directory;
+  });
+}
+
+/** CDK announces each bundle on stderr ("Bundling asset ..."): progress, not news, in tests and `npm start`. */
+function withoutBundlingNotices<T>(run: () => T): T {
+  const write = process.stderr.write;
+  process.stderr.write = ((chunk: unknown, ...rest: unknown[]) =>
+    typeof chunk === 'string' && chunk.startsWith('Bundling asset ')
+      ? true
+      : (write as (...args: unknown[]) => boolean).call(process.stderr, chunk, ...rest)) as typeof write;
+  try {
+    return run();
+  } finally {
+    process.stderr.write = write;
+  }
 }
