@@ -6,7 +6,9 @@ const MONTHLY_CENTS: Record<string, number> = { starter: 900, pro: 2900, busines
 
 /**
  * One product per paid plan and one recurring price per lookup key, with stable ids (`prod_local_pro`,
- * `price_local_pro_monthly`) so persisted subscriptions keep pointing at them across restarts.
+ * `price_local_pro_monthly`) so persisted subscriptions keep pointing at them across restarts. The account is taken
+ * as already set up (no events). Like a real setup the prices carry their `lookup_key` and no metadata; the plan id
+ * is on the product (`metadata.plan`), which events never expand (the price names its product by id).
  */
 export function seedCatalog(store: StripeStore, catalog: PlanCatalog, now: number): void {
   for (const plan of catalog.paidPlans()) {
@@ -50,7 +52,7 @@ export function seedCatalog(store: StripeStore, catalog: PlanCatalog, now: numbe
         custom_unit_amount: null,
         livemode: false,
         lookup_key: lookupKey,
-        metadata: { plan: plan.id },
+        metadata: {},
         nickname: `${product.name} ${interval}ly`,
         product: productId,
         recurring: { interval, interval_count: 1, meter: null, usage_type: 'licensed', trial_period_days: null },

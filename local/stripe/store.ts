@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { defaultSettings, type EmulatorSettings } from './settings';
 
 /** A Stripe-shaped object as the emulator stores and returns it (plain JSON). */
 export type StripeObject = Record<string, unknown> & { id: string; object: string };
@@ -10,6 +11,7 @@ export interface CheckoutInternals {
   subscriptionMetadata: Record<string, string>;
   trialPeriodDays?: number;
   trialEnd?: number;
+  missingPaymentMethod?: string;
 }
 
 export interface IdempotentResponse {
@@ -18,6 +20,9 @@ export interface IdempotentResponse {
   body: string;
   at: number;
 }
+
+/** Emulator-only facts about an object (never part of an API answer): test-card behaviour, due times, ... */
+export type Internal = Record<string, string | number | boolean | null | undefined>;
 
 /** Everything the emulator knows, as one JSON document (persisted when a file is given). */
 export interface StripeState {
@@ -30,6 +35,10 @@ export interface StripeState {
   idempotency: Record<string, IdempotentResponse>;
   /** customer id -> number of upcoming payment attempts that fail. */
   failNext: Record<string, number>;
+  /** object id -> emulator-only facts. */
+  internal: Record<string, Internal>;
+  /** Account settings (dunning) as the Dashboard would hold them. */
+  settings: EmulatorSettings;
 }
 
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
@@ -42,17 +51,30 @@ export function newId(prefix: string, length = 24): string {
 }
 
 export function emptyState(): StripeState {
-  return { clockOffset: 0, lastEventCreated: 0, objects: {}, order: [], checkout: {}, idempotency: {}, failNext: {} };
+  return {
+    clockOffset: 0,
+    lastEventCreated: 0,
+    objects: {},
+    order: [],
+    checkout: {},
+    idempotency: {},
+    failNext: {},
+    internal: {},
+    settings: defaultSettings(),
+  };
 }
 
 export class StripeStore {
   private state: StripeState;
+  /** object type -> ids in insertion order (derived, rebuilt on load): lists and due scans skip other types. */
+  private readonly byType = new Map<string, string[]>();
 
   constructor(
     private readonly file?: string,
     private readonly wallClock: () => number = Date.now,
   ) {
     this.state = file ? load(file) : emptyState();
+    for (const id of this.state.order) this.index(this.state.objects[id]);
   }
 
   get raw(): StripeState {
@@ -75,19 +97,36 @@ export class StripeStore {
   }
 
   put<T extends StripeObject>(value: T): T {
-    if (!this.state.objects[value.id]) this.state.order.push(value.id);
+    if (!this.state.objects[value.id]) {
+      this.state.order.push(value.id);
+      this.index(value);
+    }
     this.state.objects[value.id] = value;
     return value;
   }
 
   /** Objects of one type, newest first. */
   all<T extends StripeObject = StripeObject>(object: string): T[] {
+    const ids = this.byType.get(object) ?? [];
     const out: T[] = [];
-    for (let i = this.state.order.length - 1; i >= 0; i -= 1) {
-      const value = this.state.objects[this.state.order[i] as string];
+    for (let i = ids.length - 1; i >= 0; i -= 1) {
+      const value = this.state.objects[ids[i] as string];
       if (value?.object === object) out.push(value as T);
     }
     return out;
+  }
+
+  /** Emulator-only facts of an object (created on first use). */
+  internal(id: string): Internal {
+    this.state.internal[id] ??= {};
+    return this.state.internal[id];
+  }
+
+  private index(value: StripeObject | undefined): void {
+    if (!value) return;
+    const ids = this.byType.get(value.object) ?? [];
+    ids.push(value.id);
+    this.byType.set(value.object, ids);
   }
 
   private saveTimer: NodeJS.Timeout | undefined;
@@ -116,7 +155,8 @@ export class StripeStore {
 
 function load(file: string): StripeState {
   try {
-    return { ...emptyState(), ...(JSON.parse(readFileSync(file, 'utf8')) as Partial<StripeState>) };
+    const saved = JSON.parse(readFileSync(file, 'utf8')) as Partial<StripeState>;
+    return { ...emptyState(), ...saved, settings: { ...defaultSettings(), ...saved.settings } };
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return emptyState();
     throw new Error(`Stripe emulator state ${file} is unreadable (delete it or start with --fresh)`, {

@@ -1,0 +1,36 @@
+import { optString } from '../coerce';
+import { collectInvoice } from '../collection';
+import { cardDeclined, StripeApiError } from '../errors';
+import { ALLOW } from '../params';
+import type { Invoice } from '../types';
+import { list, type Route, req, route } from './route';
+
+/** `/v1/invoices` (https://docs.stripe.com/api/invoices): list, retrieve, and `pay` (an attempt now). */
+export const INVOICE_ROUTES: Route[] = [
+  route('GET', '/v1/invoices', ALLOW.invoiceList, ({ billing }, p) => {
+    const customer = optString(p.customer, 'customer');
+    const subscription = optString(p.subscription, 'subscription');
+    const status = optString(p.status, 'status');
+    const found = billing.store
+      .all<Invoice>('invoice')
+      .filter(
+        (i) =>
+          (customer === undefined || i.customer === customer) &&
+          (subscription === undefined || i.parent?.subscription_details?.subscription === subscription) &&
+          (status === undefined || i.status === status),
+      );
+    return list(found, p, '/v1/invoices');
+  }),
+  route('GET', '/v1/invoices/:id', ALLOW.retrieve, ({ billing }, _p, id) => billing.invoice(req(id))),
+  route('POST', '/v1/invoices/:id/pay', ALLOW.invoicePay, ({ billing }, _p, id) => {
+    const invoice = billing.invoice(req(id));
+    if (invoice.status !== 'open') {
+      throw new StripeApiError(400, `Invoice is already ${invoice.status === 'paid' ? 'paid' : invoice.status}`, {
+        code: 'invoice_not_editable',
+      });
+    }
+    collectInvoice(billing, invoice, billing.now());
+    if (invoice.status === 'open') throw cardDeclined();
+    return invoice;
+  }),
+];
