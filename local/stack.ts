@@ -141,6 +141,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
             );
         },
       });
+      // What saving the portal settings in the Dashboard does: real Stripe refuses portal sessions without it.
+      stripe.saveDefaultPortalConfiguration();
       const running = stripe;
       stops.push(() => running.stop());
     }

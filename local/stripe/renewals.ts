@@ -21,8 +21,10 @@ import type { Invoice, Subscription } from './types';
 
 export function renew(billing: Billing, sub: Subscription, at: number): void {
   if (scheduleAtPeriodEnd(billing, sub, at) === 'canceled') return;
-  const invoice = advancePeriod(billing, sub, at, 'subscription_cycle');
-  chargeRenewal(billing, sub, invoice, at);
+  const invoice = advancePeriod(billing, sub, at, 'subscription_cycle', {
+    prepare: (draft) => planCollection(billing, sub, draft, at),
+  });
+  afterRenewalInvoice(billing, sub, invoice, at);
 }
 
 /**
@@ -34,7 +36,7 @@ export function advancePeriod(
   sub: Subscription,
   at: number,
   reason: string,
-  options: { activate?: boolean } = {},
+  options: { activate?: boolean; prepare?: (invoice: Invoice) => void } = {},
 ): Invoice {
   let invoice: Invoice | undefined;
   const activate = options.activate ?? sub.status === 'trialing';
@@ -58,29 +60,31 @@ export function advancePeriod(
     at,
   );
   const created = invoice as Invoice;
+  options.prepare?.(created);
   billing.emit('invoice.created', created, sub.customer, { at });
   return created;
 }
 
-/** The renewal invoice: finalized and attempted an hour later, or held while collection is paused / unpaid. */
-function chargeRenewal(billing: Billing, sub: Subscription, invoice: Invoice, at: number): void {
+/**
+ * How the renewal invoice will be collected: finalized and attempted an hour later, or held as a draft while
+ * collection is paused (`keep_as_draft`) or the subscription is `unpaid` (invoices keep coming, no attempts).
+ */
+function planCollection(billing: Billing, sub: Subscription, invoice: Invoice, at: number): void {
   const pause = sub.pause_collection;
-  if (pause) {
-    if (pause.behavior === 'keep_as_draft') invoice.auto_advance = false;
-    else {
-      finalizeInvoice(billing, invoice, at);
-      if (pause.behavior === 'void') voidInvoice(billing, invoice, at);
-      else markUncollectible(billing, invoice, at);
-    }
-    return;
+  if (sub.status === 'unpaid' || pause?.behavior === 'keep_as_draft') invoice.auto_advance = false;
+  else if (!pause) invoice.automatically_finalizes_at = at + billing.settings.renewalFinalizeDelay;
+}
+
+/** Paused collection voids or marks the invoice uncollectible at once; a zero delay collects at once. */
+function afterRenewalInvoice(billing: Billing, sub: Subscription, invoice: Invoice, at: number): void {
+  const behavior = sub.pause_collection?.behavior;
+  if (behavior === 'void' || behavior === 'mark_uncollectible') {
+    finalizeInvoice(billing, invoice, at);
+    if (behavior === 'void') voidInvoice(billing, invoice, at);
+    else markUncollectible(billing, invoice, at);
+  } else if (invoice.automatically_finalizes_at === at) {
+    finalizeAndCollect(billing, invoice, at);
   }
-  if (sub.status === 'unpaid') {
-    // Unpaid: invoices keep being created, payments are not attempted.
-    invoice.auto_advance = false;
-    return;
-  }
-  invoice.automatically_finalizes_at = at + billing.settings.renewalFinalizeDelay;
-  if (billing.settings.renewalFinalizeDelay === 0) finalizeAndCollect(billing, invoice, at);
 }
 
 /** Trial end: renews into the first paid period, or applies the missing-payment-method behaviour. */

@@ -49,6 +49,9 @@ export function mine(events: StripeEvent[], customer: string): StripeEvent[] {
   });
 }
 
+/** An event's object typed as the SDK's type (the emulator's payloads are plain JSON). */
+export const objectOf = <T>(event: StripeEvent | undefined): T => event?.data.object as unknown as T;
+
 export const types = (events: StripeEvent[]) => events.map((e) => e.type);
 
 /** `[type, status]` per event, for subscription / invoice / charge / dispute / payment intent payloads. */
