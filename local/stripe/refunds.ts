@@ -46,6 +46,7 @@ export function createRefund(billing: Billing, input: NewRefund): Refund {
     charge: charge.id,
     created: at,
     currency: charge.currency,
+    customer: charge.customer,
     destination_details: {
       type: 'card',
       card: { reference_status: 'pending', reference_type: 'acquirer_reference_number', type: 'refund' },
