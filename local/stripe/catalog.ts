@@ -1,4 +1,4 @@
-import type { PlanCatalog } from '../../lambdas/core/plan-catalog';
+import type { PlanCatalog } from '../../lambdas/domain/plan-catalog';
 import type { StripeObject, StripeStore } from './store';
 
 /** Local list prices (cents) per plan and month; a year costs ten months. Unknown plans cost 10.00. */

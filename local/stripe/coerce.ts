@@ -12,14 +12,15 @@ export function optString(value: FormValue | undefined, param: string): string |
 export function optInt(value: FormValue | undefined, param: string): number | undefined {
   const text = optString(value, param);
   if (text === undefined || text === '') return undefined;
-  if (!/^-?\d+$/.test(text)) throw invalidParameter(param, `Invalid integer: ${text}`);
+  if (!/^-?\d+$/.test(text)) throw invalidParameter(param, `Invalid integer: ${text}`, 'parameter_invalid_integer');
   return Number(text);
 }
 
 export function optBool(value: FormValue | undefined, param: string): boolean | undefined {
   const text = optString(value, param);
   if (text === undefined || text === '') return undefined;
-  if (text !== 'true' && text !== 'false') throw invalidParameter(param, `Invalid boolean: ${text}`);
+  if (text !== 'true' && text !== 'false')
+    throw invalidParameter(param, `Invalid boolean: ${text}`, 'parameter_invalid_boolean');
   return text === 'true';
 }
 

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Stripe from 'stripe';
-import { PlanCatalog } from '../../lambdas/core/plan-catalog';
+import { PlanCatalog } from '../../lambdas/domain/plan-catalog';
 import { listen } from '../emulators/listen';
 import { handleApiRequest } from './api';
 import { seedCatalog } from './catalog';

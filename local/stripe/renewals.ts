@@ -2,7 +2,7 @@ import { collectInvoice, finalizeAndCollect } from './collection';
 import { type Billing, updateAndEmit } from './context';
 import { createInvoice, finalizeInvoice, markUncollectible, voidInvoice } from './invoices';
 import { addInterval } from './periods';
-import { scheduleAtPeriodEnd } from './schedules';
+import { applyPhaseItems, enterPhase, scheduleAtPeriodEnd } from './schedules';
 import { cancelSubscription, paymentMethodFor } from './subscriptions';
 import type { Invoice, Subscription } from './types';
 
@@ -20,10 +20,14 @@ import type { Invoice, Subscription } from './types';
  */
 
 export function renew(billing: Billing, sub: Subscription, at: number): void {
-  if (scheduleAtPeriodEnd(billing, sub, at) === 'canceled') return;
+  const planned = scheduleAtPeriodEnd(billing, sub, at);
+  if (planned.outcome === 'canceled') return;
+  const enter = planned.enter;
   const invoice = advancePeriod(billing, sub, at, 'subscription_cycle', {
+    change: enter ? (draft) => applyPhaseItems(billing, draft, enter.phase, at) : undefined,
     prepare: (draft) => planCollection(billing, sub, draft, at),
   });
+  if (enter) enterPhase(billing, enter.schedule, enter.phase, at);
   afterRenewalInvoice(billing, sub, invoice, at);
 }
 
@@ -36,7 +40,7 @@ export function advancePeriod(
   sub: Subscription,
   at: number,
   reason: string,
-  options: { activate?: boolean; prepare?: (invoice: Invoice) => void } = {},
+  options: { activate?: boolean; change?: (sub: Subscription) => void; prepare?: (invoice: Invoice) => void } = {},
 ): Invoice {
   let invoice: Invoice | undefined;
   const activate = options.activate ?? sub.status === 'trialing';
@@ -46,6 +50,7 @@ export function advancePeriod(
     sub,
     sub.customer,
     (s) => {
+      options.change?.(s);
       const first = s.items.data[0];
       if (activate) s.billing_cycle_anchor = at;
       const end = first ? addInterval(at, first.price, s.billing_cycle_anchor) : at;

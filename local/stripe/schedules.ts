@@ -81,7 +81,8 @@ export interface PhaseInput {
   items: PhaseItem[];
   start_date?: number;
   end_date?: number;
-  iterations?: number;
+  /** Defaults to one interval of the phase's price. */
+  duration?: { interval: 'day' | 'week' | 'month' | 'year'; count: number };
   metadata: Record<string, string>;
 }
 
@@ -114,7 +115,8 @@ function planPhases(billing: Billing, schedule: Schedule, inputs: PhaseInput[]):
     );
     if (prices.length === 0) throw invalidParameter(`phases[${index}][items]`, 'Each phase needs at least one item.');
     const first = prices[0] as (typeof prices)[number];
-    const end = input.end_date ?? addInterval(start, first, undefined, input.iterations ?? 1);
+    const recurring = input.duration ? { interval: input.duration.interval, interval_count: 1 } : first.recurring;
+    const end = input.end_date ?? addInterval(start, { recurring }, undefined, input.duration?.count ?? 1);
     if (end <= start) throw invalidParameter(`phases[${index}][end_date]`, 'The phase must end after it starts.');
     const phase: Phase = {
       start_date: start,
@@ -128,32 +130,27 @@ function planPhases(billing: Billing, schedule: Schedule, inputs: PhaseInput[]):
   });
 }
 
-/**
- * At a period end: moves an attached schedule to its next phase (the subscription takes that phase's prices), or
- * applies `end_behavior` after the last phase. Returns `canceled` when the schedule ended the subscription.
- */
-export function scheduleAtPeriodEnd(billing: Billing, sub: Subscription, at: number): 'renew' | 'canceled' {
-  const schedule = sub.schedule ? billing.store.get<Schedule>(sub.schedule, 'subscription_schedule') : undefined;
-  if (schedule?.status !== 'active') return 'renew';
-  const next = schedule.phases.find((p) => p.start_date <= at && at < p.end_date);
-  if (!next) return endSchedule(billing, schedule, sub, at);
-  if (schedule.current_phase?.start_date !== next.start_date) {
-    applyPhaseItems(billing, sub, next, at);
-    updateAndEmit(
-      billing,
-      'subscription_schedule.updated',
-      schedule,
-      schedule.customer,
-      (s) => {
-        s.current_phase = { start_date: next.start_date, end_date: next.end_date };
-      },
-      at,
-    );
-  }
-  return 'renew';
+export interface PlannedPhase {
+  outcome: 'renew' | 'canceled';
+  /** The phase the subscription enters at this period end (its prices apply to the new period). */
+  enter?: { schedule: Schedule; phase: Phase };
 }
 
-function applyPhaseItems(billing: Billing, sub: Subscription, phase: Phase, at: number): void {
+/**
+ * At a period end: the next phase of an attached schedule (the subscription takes its prices for the new period), or
+ * `end_behavior` after the last phase. `canceled` when the schedule ended the subscription.
+ */
+export function scheduleAtPeriodEnd(billing: Billing, sub: Subscription, at: number): PlannedPhase {
+  const schedule = sub.schedule ? billing.store.get<Schedule>(sub.schedule, 'subscription_schedule') : undefined;
+  if (schedule?.status !== 'active') return { outcome: 'renew' };
+  const next = schedule.phases.find((p) => p.start_date <= at && at < p.end_date);
+  if (!next) return { outcome: endSchedule(billing, schedule, sub, at) };
+  if (schedule.current_phase?.start_date === next.start_date) return { outcome: 'renew' };
+  return { outcome: 'renew', enter: { schedule, phase: next } };
+}
+
+/** The subscription's items become the phase's prices (inside the period change, so previous_attributes show both). */
+export function applyPhaseItems(billing: Billing, sub: Subscription, phase: Phase, at: number): void {
   const end = sub.items.data[0]?.current_period_end ?? at;
   sub.items.data = phase.items.map((wanted, index) => {
     const price = structuredClone(billing.price(wanted.price));
@@ -162,6 +159,20 @@ function applyPhaseItems(billing: Billing, sub: Subscription, phase: Phase, at: 
     return { ...existing, price, quantity: wanted.quantity };
   });
   sub.items.total_count = sub.items.data.length;
+}
+
+/** `subscription_schedule.updated`: the schedule's current phase moved on. */
+export function enterPhase(billing: Billing, schedule: Schedule, phase: Phase, at: number): void {
+  updateAndEmit(
+    billing,
+    'subscription_schedule.updated',
+    schedule,
+    schedule.customer,
+    (s) => {
+      s.current_phase = { start_date: phase.start_date, end_date: phase.end_date };
+    },
+    at,
+  );
 }
 
 function endSchedule(billing: Billing, schedule: Schedule, sub: Subscription, at: number): 'renew' | 'canceled' {

@@ -44,6 +44,17 @@ export const SCHEDULE_ROUTES: Route[] = [
   ),
 ];
 
+const INTERVALS = ['day', 'week', 'month', 'year'] as const;
+
+/** A phase's `duration` (`interval` x `interval_count`), the current API's replacement of `iterations`. */
+function durationOf(value: FormValue | undefined, param: string) {
+  if (value === undefined) return {};
+  const duration = asObject(value, param);
+  const interval = oneOf(duration.interval, `${param}[interval]`, INTERVALS);
+  if (!interval) throw missingParameter(`${param}[interval]`);
+  return { duration: { interval, count: optInt(duration.interval_count, `${param}[interval_count]`) ?? 1 } };
+}
+
 function parsePhases(value: FormValue): PhaseInput[] {
   return asArray(value).map((raw, index) => {
     const param = `phases[${index}]`;
@@ -53,7 +64,7 @@ function parsePhases(value: FormValue): PhaseInput[] {
       items: parseItems(phase.items, `${param}[items]`),
       ...(start !== undefined && start !== 'now' ? { start_date: optInt(start, `${param}[start_date]`) } : {}),
       ...(phase.end_date !== undefined ? { end_date: optInt(phase.end_date, `${param}[end_date]`) } : {}),
-      ...(phase.iterations !== undefined ? { iterations: optInt(phase.iterations, `${param}[iterations]`) } : {}),
+      ...durationOf(phase.duration, `${param}[duration]`),
       metadata: mergeMetadata({}, phase.metadata, `${param}[metadata]`),
     };
   });

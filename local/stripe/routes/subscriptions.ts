@@ -46,9 +46,15 @@ export const SUBSCRIPTION_ROUTES: Route[] = [
         `Only subscriptions with status \`paused\` can be resumed (${sub.id} is ${sub.status}).`,
       );
     }
-    const anchor = oneOf(p.billing_cycle_anchor, 'billing_cycle_anchor', ['now', 'unchanged'] as const);
-    if (anchor === 'unchanged')
-      throw invalidParameter('billing_cycle_anchor', 'The emulator resumes with billing_cycle_anchor=now only.');
+    const anchor = asObject(p.billing_cycle_anchor, 'billing_cycle_anchor');
+    const type = oneOf(anchor.type, 'billing_cycle_anchor[type]', ['now', 'unchanged'] as const);
+    if (type === 'unchanged') {
+      throw invalidParameter(
+        'billing_cycle_anchor[type]',
+        'The emulator resumes with billing_cycle_anchor[type]=now only.',
+      );
+    }
+    oneOf(p.payment_behavior, 'payment_behavior', ['resume_on_payment_attempt'] as const);
     resumeSubscription(billing, sub, billing.now());
     return sub;
   }),
@@ -65,9 +71,9 @@ const MISSING_PM = ['cancel', 'pause', 'create_invoice'] as const;
 function newSubscription(billing: Billing, p: FormObject): Subscription {
   const customer = optString(p.customer, 'customer');
   if (!customer) throw missingParameter('customer');
-  billing.liveCustomer(customer, 'customer');
   const trialDays = optInt(p.trial_period_days, 'trial_period_days');
   const trialEnd = futureTimestamp(billing, p.trial_end, 'trial_end');
+  billing.liveCustomer(customer, 'customer');
   const defaultPaymentMethod = optString(p.default_payment_method, 'default_payment_method');
   if (defaultPaymentMethod) paymentMethodOf(billing, defaultPaymentMethod, customer, 'default_payment_method');
   const { subscription } = createSubscription(billing, {

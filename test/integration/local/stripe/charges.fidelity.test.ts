@@ -144,7 +144,7 @@ describe('Disputes', () => {
   it('test card 4000000000000259: disputed right after the payment (created, funds_withdrawn); winning evidence -> under_review -> won', async () => {
     // Prepare
     const emulator = emulatorOf();
-    const { stripe, customer, charge } = await paidSubscription(emulator, 'pm_card_createDispute');
+    const { stripe, charge } = await paidSubscription(emulator, 'pm_card_createDispute');
     const opened = ofCharge(emulator.events(), charge.id);
     const dispute = (await stripe.disputes.list({ charge: charge.id })).data[0] as Stripe.Dispute;
     const from = emulator.events().length;

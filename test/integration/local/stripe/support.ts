@@ -5,7 +5,7 @@ import {
   isHandledEventType,
   normaliseEvent,
   parseEventEnvelope,
-} from '../../../../lambdas/core/stripe-events';
+} from '../../../../lambdas/domain/stripe-events';
 import {
   type StripeEmulator,
   type StripeEmulatorOptions,

@@ -119,7 +119,7 @@ describe('Trial ends', () => {
     const card = await stripe.paymentMethods.attach('pm_card_visa', { customer: customer.id });
     await stripe.customers.update(customer.id, { invoice_settings: { default_payment_method: card.id } });
     const since = emulator.events().length;
-    const resumed = await stripe.subscriptions.resume(subscription.id, { billing_cycle_anchor: 'now' });
+    const resumed = await stripe.subscriptions.resume(subscription.id, { billing_cycle_anchor: { type: 'now' } });
     const onResume = mine(emulator.events().slice(since), customer.id).filter((e) => e.type !== 'customer.updated');
 
     // Assess
