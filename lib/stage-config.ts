@@ -1,6 +1,6 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { z } from 'zod';
-import { PlanCatalog } from '../lambdas/core/plan-catalog';
+import { PlanCatalog } from '../lambdas/domain/plan-catalog';
 
 /**
  * Per-stage settings, read once from CDK context and validated with zod so a bad value fails `cdk synth` with a

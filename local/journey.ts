@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type Stripe from 'stripe';
-import { createCognitoClient, createDynamoDocumentClient, createStripeClient } from '../lambdas/shared/clients';
+import { createCognitoClient, createDynamoDocumentClient, createStripeClient } from '../lambdas/platform/clients';
 import type { StackInfo } from './stack';
 
 /**

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { PlanCatalog } from '../lambdas/core/plan-catalog';
+import { PlanCatalog } from '../lambdas/domain/plan-catalog';
 import type { TableKey } from '../lib/table-definitions';
 import { type EmulatorBackend, LOCAL_REGION, startEmulatorBackend, TRIGGER_FUNCTIONS } from './backend';
 import { freePort } from './emulators/cognito-local';

@@ -6,7 +6,7 @@ import {
   ListUserPoolClientsCommand,
   ListUserPoolsCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { ADMIN_GROUP, type PlanCatalog } from '../lambdas/core/plan-catalog';
+import { ADMIN_GROUP, type PlanCatalog } from '../lambdas/domain/plan-catalog';
 
 export interface LocalUserPool {
   userPoolId: string;

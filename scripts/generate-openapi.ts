@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildOpenApiDocument } from '../lambdas/core/openapi';
+import { buildOpenApiDocument } from '../lambdas/platform/openapi';
 
 /**
  * Writes docs/openapi.json from the zod schemas (default plan catalog). Run after changing a route schema:

@@ -15,12 +15,12 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { reconcileDepsFromRuntime } from '../lambdas/adapters/reconcile-wiring';
-import { DRIFT_KINDS, REPORT_ONLY_KINDS } from '../lambdas/core/drift';
-import { systemClock } from '../lambdas/core/ports';
-import { CONTRACTS } from '../lambdas/shared/contracts';
-import { createRuntime } from '../lambdas/shared/runtime';
-import { type ReconcileReport, reconcile } from '../lambdas/use-cases/reconcile';
+import { DRIFT_KINDS, REPORT_ONLY_KINDS } from '../lambdas/domain/drift';
+import { CONTRACTS } from '../lambdas/platform/contracts';
+import { createRuntime } from '../lambdas/platform/runtime';
+import { systemClock } from '../lambdas/ports/app-ports';
+import { type ReconcileReport, reconcile } from '../lambdas/use-cases/reconcile/reconcile';
+import { reconcileDepsFromRuntime } from '../lambdas/wiring/reconcile';
 import { TABLES, type TableKey } from '../lib/table-definitions';
 import { stageEnvironment } from './stage-outputs';
 

@@ -1,17 +1,17 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { CognitoUser } from '../core/cognito-user';
-import { identityProviderOf } from '../core/cognito-user';
-import type { CognitoUserSnapshot, ParkedEventRef } from '../core/drift';
-import type { WebhookEntitlementRecord } from '../core/entitlement-policy';
-import type { UserProfile } from '../core/ports';
-import type { ReconcileSource, SourceCustomer } from '../core/reconcile-ports';
-import { subFromMetadata } from '../core/stripe-events';
-import type { ParkedEventStore } from '../core/webhook-ports';
+import type { CognitoUser } from '../domain/cognito-user';
+import { identityProviderOf } from '../domain/cognito-user';
+import type { CognitoUserSnapshot, ParkedEventRef } from '../domain/drift';
+import type { WebhookEntitlementRecord } from '../domain/entitlement-policy';
+import { subFromMetadata } from '../domain/stripe-events';
+import type { UserProfile } from '../ports/app-ports';
+import type { ReconcileSource, SourceCustomer } from '../ports/reconcile-ports';
+import type { ParkedEventStore } from '../ports/webhook-ports';
 import { type BackoffOptions, withBackoff } from './backoff';
-import type { CognitoGroupMembers } from './cognito-group-members';
-import { type CognitoUserDirectory, escapeFilterValue } from './cognito-users';
-import { parallelScan } from './dynamo-scan';
-import type { StripeListing } from './stripe-listing';
+import type { CognitoGroupMembers } from './cognito/cognito-group-members';
+import { type CognitoUserDirectory, escapeFilterValue } from './cognito/cognito-users';
+import { parallelScan } from './dynamo/dynamo-scan';
+import type { StripeListing } from './stripe/stripe-listing';
 
 export interface AwsReconcileSourceDeps {
   directory: CognitoUserDirectory;

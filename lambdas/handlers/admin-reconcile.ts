@@ -1,14 +1,14 @@
 import { z } from 'zod';
-import { PowertoolsReconcileMetrics } from '../adapters/reconcile-metrics';
-import { reconcileDepsFromRuntime } from '../adapters/reconcile-wiring';
-import { ADMIN_GROUP } from '../core/plan-catalog';
-import { type Clock, systemClock } from '../core/ports';
-import { CONTRACTS } from '../shared/contracts';
-import { InvalidInputError } from '../shared/errors';
-import { type HttpResult, httpError, json } from '../shared/http';
-import { type HttpEvent, jwtRoute, parseBody } from '../shared/http-handler';
-import { lambdaEntry } from '../shared/lambda-entry';
-import { type ReconcileDeps, type ReconcileReport, reconcile } from '../use-cases/reconcile';
+import { PowertoolsReconcileMetrics } from '../adapters/metrics/reconcile-metrics';
+import { InvalidInputError } from '../domain/errors';
+import { ADMIN_GROUP } from '../domain/plan-catalog';
+import { CONTRACTS } from '../platform/contracts';
+import { type HttpResult, httpError, json } from '../platform/http';
+import { type HttpEvent, jwtRoute, parseBody } from '../platform/http-handler';
+import { lambdaEntry } from '../platform/lambda-entry';
+import { type Clock, systemClock } from '../ports/app-ports';
+import { type ReconcileDeps, type ReconcileReport, reconcile } from '../use-cases/reconcile/reconcile';
+import { reconcileDepsFromRuntime } from '../wiring/reconcile';
 
 /** A Cognito sub (a UUID in Cognito; kept loose for emulators and imports, but never free text). */
 const subSchema = z

@@ -1,13 +1,13 @@
-import { DynamoProfileStore } from '../adapters/profile-store';
-import { STRIPE_CALL_OPTIONS, StripeBillingGateway } from '../adapters/stripe-billing';
-import { portalSessionRequestSchema } from '../core/api-schemas';
-import { type RedirectConfig, redirectEnvSchema, resolveRedirect } from '../core/redirects';
-import { parseEnv } from '../shared/config';
-import { CONTRACTS } from '../shared/contracts';
-import { json } from '../shared/http';
-import { jwtRoute, parseBody } from '../shared/http-handler';
-import { lambdaEntry } from '../shared/lambda-entry';
-import { createPortalSession, type PortalDeps } from '../use-cases/create-portal-session';
+import { DynamoProfileStore } from '../adapters/dynamo/profile-store';
+import { STRIPE_CALL_OPTIONS, StripeBillingGateway } from '../adapters/stripe/stripe-billing';
+import { portalSessionRequestSchema } from '../platform/api-schemas';
+import { parseEnv } from '../platform/config';
+import { CONTRACTS } from '../platform/contracts';
+import { json } from '../platform/http';
+import { jwtRoute, parseBody } from '../platform/http-handler';
+import { lambdaEntry } from '../platform/lambda-entry';
+import { type RedirectConfig, redirectEnvSchema, resolveRedirect } from '../platform/redirects';
+import { createPortalSession, type PortalDeps } from '../use-cases/billing/create-portal-session';
 
 /** POST /billing/portal-sessions `{ returnUrl? }` -> `{ url }` of the Stripe customer portal. */
 export function createBillingPortalHandler(deps: PortalDeps & { redirects: RedirectConfig }) {

@@ -1,15 +1,15 @@
-import { DynamoEntitlementStore } from '../adapters/entitlement-store';
-import { DynamoProfileStore } from '../adapters/profile-store';
-import { lazyCustomerGateway, STRIPE_CALL_OPTIONS, StripeBillingGateway } from '../adapters/stripe-billing';
-import { checkoutSessionRequestSchema } from '../core/api-schemas';
-import { systemClock } from '../core/ports';
-import { type RedirectConfig, redirectEnvSchema, resolveRedirect } from '../core/redirects';
-import { parseEnv } from '../shared/config';
-import { CONTRACTS } from '../shared/contracts';
-import { json } from '../shared/http';
-import { jwtRoute, parseBody } from '../shared/http-handler';
-import { lambdaEntry } from '../shared/lambda-entry';
-import { type CheckoutDeps, createCheckoutSession } from '../use-cases/create-checkout-session';
+import { DynamoEntitlementStore } from '../adapters/dynamo/entitlement-store';
+import { DynamoProfileStore } from '../adapters/dynamo/profile-store';
+import { lazyCustomerGateway, STRIPE_CALL_OPTIONS, StripeBillingGateway } from '../adapters/stripe/stripe-billing';
+import { checkoutSessionRequestSchema } from '../platform/api-schemas';
+import { parseEnv } from '../platform/config';
+import { CONTRACTS } from '../platform/contracts';
+import { json } from '../platform/http';
+import { jwtRoute, parseBody } from '../platform/http-handler';
+import { lambdaEntry } from '../platform/lambda-entry';
+import { type RedirectConfig, redirectEnvSchema, resolveRedirect } from '../platform/redirects';
+import { systemClock } from '../ports/app-ports';
+import { type CheckoutDeps, createCheckoutSession } from '../use-cases/billing/create-checkout-session';
 
 /** POST /checkout/sessions `{ plan, interval, successUrl?, cancelUrl? }` -> `{ id, url }`. */
 export function createCheckoutSessionHandler(deps: CheckoutDeps & { redirects: RedirectConfig }) {

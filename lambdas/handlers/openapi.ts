@@ -1,9 +1,9 @@
-import { buildOpenApiDocument } from '../core/openapi';
-import type { PlanCatalog } from '../core/plan-catalog';
-import { CONTRACTS } from '../shared/contracts';
-import { type HttpResult, json } from '../shared/http';
-import type { HttpEvent } from '../shared/http-handler';
-import { lambdaEntry } from '../shared/lambda-entry';
+import type { PlanCatalog } from '../domain/plan-catalog';
+import { CONTRACTS } from '../platform/contracts';
+import { type HttpResult, json } from '../platform/http';
+import type { HttpEvent } from '../platform/http-handler';
+import { lambdaEntry } from '../platform/lambda-entry';
+import { buildOpenApiDocument } from '../platform/openapi';
 
 /** GET /openapi.json (public): the document generated from the handlers' own zod schemas. */
 export function createOpenApiHandler(deps: { catalog: PlanCatalog }) {

@@ -1,19 +1,19 @@
-import { DynamoAuditLog } from '../adapters/audit-log';
-import { CognitoGroupGateway } from '../adapters/cognito-groups';
-import { DynamoEntitlementStore } from '../adapters/entitlement-store';
-import { DynamoParkedEventStore } from '../adapters/parked-events';
-import { DynamoProfileStore } from '../adapters/profile-store';
-import { StripeCustomerGateway } from '../adapters/stripe-customers';
-import { StripeSubscriptionSource } from '../adapters/stripe-subscriptions';
-import { PostConfirmationTriggerSchema, parseTriggerEvent } from '../core/cognito-trigger-events';
-import type { PlanCatalog } from '../core/plan-catalog';
-import type { Clock, CustomerGateway, EntitlementStore, GroupGateway, ProfileStore } from '../core/ports';
-import { systemClock } from '../core/ports';
-import { CONTRACTS } from '../shared/contracts';
-import { lambdaEntry } from '../shared/lambda-entry';
-import type { Runtime } from '../shared/runtime';
-import { postConfirmation, type RetryParkedEvents } from '../use-cases/post-confirmation';
-import { retryParkedEventsForCustomer } from '../use-cases/retry-parked-events';
+import { CognitoGroupGateway } from '../adapters/cognito/cognito-groups';
+import { DynamoAuditLog } from '../adapters/dynamo/audit-log';
+import { DynamoEntitlementStore } from '../adapters/dynamo/entitlement-store';
+import { DynamoParkedEventStore } from '../adapters/dynamo/parked-events';
+import { DynamoProfileStore } from '../adapters/dynamo/profile-store';
+import { StripeCustomerGateway } from '../adapters/stripe/stripe-customers';
+import { StripeSubscriptionSource } from '../adapters/stripe/stripe-subscriptions';
+import type { PlanCatalog } from '../domain/plan-catalog';
+import { PostConfirmationTriggerSchema, parseTriggerEvent } from '../platform/cognito-trigger-events';
+import { CONTRACTS } from '../platform/contracts';
+import { lambdaEntry } from '../platform/lambda-entry';
+import type { Runtime } from '../platform/runtime';
+import type { Clock, CustomerGateway, EntitlementStore, GroupGateway, ProfileStore } from '../ports/app-ports';
+import { systemClock } from '../ports/app-ports';
+import { postConfirmation, type RetryParkedEvents } from '../use-cases/identity/post-confirmation';
+import { retryParkedEventsForCustomer } from '../use-cases/webhook/retry-parked-events';
 
 /** Stripe time box for the trigger: Cognito gives 5 s in all, DynamoDB and Cognito calls need the rest. */
 export const TRIGGER_STRIPE_OPTIONS = { timeoutMs: 1500, maxNetworkRetries: 1 } as const;

@@ -1,14 +1,14 @@
 import { z } from 'zod';
-import { CognitoUserDirectory } from '../adapters/cognito-users';
-import { DynamoProfileStore } from '../adapters/profile-store';
-import { PreSignUpTriggerSchema, parseTriggerEvent } from '../core/cognito-trigger-events';
-import type { UserDirectory } from '../core/cognito-user';
-import type { ProfileStore } from '../core/ports';
-import { parseEnv } from '../shared/config';
-import { CONTRACTS } from '../shared/contracts';
-import { lambdaEntry } from '../shared/lambda-entry';
-import type { Runtime } from '../shared/runtime';
-import { preSignUp } from '../use-cases/pre-signup';
+import { CognitoUserDirectory } from '../adapters/cognito/cognito-users';
+import { DynamoProfileStore } from '../adapters/dynamo/profile-store';
+import type { UserDirectory } from '../domain/cognito-user';
+import { PreSignUpTriggerSchema, parseTriggerEvent } from '../platform/cognito-trigger-events';
+import { parseEnv } from '../platform/config';
+import { CONTRACTS } from '../platform/contracts';
+import { lambdaEntry } from '../platform/lambda-entry';
+import type { Runtime } from '../platform/runtime';
+import type { ProfileStore } from '../ports/app-ports';
+import { preSignUp } from '../use-cases/identity/pre-signup';
 
 export interface PreSignUpHandlerDeps {
   /** The directory of the pool that fired the trigger (`event.userPoolId`: an env var would be a CDK cycle). */

@@ -1,13 +1,13 @@
 import { z } from 'zod';
-import { PowertoolsReconcileMetrics } from '../adapters/reconcile-metrics';
-import { reconcileDepsFromRuntime } from '../adapters/reconcile-wiring';
-import { systemClock } from '../core/ports';
-import { CONTRACTS } from '../shared/contracts';
-import { InvalidInputError } from '../shared/errors';
-import { lambdaEntry } from '../shared/lambda-entry';
-import { logger } from '../shared/logger';
-import type { Runtime } from '../shared/runtime';
-import { type ReconcileDeps, reconcile, summaryOf } from '../use-cases/reconcile';
+import { PowertoolsReconcileMetrics } from '../adapters/metrics/reconcile-metrics';
+import { InvalidInputError } from '../domain/errors';
+import { CONTRACTS } from '../platform/contracts';
+import { lambdaEntry } from '../platform/lambda-entry';
+import { logger } from '../platform/logger';
+import type { Runtime } from '../platform/runtime';
+import { systemClock } from '../ports/app-ports';
+import { type ReconcileDeps, reconcile, summaryOf } from '../use-cases/reconcile/reconcile';
+import { reconcileDepsFromRuntime } from '../wiring/reconcile';
 
 /** The part of the Lambda context this handler uses. */
 export interface TimeLimitedContext {

@@ -1,12 +1,12 @@
-import { CognitoGroupGateway } from '../adapters/cognito-groups';
-import { DynamoEntitlementStore } from '../adapters/entitlement-store';
-import { startTrialRequestSchema } from '../core/api-schemas';
-import { systemClock } from '../core/ports';
-import { CONTRACTS } from '../shared/contracts';
-import { json } from '../shared/http';
-import { jwtRoute, parseBody } from '../shared/http-handler';
-import { lambdaEntry } from '../shared/lambda-entry';
-import { type StartTrialDeps, startTrial } from '../use-cases/start-trial';
+import { CognitoGroupGateway } from '../adapters/cognito/cognito-groups';
+import { DynamoEntitlementStore } from '../adapters/dynamo/entitlement-store';
+import { startTrialRequestSchema } from '../platform/api-schemas';
+import { CONTRACTS } from '../platform/contracts';
+import { json } from '../platform/http';
+import { jwtRoute, parseBody } from '../platform/http-handler';
+import { lambdaEntry } from '../platform/lambda-entry';
+import { systemClock } from '../ports/app-ports';
+import { type StartTrialDeps, startTrial } from '../use-cases/entitlement/start-trial';
 
 /** POST /subscription/trial: starts the no-card trial once; answers the new status (201) or 409. */
 export function createStartTrialHandler(deps: StartTrialDeps) {

@@ -1,29 +1,29 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import Stripe from 'stripe';
-import { DynamoAuditLog } from '../adapters/audit-log';
-import { CognitoGroupGateway } from '../adapters/cognito-groups';
-import { DynamoEntitlementStore } from '../adapters/entitlement-store';
-import { DynamoParkedEventStore } from '../adapters/parked-events';
-import { DynamoProfileStore } from '../adapters/profile-store';
-import { StripeSubscriptionSource } from '../adapters/stripe-subscriptions';
-import { DynamoWebhookLedger } from '../adapters/webhook-ledger';
-import { systemClock } from '../core/ports';
+import { CognitoGroupGateway } from '../adapters/cognito/cognito-groups';
+import { DynamoAuditLog } from '../adapters/dynamo/audit-log';
+import { DynamoEntitlementStore } from '../adapters/dynamo/entitlement-store';
+import { DynamoParkedEventStore } from '../adapters/dynamo/parked-events';
+import { DynamoProfileStore } from '../adapters/dynamo/profile-store';
+import { DynamoWebhookLedger } from '../adapters/dynamo/webhook-ledger';
+import { StripeSubscriptionSource } from '../adapters/stripe/stripe-subscriptions';
+import { DependencyUnavailableError } from '../domain/errors';
 import {
   InvalidStripeEventError,
   isHandledEventType,
   type NormalisedEvent,
   normaliseEvent,
   parseEventEnvelope,
-} from '../core/stripe-events';
-import type { SubscriptionSource, WebhookLedger } from '../core/webhook-ports';
-import { CONTRACTS, type CognitoAction, type DynamoAction, type SecretKey } from '../shared/contracts';
-import { DependencyUnavailableError } from '../shared/errors';
-import { type HttpResult, header, httpError, json, rawBody, serviceUnavailable } from '../shared/http';
-import { lambdaEntry } from '../shared/lambda-entry';
-import { logger } from '../shared/logger';
-import type { Runtime } from '../shared/runtime';
-import { SecretNotSetError } from '../shared/secrets';
-import { applyStripeEvent, type StripeEventDeps } from '../use-cases/apply-stripe-event';
+} from '../domain/stripe-events';
+import { CONTRACTS, type CognitoAction, type DynamoAction, type SecretKey } from '../platform/contracts';
+import { type HttpResult, header, httpError, json, rawBody, serviceUnavailable } from '../platform/http';
+import { lambdaEntry } from '../platform/lambda-entry';
+import { logger } from '../platform/logger';
+import type { Runtime } from '../platform/runtime';
+import { SecretNotSetError } from '../platform/secrets';
+import { systemClock } from '../ports/app-ports';
+import type { SubscriptionSource, WebhookLedger } from '../ports/webhook-ports';
+import { applyStripeEvent, type StripeEventDeps } from '../use-cases/webhook/apply-stripe-event';
 
 /** Stripe's own events stay far below this; anything larger is not a Stripe event. */
 export const MAX_WEBHOOK_BODY_BYTES = 256 * 1024;

@@ -1,14 +1,18 @@
 import { z } from 'zod';
-import { CognitoGroupGateway } from '../adapters/cognito-groups';
-import { DynamoEntitlementStore } from '../adapters/entitlement-store';
-import { DynamoProfileStore } from '../adapters/profile-store';
-import { systemClock } from '../core/ports';
-import type { Caller } from '../shared/auth';
-import { CONTRACTS } from '../shared/contracts';
-import { json } from '../shared/http';
-import { type HttpEvent, jwtRoute } from '../shared/http-handler';
-import { lambdaEntry } from '../shared/lambda-entry';
-import { type SubscriptionStatusDeps, subscriptionStatus, type TokenUser } from '../use-cases/subscription-status';
+import { CognitoGroupGateway } from '../adapters/cognito/cognito-groups';
+import { DynamoEntitlementStore } from '../adapters/dynamo/entitlement-store';
+import { DynamoProfileStore } from '../adapters/dynamo/profile-store';
+import type { Caller } from '../platform/auth';
+import { CONTRACTS } from '../platform/contracts';
+import { json } from '../platform/http';
+import { type HttpEvent, jwtRoute } from '../platform/http-handler';
+import { lambdaEntry } from '../platform/lambda-entry';
+import { systemClock } from '../ports/app-ports';
+import {
+  type SubscriptionStatusDeps,
+  subscriptionStatus,
+  type TokenUser,
+} from '../use-cases/entitlement/subscription-status';
 
 /** GET /subscription/status: the caller's entitlement from DynamoDB (never from token claims), `no-store`. */
 export function createSubscriptionStatusHandler(deps: SubscriptionStatusDeps) {

@@ -15,7 +15,7 @@ import {
   SECRETS,
   type SecretKey,
   TABLE_ENV,
-} from '../../lambdas/shared/contracts';
+} from '../../lambdas/platform/contracts';
 import { RUNTIME_PROVIDED_MODULES } from '../lambda-bundling';
 import { suppressAppFunctionFindings } from '../nag-suppressions';
 import { secretLikeReason } from '../secret-patterns';
@@ -145,7 +145,7 @@ export class AppFunction extends Construct {
   }
 
   /**
-   * Gives the function exactly what its contract (lambdas/shared/contracts.ts) declares, from the one record the
+   * Gives the function exactly what its contract (lambdas/platform/contracts.ts) declares, from the one record the
    * handler parses: each table's variable and its DynamoDB actions (Query on the table's indexes, by name), each
    * secret's ARN variable and GetSecretValue on it (the value never enters the template), USER_POOL_ID and the
    * Cognito actions on this pool. A contract variable left unset fails synth (see `validateContract`).
@@ -175,7 +175,7 @@ export class AppFunction extends Construct {
     const definition = TABLES[key];
     if (definition.envVar !== TABLE_ENV[key]) {
       throw new Error(
-        `table ${key}: lib/table-definitions.ts and lambdas/shared/contracts.ts disagree on its variable`,
+        `table ${key}: lib/table-definitions.ts and lambdas/platform/contracts.ts disagree on its variable`,
       );
     }
     this.setVariable(definition.envVar, table.tableName);

@@ -2,7 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import { UserPoolOperation } from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { CONTRACTS } from '../../lambdas/shared/contracts';
+import { CONTRACTS } from '../../lambdas/platform/contracts';
 import type { AuthStack } from '../stacks/auth-stack';
 import { AppFunction, poolStatement } from './app-function';
 

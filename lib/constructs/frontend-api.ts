@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
 import { Construct } from 'constructs';
-import { CONTRACTS } from '../../lambdas/shared/contracts';
+import { CONTRACTS } from '../../lambdas/platform/contracts';
 import { ROUTES, type RouteKey } from '../route-table';
 import type { ApiStack } from '../stacks/api-stack';
 import { AppFunction } from './app-function';
@@ -15,7 +15,7 @@ export interface FrontendApiProps {
  * The frontend routes: one Lambda per route with per-function least privilege, each added to the HTTP API from the
  * shared route table (paths and handler modules are defined once, in lib/route-table.ts).
  *
- * Each function gets exactly its contract (lambdas/shared/contracts.ts): status (entitlement writer, profile
+ * Each function gets exactly its contract (lambdas/platform/contracts.ts): status (entitlement writer, profile
  * read/heal, group sync), checkout (profile read/link, entitlement read, Stripe key), portal (profile read, Stripe
  * key), trial (entitlement writer, group sync), openapi (nothing).
  */

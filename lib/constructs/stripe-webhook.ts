@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
 import { Construct } from 'constructs';
-import { CONTRACTS } from '../../lambdas/shared/contracts';
+import { CONTRACTS } from '../../lambdas/platform/contracts';
 import { ROUTES } from '../route-table';
 import type { ApiStack } from '../stacks/api-stack';
 import { AppFunction } from './app-function';

@@ -2,8 +2,8 @@ import { Duration } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { PlanCatalog } from '../../lambdas/core/plan-catalog';
-import type { FunctionContract } from '../../lambdas/shared/contracts';
+import { PlanCatalog } from '../../lambdas/domain/plan-catalog';
+import type { FunctionContract } from '../../lambdas/platform/contracts';
 import { AppFunction, SecretInEnvironmentError } from '../../lib/constructs/app-function';
 import { createTestApp, findSecretsInLambdaEnvironments, templateOf } from './support';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CONTRACTS } from '../../lambdas/shared/contracts';
+import { CONTRACTS } from '../../lambdas/platform/contracts';
 import type { AppFunction } from '../../lib/constructs/app-function';
 import type { Reconcile } from '../../lib/constructs/reconcile';
 import { TABLES, type TableKey } from '../../lib/table-definitions';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CONTRACTS } from '../../lambdas/shared/contracts';
+import { CONTRACTS } from '../../lambdas/platform/contracts';
 import { TABLES } from '../../lib/table-definitions';
 import { createTestApp, findSecretsInLambdaEnvironments, templateOf } from './support';
 

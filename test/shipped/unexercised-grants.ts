@@ -1,7 +1,7 @@
 /**
  * Grants the shipped-artifact journeys do not use, each kept because a path outside the journeys needs it. The
  * journey test fails when this list and what the journeys leave unused differ: a grant that becomes unused must
- * be removed from the contract (lambdas/shared/contracts.ts) or named here with the path that needs it.
+ * be removed from the contract (lambdas/platform/contracts.ts) or named here with the path that needs it.
  */
 const GROUP_RACE = 'cognito-idp:AdminListGroupsForUser userpool'; // group sync after a lost race re-reads membership
 const GROUP_SYNC = ['cognito-idp:AdminAddUserToGroup userpool', 'cognito-idp:AdminRemoveUserFromGroup userpool'];

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { PlanCatalog } from '../../lambdas/core/plan-catalog';
+import type { PlanCatalog } from '../../lambdas/domain/plan-catalog';
 import type { EmulatorBackend } from '../../local/backend';
 import { type StripeEmulator, startStripeEmulator } from '../../local/stripe/emulator';
 

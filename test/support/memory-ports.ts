@@ -1,4 +1,5 @@
-import type { EntitlementRecord } from '../../lambdas/core/entitlement';
+import type { EntitlementRecord } from '../../lambdas/domain/entitlement';
+import { DependencyUnavailableError } from '../../lambdas/domain/errors';
 import type {
   CustomerGateway,
   EntitlementStore,
@@ -8,8 +9,7 @@ import type {
   StripeCustomerRef,
   UserProfile,
   WriteOutcome,
-} from '../../lambdas/core/ports';
-import { DependencyUnavailableError } from '../../lambdas/shared/errors';
+} from '../../lambdas/ports/app-ports';
 
 /**
  * In-memory ports for unit tests, with the real adapters' semantics: profile upserts never overwrite a stored

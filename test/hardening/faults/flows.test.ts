@@ -5,8 +5,8 @@ import { handlerFromEnv as postConfirmationFromEnv } from '../../../lambdas/hand
 import { handlerFromEnv as preSignUpFromEnv } from '../../../lambdas/handlers/pre-signup';
 import { handlerFromEnv as webhookFromEnv } from '../../../lambdas/handlers/stripe-webhook';
 import { handlerFromEnv as statusFromEnv } from '../../../lambdas/handlers/subscription-status';
-import type { HttpResult } from '../../../lambdas/shared/http';
-import { SignUpRejectedError } from '../../../lambdas/use-cases/pre-signup';
+import type { HttpResult } from '../../../lambdas/platform/http';
+import { SignUpRejectedError } from '../../../lambdas/use-cases/identity/pre-signup';
 import type { StripeEmulator } from '../../../local/stripe/emulator';
 import type { StripeEvent } from '../../../local/stripe/engine';
 import { uniqueEmail, useEmulatorBackend } from '../../support/backend';

@@ -1,13 +1,13 @@
 import { AdminDeleteUserCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { DeleteCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoParkedEventStore } from '../../../lambdas/adapters/parked-events';
-import { reconcileDepsFromRuntime } from '../../../lambdas/adapters/reconcile-wiring';
-import type { Clock } from '../../../lambdas/core/ports';
+import { DynamoParkedEventStore } from '../../../lambdas/adapters/dynamo/parked-events';
 import { createReconcileScheduledHandler } from '../../../lambdas/handlers/reconcile-scheduled';
-import { CONTRACTS } from '../../../lambdas/shared/contracts';
-import { logger } from '../../../lambdas/shared/logger';
-import { createRuntime } from '../../../lambdas/shared/runtime';
+import { CONTRACTS } from '../../../lambdas/platform/contracts';
+import { logger } from '../../../lambdas/platform/logger';
+import { createRuntime } from '../../../lambdas/platform/runtime';
+import type { Clock } from '../../../lambdas/ports/app-ports';
+import { reconcileDepsFromRuntime } from '../../../lambdas/wiring/reconcile';
 import type { StripeEmulator } from '../../../local/stripe/emulator';
 import {
   catalog,

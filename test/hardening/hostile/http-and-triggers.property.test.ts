@@ -6,8 +6,8 @@ import { handlerFromEnv as postConfirmationFromEnv } from '../../../lambdas/hand
 import { handlerFromEnv as preSignUpFromEnv } from '../../../lambdas/handlers/pre-signup';
 import { handlerFromEnv as trialFromEnv } from '../../../lambdas/handlers/start-trial';
 import { handlerFromEnv as statusFromEnv } from '../../../lambdas/handlers/subscription-status';
-import type { HttpResult } from '../../../lambdas/shared/http';
-import { SignUpRejectedError } from '../../../lambdas/use-cases/pre-signup';
+import type { HttpResult } from '../../../lambdas/platform/http';
+import { SignUpRejectedError } from '../../../lambdas/use-cases/identity/pre-signup';
 import type { StripeEmulator } from '../../../local/stripe/emulator';
 import { useEmulatorBackend } from '../../support/backend';
 import { type FaultNetwork, startFaultableStack } from '../../support/faults';

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handlerFromEnv as checkoutFromEnv } from '../../../lambdas/handlers/checkout-session';
 import { handlerFromEnv as postConfirmationFromEnv } from '../../../lambdas/handlers/post-confirmation';
 import { MAX_WEBHOOK_BODY_BYTES, handlerFromEnv as webhookFromEnv } from '../../../lambdas/handlers/stripe-webhook';
-import type { HttpResult } from '../../../lambdas/shared/http';
+import type { HttpResult } from '../../../lambdas/platform/http';
 import type { StripeEmulator } from '../../../local/stripe/emulator';
 import { useEmulatorBackend } from '../../support/backend';
 import { type FaultNetwork, startFaultableStack } from '../../support/faults';

@@ -13,7 +13,7 @@ import {
   schedule,
   type WorkloadUser,
 } from '../../../bench/workload';
-import { PlanCatalog } from '../../../lambdas/core/plan-catalog';
+import { PlanCatalog } from '../../../lambdas/domain/plan-catalog';
 import { handlerFromEnv as webhookFromEnv } from '../../../lambdas/handlers/stripe-webhook';
 import { LOCAL_REGION } from '../../../local/backend';
 import { type LocalStack, startLocalStack } from '../../../local/stack';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { logger } from '../../../lambdas/shared/logger';
+import { logger } from '../../../lambdas/platform/logger';
 import { ROUTES } from '../../../lib/route-table';
 import { type JourneyResult, runJourney } from '../../../local/journey';
 import { type LocalStack, startLocalStack } from '../../../local/stack';

@@ -1,12 +1,12 @@
 import { AdminCreateUserCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { describe, expect, it } from 'vitest';
-import { CognitoGroupGateway } from '../../../lambdas/adapters/cognito-groups';
-import { DynamoEntitlementStore } from '../../../lambdas/adapters/entitlement-store';
-import { DynamoProfileStore } from '../../../lambdas/adapters/profile-store';
-import { initialEntitlementRecord } from '../../../lambdas/core/entitlement';
-import { PlanCatalog } from '../../../lambdas/core/plan-catalog';
-import type { ProfileInput } from '../../../lambdas/core/ports';
-import { syncCognitoGroups } from '../../../lambdas/use-cases/sync-cognito-groups';
+import { CognitoGroupGateway } from '../../../lambdas/adapters/cognito/cognito-groups';
+import { DynamoEntitlementStore } from '../../../lambdas/adapters/dynamo/entitlement-store';
+import { DynamoProfileStore } from '../../../lambdas/adapters/dynamo/profile-store';
+import { initialEntitlementRecord } from '../../../lambdas/domain/entitlement';
+import { PlanCatalog } from '../../../lambdas/domain/plan-catalog';
+import type { ProfileInput } from '../../../lambdas/ports/app-ports';
+import { syncCognitoGroups } from '../../../lambdas/use-cases/entitlement/sync-cognito-groups';
 import { uniqueEmail, useEmulatorBackend } from '../../support/backend';
 
 const catalog = PlanCatalog.defaults();

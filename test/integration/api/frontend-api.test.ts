@@ -5,11 +5,11 @@ import {
   SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CognitoGroupGateway } from '../../../lambdas/adapters/cognito-groups';
-import { DynamoEntitlementStore } from '../../../lambdas/adapters/entitlement-store';
-import { DynamoProfileStore } from '../../../lambdas/adapters/profile-store';
-import type { EntitlementRecord } from '../../../lambdas/core/entitlement';
-import { PlanCatalog } from '../../../lambdas/core/plan-catalog';
+import { CognitoGroupGateway } from '../../../lambdas/adapters/cognito/cognito-groups';
+import { DynamoEntitlementStore } from '../../../lambdas/adapters/dynamo/entitlement-store';
+import { DynamoProfileStore } from '../../../lambdas/adapters/dynamo/profile-store';
+import type { EntitlementRecord } from '../../../lambdas/domain/entitlement';
+import { PlanCatalog } from '../../../lambdas/domain/plan-catalog';
 import { handlerFromEnv as billingPortalFromEnv } from '../../../lambdas/handlers/billing-portal';
 import { handlerFromEnv as checkoutFromEnv } from '../../../lambdas/handlers/checkout-session';
 import { handlerFromEnv as openApiFromEnv } from '../../../lambdas/handlers/openapi';

@@ -1,7 +1,7 @@
 import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { DynamoParkedEventStore } from '../../../lambdas/adapters/parked-events';
-import { reconcile } from '../../../lambdas/use-cases/reconcile';
+import { DynamoParkedEventStore } from '../../../lambdas/adapters/dynamo/parked-events';
+import { reconcile } from '../../../lambdas/use-cases/reconcile/reconcile';
 import { uniqueEmail } from '../../support/backend';
 import {
   confirmedUser,

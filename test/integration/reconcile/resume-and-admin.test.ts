@@ -1,10 +1,10 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { DynamoReconcileStateStore } from '../../../lambdas/adapters/reconcile-state';
-import { systemClock } from '../../../lambdas/core/ports';
+import { DynamoReconcileStateStore } from '../../../lambdas/adapters/dynamo/reconcile-state';
 import { createAdminReconcileHandler } from '../../../lambdas/handlers/admin-reconcile';
 import { createReconcileScheduledHandler } from '../../../lambdas/handlers/reconcile-scheduled';
-import { reconcile } from '../../../lambdas/use-cases/reconcile';
+import { systemClock } from '../../../lambdas/ports/app-ports';
+import { reconcile } from '../../../lambdas/use-cases/reconcile/reconcile';
 import { confirmedUser, kindsBySub, linkedUser, stores, subscribe, useReconcileWorld } from './support';
 
 const world = useReconcileWorld();

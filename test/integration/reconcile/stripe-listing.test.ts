@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { StripeListing } from '../../../lambdas/adapters/stripe-listing';
-import { PlanCatalog } from '../../../lambdas/core/plan-catalog';
+import { StripeListing } from '../../../lambdas/adapters/stripe/stripe-listing';
+import { PlanCatalog } from '../../../lambdas/domain/plan-catalog';
 import { type StripeEmulator, startStripeEmulator } from '../../../local/stripe/emulator';
 
 describe('StripeListing against the Stripe emulator', () => {

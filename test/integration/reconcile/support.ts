@@ -5,16 +5,16 @@ import {
   AdminSetUserPasswordCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { afterAll, beforeAll } from 'vitest';
-import { CognitoGroupGateway } from '../../../lambdas/adapters/cognito-groups';
-import { DynamoEntitlementStore } from '../../../lambdas/adapters/entitlement-store';
-import { DynamoProfileStore } from '../../../lambdas/adapters/profile-store';
-import { reconcileDepsFromRuntime } from '../../../lambdas/adapters/reconcile-wiring';
-import { PlanCatalog } from '../../../lambdas/core/plan-catalog';
-import { type Clock, systemClock } from '../../../lambdas/core/ports';
-import { CONTRACTS } from '../../../lambdas/shared/contracts';
-import { createRuntime } from '../../../lambdas/shared/runtime';
-import { provisionUser } from '../../../lambdas/use-cases/provision-user';
-import type { ReconcileDeps } from '../../../lambdas/use-cases/reconcile';
+import { CognitoGroupGateway } from '../../../lambdas/adapters/cognito/cognito-groups';
+import { DynamoEntitlementStore } from '../../../lambdas/adapters/dynamo/entitlement-store';
+import { DynamoProfileStore } from '../../../lambdas/adapters/dynamo/profile-store';
+import { PlanCatalog } from '../../../lambdas/domain/plan-catalog';
+import { CONTRACTS } from '../../../lambdas/platform/contracts';
+import { createRuntime } from '../../../lambdas/platform/runtime';
+import { type Clock, systemClock } from '../../../lambdas/ports/app-ports';
+import { provisionUser } from '../../../lambdas/use-cases/identity/provision-user';
+import type { ReconcileDeps } from '../../../lambdas/use-cases/reconcile/reconcile';
+import { reconcileDepsFromRuntime } from '../../../lambdas/wiring/reconcile';
 import type { EmulatorBackend } from '../../../local/backend';
 import { type StripeEmulator, startStripeEmulator } from '../../../local/stripe/emulator';
 import { uniqueEmail, useEmulatorBackend } from '../../support/backend';

@@ -6,12 +6,12 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { CognitoUserDirectory } from '../../../lambdas/adapters/cognito-users';
-import { DynamoProfileStore } from '../../../lambdas/adapters/profile-store';
-import type { LinkProviderInput } from '../../../lambdas/core/cognito-user';
+import { CognitoUserDirectory } from '../../../lambdas/adapters/cognito/cognito-users';
+import { DynamoProfileStore } from '../../../lambdas/adapters/dynamo/profile-store';
+import type { LinkProviderInput } from '../../../lambdas/domain/cognito-user';
 import { handlerFromEnv as postConfirmationFromEnv } from '../../../lambdas/handlers/post-confirmation';
 import { createPreSignUpHandler, handlerFromEnv as preSignUpFromEnv } from '../../../lambdas/handlers/pre-signup';
-import { DUPLICATE_EMAIL_MESSAGE, SIGN_UP_UNAVAILABLE_MESSAGE } from '../../../lambdas/use-cases/pre-signup';
+import { DUPLICATE_EMAIL_MESSAGE, SIGN_UP_UNAVAILABLE_MESSAGE } from '../../../lambdas/use-cases/identity/pre-signup';
 import { TRIGGER_FUNCTIONS } from '../../../local/backend';
 import { cloneEvent } from '../../fixtures/cognito';
 import { uniqueEmail, useEmulatorBackend } from '../../support/backend';

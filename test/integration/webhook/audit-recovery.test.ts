@@ -1,15 +1,15 @@
 import { DeleteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { DynamoAuditLog } from '../../../lambdas/adapters/audit-log';
-import { CognitoGroupGateway } from '../../../lambdas/adapters/cognito-groups';
-import { DynamoEntitlementStore } from '../../../lambdas/adapters/entitlement-store';
-import { DynamoProfileStore } from '../../../lambdas/adapters/profile-store';
-import { PlanCatalog } from '../../../lambdas/core/plan-catalog';
+import { CognitoGroupGateway } from '../../../lambdas/adapters/cognito/cognito-groups';
+import { DynamoAuditLog } from '../../../lambdas/adapters/dynamo/audit-log';
+import { DynamoEntitlementStore } from '../../../lambdas/adapters/dynamo/entitlement-store';
+import { DynamoProfileStore } from '../../../lambdas/adapters/dynamo/profile-store';
+import { PlanCatalog } from '../../../lambdas/domain/plan-catalog';
 import {
   type EntitlementWriterDeps,
   recomputeEntitlementFromStripe,
   settlePendingAudit,
-} from '../../../lambdas/use-cases/recompute-entitlement';
+} from '../../../lambdas/use-cases/webhook/recompute-entitlement';
 import { signedRequest, stripeEvent, subscriptionObject } from '../../fixtures/stripe/builders';
 import { useEmulatorBackend } from '../../support/backend';
 import { useWebhookHandler } from './support';

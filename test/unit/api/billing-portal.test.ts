@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { redirectEnvSchema } from '../../../lambdas/core/redirects';
+import { DependencyUnavailableError } from '../../../lambdas/domain/errors';
 import { createBillingPortalHandler } from '../../../lambdas/handlers/billing-portal';
-import { DependencyUnavailableError } from '../../../lambdas/shared/errors';
+import { redirectEnvSchema } from '../../../lambdas/platform/redirects';
 import { baseProfile, bodyOf, jwtEvent, MemoryBilling, MemoryProfiles, SUB } from './doubles';
 
 const redirects = redirectEnvSchema.parse({

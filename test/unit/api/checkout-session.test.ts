@@ -1,8 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { redirectEnvSchema } from '../../../lambdas/core/redirects';
+import { DependencyUnavailableError } from '../../../lambdas/domain/errors';
 import { createCheckoutSessionHandler } from '../../../lambdas/handlers/checkout-session';
-import { DependencyUnavailableError } from '../../../lambdas/shared/errors';
-import { checkoutIdempotencyKey } from '../../../lambdas/use-cases/create-checkout-session';
+import { redirectEnvSchema } from '../../../lambdas/platform/redirects';
+import { checkoutIdempotencyKey } from '../../../lambdas/use-cases/billing/create-checkout-session';
 import {
   baseProfile,
   baseRecord,
@@ -176,7 +176,7 @@ describe('POST /checkout/sessions', () => {
     const monthlyOnly = structuredClone(catalog.toJSON());
     const pro = monthlyOnly.plans.find((p) => p.id === 'pro');
     if (pro) pro.prices = { month: 'pro_monthly' };
-    const { PlanCatalog } = await import('../../../lambdas/core/plan-catalog');
+    const { PlanCatalog } = await import('../../../lambdas/domain/plan-catalog');
     const custom = PlanCatalog.parse(monthlyOnly);
     const local = createCheckoutSessionHandler({
       profiles,

@@ -1,8 +1,8 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import type { BillingGateway, CheckoutSessionInput } from '../../../lambdas/core/billing';
-import { type EntitlementRecord, initialEntitlementRecord } from '../../../lambdas/core/entitlement';
-import { PlanCatalog } from '../../../lambdas/core/plan-catalog';
-import type { Clock, UserProfile } from '../../../lambdas/core/ports';
+import { type EntitlementRecord, initialEntitlementRecord } from '../../../lambdas/domain/entitlement';
+import { PlanCatalog } from '../../../lambdas/domain/plan-catalog';
+import type { Clock, UserProfile } from '../../../lambdas/ports/app-ports';
+import type { BillingGateway, CheckoutSessionInput } from '../../../lambdas/ports/billing-ports';
 
 /** Hand doubles of the frontend routes' ports, with the same semantics as the real adapters. */
 

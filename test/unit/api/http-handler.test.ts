@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { CodedConflictError } from '../../../lambdas/core/api-errors';
-import { UnauthenticatedError } from '../../../lambdas/shared/auth';
+import { CodedConflictError } from '../../../lambdas/domain/coded-errors';
 import {
   ConflictError,
   DependencyUnavailableError,
   InvalidInputError,
   NotFoundError,
-} from '../../../lambdas/shared/errors';
-import { json } from '../../../lambdas/shared/http';
-import { errorResponse, jwtRoute } from '../../../lambdas/shared/http-handler';
+} from '../../../lambdas/domain/errors';
+import { UnauthenticatedError } from '../../../lambdas/platform/auth';
+import { json } from '../../../lambdas/platform/http';
+import { errorResponse, jwtRoute } from '../../../lambdas/platform/http-handler';
 import { bodyOf, jwtEvent, SUB } from './doubles';
 
 describe('JWT route error mapping', () => {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { buildOpenApiDocument } from '../../../lambdas/core/openapi';
 import { createOpenApiHandler } from '../../../lambdas/handlers/openapi';
+import { buildOpenApiDocument } from '../../../lambdas/platform/openapi';
 import { ROUTES } from '../../../lib/route-table';
 import { OPENAPI_PATH, renderOpenApi } from '../../../scripts/generate-openapi';
 import { catalog, jwtEvent } from './doubles';

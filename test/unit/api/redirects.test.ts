@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { isAllowedRedirect, redirectEnvSchema, resolveRedirect } from '../../../lambdas/core/redirects';
-import { ConfigError, parseEnv } from '../../../lambdas/shared/config';
-import { InvalidInputError } from '../../../lambdas/shared/errors';
+import { InvalidInputError } from '../../../lambdas/domain/errors';
+import { ConfigError, parseEnv } from '../../../lambdas/platform/config';
+import { isAllowedRedirect, redirectEnvSchema, resolveRedirect } from '../../../lambdas/platform/redirects';
 
 const ORIGINS = ['https://app.example.com', 'http://localhost:5173'];
 

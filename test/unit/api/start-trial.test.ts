@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { EntitlementRecord } from '../../../lambdas/core/entitlement';
+import type { EntitlementRecord } from '../../../lambdas/domain/entitlement';
+import { DependencyUnavailableError } from '../../../lambdas/domain/errors';
 import { createStartTrialHandler } from '../../../lambdas/handlers/start-trial';
-import { DependencyUnavailableError } from '../../../lambdas/shared/errors';
 import {
   baseRecord,
   bodyOf,

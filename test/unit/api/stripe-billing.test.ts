@@ -1,7 +1,7 @@
 import Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
-import { StripeBillingGateway } from '../../../lambdas/adapters/stripe-billing';
-import { ConflictError, DependencyUnavailableError } from '../../../lambdas/shared/errors';
+import { StripeBillingGateway } from '../../../lambdas/adapters/stripe/stripe-billing';
+import { ConflictError, DependencyUnavailableError } from '../../../lambdas/domain/errors';
 
 /** A hand double of the three Stripe SDK resources the adapter calls, recording every call. */
 function stripeDouble(overrides: { fail?: unknown; prices?: { id: string }[]; sessionUrl?: string | null } = {}) {

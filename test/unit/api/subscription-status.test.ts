@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { DependencyUnavailableError } from '../../../lambdas/domain/errors';
 import { createSubscriptionStatusHandler } from '../../../lambdas/handlers/subscription-status';
-import { DependencyUnavailableError } from '../../../lambdas/shared/errors';
 import {
   baseProfile,
   baseRecord,

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { EntitlementRecord } from '../../../lambdas/core/entitlement';
-import { needsTokenRefresh, statusView } from '../../../lambdas/core/status-view';
+import type { EntitlementRecord } from '../../../lambdas/domain/entitlement';
+import { needsTokenRefresh, statusView } from '../../../lambdas/domain/status-view';
 import {
   currentEntitlement,
   hasEntitledPaidPlan,
   startTrialRecord,
   stripeTrialDays,
   trialRefusal,
-} from '../../../lambdas/core/trial';
+} from '../../../lambdas/domain/trial';
 import { baseRecord, catalog, NOW, proRecord } from './doubles';
 
 describe('trial rules', () => {

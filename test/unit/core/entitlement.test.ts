@@ -4,10 +4,10 @@ import {
   evaluateAtRead,
   freeEntitlement,
   initialEntitlementRecord,
-} from '../../../lambdas/core/entitlement';
-import { keepRunningNoCardTrial } from '../../../lambdas/core/entitlement-policy';
-import { diffManagedGroups } from '../../../lambdas/core/groups';
-import { PlanCatalog } from '../../../lambdas/core/plan-catalog';
+} from '../../../lambdas/domain/entitlement';
+import { keepRunningNoCardTrial } from '../../../lambdas/domain/entitlement-policy';
+import { diffManagedGroups } from '../../../lambdas/domain/groups';
+import { PlanCatalog } from '../../../lambdas/domain/plan-catalog';
 
 const catalog = PlanCatalog.defaults();
 const now = new Date('2026-11-22T12:00:00Z');

@@ -4,7 +4,7 @@ import {
   InvalidCatalogError,
   PlanCatalog,
   type PlanCatalogInput,
-} from '../../../lambdas/core/plan-catalog';
+} from '../../../lambdas/domain/plan-catalog';
 
 const base = (): PlanCatalogInput => structuredClone(DEFAULT_CATALOG);
 

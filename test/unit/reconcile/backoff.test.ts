@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isThrottle, withBackoff } from '../../../lambdas/adapters/backoff';
-import { dependencyError } from '../../../lambdas/shared/errors';
+import { dependencyError } from '../../../lambdas/domain/errors';
 
 const throttled = () => Object.assign(new Error('slow down'), { name: 'TooManyRequestsException' });
 const stripe429 = () => Object.assign(new Error('rate limited'), { statusCode: 429, type: 'StripeRateLimitError' });

@@ -7,10 +7,10 @@ import {
   type StripeCustomerSnapshot,
   sameEntitlement,
   type UserSnapshot,
-} from '../../../lambdas/core/drift';
-import { freeEntitlement, initialEntitlementRecord } from '../../../lambdas/core/entitlement';
-import { PlanCatalog } from '../../../lambdas/core/plan-catalog';
-import type { NormalisedSubscription } from '../../../lambdas/core/stripe-events';
+} from '../../../lambdas/domain/drift';
+import { freeEntitlement, initialEntitlementRecord } from '../../../lambdas/domain/entitlement';
+import { PlanCatalog } from '../../../lambdas/domain/plan-catalog';
+import type { NormalisedSubscription } from '../../../lambdas/domain/stripe-events';
 
 const catalog = PlanCatalog.defaults();
 const NOW = new Date('2026-06-01T12:00:00Z');

@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { callerOf, parseGroupsClaim, UnauthenticatedError } from '../../../lambdas/shared/auth';
+import { callerOf, parseGroupsClaim, UnauthenticatedError } from '../../../lambdas/platform/auth';
 import {
   ConfigError,
   parseEnv,
   policyEnvSchema,
   stripeEnvSchema,
   tableEnvSchema,
-} from '../../../lambdas/shared/config';
-import { CONTRACTS } from '../../../lambdas/shared/contracts';
-import { parseJsonBody, rawBody } from '../../../lambdas/shared/http';
-import { maskEmail } from '../../../lambdas/shared/logger';
-import { createRuntime } from '../../../lambdas/shared/runtime';
+} from '../../../lambdas/platform/config';
+import { CONTRACTS } from '../../../lambdas/platform/contracts';
+import { parseJsonBody, rawBody } from '../../../lambdas/platform/http';
+import { maskEmail } from '../../../lambdas/platform/logger';
+import { createRuntime } from '../../../lambdas/platform/runtime';
 
 describe('environment contract', () => {
   it('names every missing table variable in one error', () => {

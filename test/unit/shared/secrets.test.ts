@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DependencyUnavailableError } from '../../../lambdas/shared/errors';
-import { type SecretFetcher, SecretNotSetError, SecretValue } from '../../../lambdas/shared/secrets';
+import { DependencyUnavailableError } from '../../../lambdas/domain/errors';
+import { type SecretFetcher, SecretNotSetError, SecretValue } from '../../../lambdas/platform/secrets';
 
 const ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:StripeWebhookSigningSecret-AbCdEf';
 

@@ -6,8 +6,8 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { CognitoUserDirectory, escapeFilterValue } from '../../../lambdas/adapters/cognito-users';
-import { DependencyUnavailableError } from '../../../lambdas/shared/errors';
+import { CognitoUserDirectory, escapeFilterValue } from '../../../lambdas/adapters/cognito/cognito-users';
+import { DependencyUnavailableError } from '../../../lambdas/domain/errors';
 
 const cognitoMock = mockClient(CognitoIdentityProviderClient);
 const directory = new CognitoUserDirectory(new CognitoIdentityProviderClient({ region: 'us-east-1' }), 'pool-1');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { identityProviderOf, parseFederatedUsername } from '../../../lambdas/core/cognito-user';
-import { isValidEmail, normaliseEmail, sameEmail } from '../../../lambdas/core/email';
+import { identityProviderOf, parseFederatedUsername } from '../../../lambdas/domain/cognito-user';
+import { isValidEmail, normaliseEmail, sameEmail } from '../../../lambdas/domain/email';
 
 describe('normaliseEmail / isValidEmail', () => {
   it.each([

@@ -10,15 +10,15 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import type Stripe from 'stripe';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { CognitoGroupGateway } from '../../../lambdas/adapters/cognito-groups';
-import { DynamoEntitlementStore } from '../../../lambdas/adapters/entitlement-store';
-import { DynamoProfileStore } from '../../../lambdas/adapters/profile-store';
-import { StripeCustomerGateway } from '../../../lambdas/adapters/stripe-customers';
-import { PlanCatalog } from '../../../lambdas/core/plan-catalog';
-import type { CustomerGateway } from '../../../lambdas/core/ports';
+import { CognitoGroupGateway } from '../../../lambdas/adapters/cognito/cognito-groups';
+import { DynamoEntitlementStore } from '../../../lambdas/adapters/dynamo/entitlement-store';
+import { DynamoProfileStore } from '../../../lambdas/adapters/dynamo/profile-store';
+import { StripeCustomerGateway } from '../../../lambdas/adapters/stripe/stripe-customers';
+import { DependencyUnavailableError, InvalidInputError } from '../../../lambdas/domain/errors';
+import { PlanCatalog } from '../../../lambdas/domain/plan-catalog';
 import { createPostConfirmationHandler, LazyCustomerGateway } from '../../../lambdas/handlers/post-confirmation';
-import { DependencyUnavailableError, InvalidInputError } from '../../../lambdas/shared/errors';
-import type { RetryParkedEvents } from '../../../lambdas/use-cases/post-confirmation';
+import type { CustomerGateway } from '../../../lambdas/ports/app-ports';
+import type { RetryParkedEvents } from '../../../lambdas/use-cases/identity/post-confirmation';
 import { cloneEvent } from '../../fixtures/cognito';
 import { fixedClock } from './fakes';
 

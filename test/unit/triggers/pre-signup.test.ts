@@ -9,17 +9,17 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { CognitoUserDirectory } from '../../../lambdas/adapters/cognito-users';
-import { DynamoProfileStore } from '../../../lambdas/adapters/profile-store';
+import { CognitoUserDirectory } from '../../../lambdas/adapters/cognito/cognito-users';
+import { DynamoProfileStore } from '../../../lambdas/adapters/dynamo/profile-store';
+import { InvalidInputError } from '../../../lambdas/domain/errors';
 import { createPreSignUpHandler, handlerFromEnv, preSignUpEnvSchema } from '../../../lambdas/handlers/pre-signup';
-import { ConfigError, parseEnv } from '../../../lambdas/shared/config';
-import { InvalidInputError } from '../../../lambdas/shared/errors';
+import { ConfigError, parseEnv } from '../../../lambdas/platform/config';
 import {
   DUPLICATE_EMAIL_MESSAGE,
   INVALID_EMAIL_MESSAGE,
   SIGN_UP_UNAVAILABLE_MESSAGE,
   SignUpRejectedError,
-} from '../../../lambdas/use-cases/pre-signup';
+} from '../../../lambdas/use-cases/identity/pre-signup';
 import { cloneEvent } from '../../fixtures/cognito';
 
 const cognitoMock = mockClient(CognitoIdentityProviderClient);

@@ -1,8 +1,12 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { initialEntitlementRecord } from '../../../lambdas/core/entitlement';
-import { PlanCatalog } from '../../../lambdas/core/plan-catalog';
-import { DependencyUnavailableError } from '../../../lambdas/shared/errors';
-import { type NewUser, type ProvisionUserDeps, provisionUser } from '../../../lambdas/use-cases/provision-user';
+import { initialEntitlementRecord } from '../../../lambdas/domain/entitlement';
+import { DependencyUnavailableError } from '../../../lambdas/domain/errors';
+import { PlanCatalog } from '../../../lambdas/domain/plan-catalog';
+import {
+  type NewUser,
+  type ProvisionUserDeps,
+  provisionUser,
+} from '../../../lambdas/use-cases/identity/provision-user';
 import { fixedClock, MemoryEntitlements, MemoryGroups, MemoryProfiles, StripeCustomersDouble } from './fakes';
 
 const catalog = PlanCatalog.defaults();

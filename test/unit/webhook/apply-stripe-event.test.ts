@@ -1,9 +1,12 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { type NormalisedEvent, normaliseEvent, parseEventEnvelope } from '../../../lambdas/core/stripe-events';
+import { type NormalisedEvent, normaliseEvent, parseEventEnvelope } from '../../../lambdas/domain/stripe-events';
 import { createStripeWebhookHandler } from '../../../lambdas/handlers/stripe-webhook';
-import { applyStripeEvent } from '../../../lambdas/use-cases/apply-stripe-event';
-import { recomputeEntitlementFromStripe } from '../../../lambdas/use-cases/recompute-entitlement';
-import { retryAllParkedEvents, retryParkedEventsForCustomer } from '../../../lambdas/use-cases/retry-parked-events';
+import { applyStripeEvent } from '../../../lambdas/use-cases/webhook/apply-stripe-event';
+import { recomputeEntitlementFromStripe } from '../../../lambdas/use-cases/webhook/recompute-entitlement';
+import {
+  retryAllParkedEvents,
+  retryParkedEventsForCustomer,
+} from '../../../lambdas/use-cases/webhook/retry-parked-events';
 import {
   chargeObject,
   checkoutSessionObject,

@@ -1,10 +1,13 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { statusView } from '../../../lambdas/core/status-view';
-import { type NormalisedEvent, normaliseEvent, parseEventEnvelope } from '../../../lambdas/core/stripe-events';
-import type { AuditEntry } from '../../../lambdas/core/webhook-ports';
-import { DependencyUnavailableError } from '../../../lambdas/shared/errors';
-import { applyStripeEvent } from '../../../lambdas/use-cases/apply-stripe-event';
-import { recomputeEntitlementFromStripe, settlePendingAudit } from '../../../lambdas/use-cases/recompute-entitlement';
+import { DependencyUnavailableError } from '../../../lambdas/domain/errors';
+import { statusView } from '../../../lambdas/domain/status-view';
+import { type NormalisedEvent, normaliseEvent, parseEventEnvelope } from '../../../lambdas/domain/stripe-events';
+import type { AuditEntry } from '../../../lambdas/ports/webhook-ports';
+import { applyStripeEvent } from '../../../lambdas/use-cases/webhook/apply-stripe-event';
+import {
+  recomputeEntitlementFromStripe,
+  settlePendingAudit,
+} from '../../../lambdas/use-cases/webhook/recompute-entitlement';
 import { stripeEvent, subscriptionObject } from '../../fixtures/stripe/builders';
 import { catalog, MemoryAudit, memoryDeps, NOW } from './support';
 

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { entitlementOf, SUBSCRIPTION_STATUSES } from '../../../lambdas/core/entitlement';
-import { type NormalisedEvent, normaliseEvent, parseEventEnvelope } from '../../../lambdas/core/stripe-events';
-import { applyStripeEvent } from '../../../lambdas/use-cases/apply-stripe-event';
+import { entitlementOf, SUBSCRIPTION_STATUSES } from '../../../lambdas/domain/entitlement';
+import { type NormalisedEvent, normaliseEvent, parseEventEnvelope } from '../../../lambdas/domain/stripe-events';
+import { applyStripeEvent } from '../../../lambdas/use-cases/webhook/apply-stripe-event';
 import {
   chargeObject,
   disputeObject,

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { SUBSCRIPTION_STATUSES, type SubscriptionStatus } from '../../../lambdas/core/entitlement';
+import { SUBSCRIPTION_STATUSES, type SubscriptionStatus } from '../../../lambdas/domain/entitlement';
 import {
   type BillingState,
   computeEntitlement,
   emptyBillingState,
   type SubscriptionSnapshot,
-} from '../../../lambdas/core/entitlement-policy';
-import { PlanCatalog } from '../../../lambdas/core/plan-catalog';
+} from '../../../lambdas/domain/entitlement-policy';
+import { PlanCatalog } from '../../../lambdas/domain/plan-catalog';
 
 const catalog = PlanCatalog.defaults();
 const policy = { gracePeriodDays: 7, revokeOnDispute: true };

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { orderEvent } from '../../../lambdas/core/event-ordering';
+import { orderEvent } from '../../../lambdas/domain/event-ordering';
 import {
   InvalidStripeEventError,
   type NormalisedEvent,
   normaliseEvent,
   normaliseSubscription,
   parseEventEnvelope,
-} from '../../../lambdas/core/stripe-events';
-import { resolveUser } from '../../../lambdas/core/user-resolution';
+} from '../../../lambdas/domain/stripe-events';
+import { resolveUser } from '../../../lambdas/domain/user-resolution';
 import {
   chargeObject,
   checkoutSessionObject,

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { DependencyUnavailableError } from '../../../lambdas/domain/errors';
 import { createStripeWebhookHandler, MAX_WEBHOOK_BODY_BYTES } from '../../../lambdas/handlers/stripe-webhook';
-import { DependencyUnavailableError } from '../../../lambdas/shared/errors';
-import { SecretValue } from '../../../lambdas/shared/secrets';
+import { SecretValue } from '../../../lambdas/platform/secrets';
 import {
   LEGACY_API_VERSION,
   type SignOptions,

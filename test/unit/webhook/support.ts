@@ -1,12 +1,14 @@
-import type { WebhookEntitlementRecord } from '../../../lambdas/core/entitlement-policy';
-import { PlanCatalog } from '../../../lambdas/core/plan-catalog';
+import type { WebhookEntitlementRecord } from '../../../lambdas/domain/entitlement-policy';
+import { DependencyUnavailableError } from '../../../lambdas/domain/errors';
+import { PlanCatalog } from '../../../lambdas/domain/plan-catalog';
+import type { StripeWebhookDeps } from '../../../lambdas/handlers/stripe-webhook';
 import type {
   EntitlementStore,
   GroupGateway,
   StripeCustomerRef,
   UserProfile,
   WriteOutcome,
-} from '../../../lambdas/core/ports';
+} from '../../../lambdas/ports/app-ports';
 import type {
   AuditEntry,
   AuditLog,
@@ -14,9 +16,7 @@ import type {
   ParkedEventStore,
   SubscriptionSource,
   WebhookLedger,
-} from '../../../lambdas/core/webhook-ports';
-import type { StripeWebhookDeps } from '../../../lambdas/handlers/stripe-webhook';
-import { DependencyUnavailableError } from '../../../lambdas/shared/errors';
+} from '../../../lambdas/ports/webhook-ports';
 import { TEST_WEBHOOK_SECRET } from '../../fixtures/stripe/builders';
 
 /** In-memory doubles of the webhook's ports, with call counters (the unit tests' "emulators"). */

@@ -1,0 +1,116 @@
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { dependencyError } from '../../domain/errors';
+import type { ProfileInput, ProfileStore, UserProfile } from '../../ports/app-ports';
+import { isConditionFailure } from './dynamo-errors';
+
+/** UserProfiles table (key `userId` = Cognito sub; GSIs EmailIndex, StripeCustomerIndex). */
+export class DynamoProfileStore implements ProfileStore {
+  constructor(
+    private readonly ddb: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async get(userId: string): Promise<UserProfile | undefined> {
+    try {
+      const result = await this.ddb.send(new GetCommand({ TableName: this.tableName, Key: { userId } }));
+      return result.Item as UserProfile | undefined;
+    } catch (error) {
+      throw dependencyError('dynamodb', 'profile read', error);
+    }
+  }
+
+  findByEmail(email: string): Promise<UserProfile[]> {
+    return this.queryIndex('EmailIndex', 'email', email);
+  }
+
+  findByStripeCustomerId(stripeCustomerId: string): Promise<UserProfile[]> {
+    return this.queryIndex('StripeCustomerIndex', 'stripeCustomerId', stripeCustomerId);
+  }
+
+  /**
+   * Creates or refreshes a profile in one UpdateItem. `createdAt` is set once and a stored `stripeCustomerId` is
+   * never overwritten (if_not_exists), so Cognito's trigger retries and concurrent healers are harmless.
+   */
+  async upsert(input: ProfileInput, now: Date): Promise<UserProfile> {
+    const iso = now.toISOString();
+    const fields: Record<string, unknown> = {
+      cognitoUsername: input.cognitoUsername,
+      email: input.email,
+      emailVerified: input.emailVerified,
+      givenName: input.givenName,
+      familyName: input.familyName,
+      identityProvider: input.identityProvider,
+      updatedAt: iso,
+    };
+    const present = Object.entries(fields).filter(([, value]) => value !== undefined);
+    const sets = present.map(([name]) => `#${name} = :${name}`);
+    sets.push('#createdAt = if_not_exists(#createdAt, :createdAt)');
+    const names: Record<string, string> = { '#createdAt': 'createdAt' };
+    const values: Record<string, unknown> = { ':createdAt': iso };
+    for (const [name, value] of present) {
+      names[`#${name}`] = name;
+      values[`:${name}`] = value;
+    }
+    if (input.stripeCustomerId) {
+      sets.push('#stripeCustomerId = if_not_exists(#stripeCustomerId, :stripeCustomerId)');
+      names['#stripeCustomerId'] = 'stripeCustomerId';
+      values[':stripeCustomerId'] = input.stripeCustomerId;
+    }
+    try {
+      const result = await this.ddb.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { userId: input.userId },
+          UpdateExpression: `SET ${sets.join(', ')}`,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return result.Attributes as UserProfile;
+    } catch (error) {
+      throw dependencyError('dynamodb', 'profile write', error);
+    }
+  }
+
+  /**
+   * Links a Stripe customer to an existing profile unless one is linked already; returns the id that is stored
+   * afterwards (the existing one when another writer won), or undefined when the profile does not exist.
+   */
+  async linkStripeCustomer(userId: string, stripeCustomerId: string, now: Date): Promise<string | undefined> {
+    try {
+      const result = await this.ddb.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { userId },
+          UpdateExpression: 'SET #cid = :cid, #updatedAt = :now',
+          ConditionExpression: 'attribute_exists(#userId) AND (attribute_not_exists(#cid) OR #cid = :cid)',
+          ExpressionAttributeNames: { '#cid': 'stripeCustomerId', '#userId': 'userId', '#updatedAt': 'updatedAt' },
+          ExpressionAttributeValues: { ':cid': stripeCustomerId, ':now': now.toISOString() },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return (result.Attributes as UserProfile).stripeCustomerId;
+    } catch (error) {
+      if (isConditionFailure(error)) return (await this.get(userId))?.stripeCustomerId;
+      throw dependencyError('dynamodb', 'profile link', error);
+    }
+  }
+
+  private async queryIndex(indexName: string, attribute: string, value: string): Promise<UserProfile[]> {
+    try {
+      const result = await this.ddb.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: indexName,
+          KeyConditionExpression: '#a = :v',
+          ExpressionAttributeNames: { '#a': attribute },
+          ExpressionAttributeValues: { ':v': value },
+        }),
+      );
+      return (result.Items ?? []) as UserProfile[];
+    } catch (error) {
+      throw dependencyError('dynamodb', `${indexName} query`, error);
+    }
+  }
+}

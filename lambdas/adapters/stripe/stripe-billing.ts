@@ -1,0 +1,101 @@
+import type Stripe from 'stripe';
+import { CodedConflictError } from '../../domain/coded-errors';
+import { DependencyUnavailableError, dependencyError, isRetryable } from '../../domain/errors';
+import type { CustomerGateway } from '../../ports/app-ports';
+import type { BillingGateway, CheckoutSessionInput } from '../../ports/billing-ports';
+import { StripeCustomerGateway } from './stripe-customers';
+
+/** Price ids change rarely (a new price replaces an old one under the same lookup key): re-check every 10 minutes. */
+export const PRICE_CACHE_TTL_MS = 10 * 60 * 1000;
+
+/** Stripe calls are time-boxed well inside the Lambda timeout; one SDK retry (idempotency keys make it safe). */
+export const STRIPE_CALL_OPTIONS = { timeoutMs: 5_000, maxNetworkRetries: 1 } as const;
+
+/** The Stripe client, resolved lazily: the secret key is read from Secrets Manager on first use. */
+export type StripeProvider = () => Promise<Stripe>;
+
+/** Stripe billing calls of the frontend routes; SDK errors become domain errors. */
+export class StripeBillingGateway implements BillingGateway {
+  /** Per container (the gateway is built once per container by lambdaEntry). Misses are never cached. */
+  private readonly prices = new Map<string, { id: string; fetchedAt: number }>();
+
+  constructor(
+    private readonly stripe: StripeProvider,
+    private readonly nowMs: () => number = Date.now,
+  ) {}
+
+  async priceIdForLookupKey(lookupKey: string): Promise<string | undefined> {
+    const cached = this.prices.get(lookupKey);
+    if (cached && this.nowMs() - cached.fetchedAt < PRICE_CACHE_TTL_MS) return cached.id;
+    const page = await this.call('price lookup', async (stripe) =>
+      stripe.prices.list({ lookup_keys: [lookupKey], active: true, limit: 1 }),
+    );
+    const price = page.data[0];
+    if (!price) return undefined;
+    this.prices.set(lookupKey, { id: price.id, fetchedAt: this.nowMs() });
+    return price.id;
+  }
+
+  async createCheckoutSession(input: CheckoutSessionInput): Promise<{ id: string; url: string }> {
+    const metadata = { cognito_sub: input.sub, plan: input.plan, interval: input.interval };
+    const session = await this.call('checkout session create', (stripe) =>
+      stripe.checkout.sessions.create(
+        {
+          mode: 'subscription',
+          customer: input.customerId,
+          client_reference_id: input.sub,
+          line_items: [{ price: input.priceId, quantity: 1 }],
+          success_url: input.successUrl,
+          cancel_url: input.cancelUrl,
+          metadata,
+          subscription_data: {
+            metadata,
+            ...(input.trialDays ? { trial_period_days: input.trialDays } : {}),
+          },
+        },
+        { idempotencyKey: input.idempotencyKey },
+      ),
+    );
+    if (!session.url) {
+      throw new DependencyUnavailableError('stripe', `checkout session ${session.id} came back without a url`);
+    }
+    return { id: session.id, url: session.url };
+  }
+
+  async createPortalSession(input: { customerId: string; returnUrl: string }): Promise<{ url: string }> {
+    const session = await this.call('portal session create', (stripe) =>
+      stripe.billingPortal.sessions.create({ customer: input.customerId, return_url: input.returnUrl }),
+    );
+    return { url: session.url };
+  }
+
+  /**
+   * Runs one Stripe call. Network, rate-limit and 5xx failures -> DependencyUnavailableError (503, retry); an
+   * idempotency clash -> 409; anything else (a bad request is our bug or bad config) is rethrown as is -> 500.
+   */
+  private async call<T>(action: string, run: (stripe: Stripe) => Promise<T>): Promise<T> {
+    let stripe: Stripe;
+    try {
+      stripe = await this.stripe();
+    } catch (error) {
+      throw dependencyError('stripe', `${action} (client set-up)`, error);
+    }
+    try {
+      return await run(stripe);
+    } catch (error) {
+      if (isRetryable(error)) throw dependencyError('stripe', action, error);
+      if ((error as { type?: string }).type === 'StripeIdempotencyError') {
+        throw new CodedConflictError('request_in_progress', 'The same request is already being processed: retry.');
+      }
+      throw error;
+    }
+  }
+}
+
+/** A CustomerGateway whose Stripe client is resolved on first use (handlers are built synchronously). */
+export function lazyCustomerGateway(stripe: StripeProvider): CustomerGateway {
+  return {
+    createForUser: async (user) => new StripeCustomerGateway(await stripe()).createForUser(user),
+    retrieve: async (customerId) => new StripeCustomerGateway(await stripe()).retrieve(customerId),
+  };
+}

@@ -1,0 +1,237 @@
+import type { AuditEntry } from '../ports/webhook-ports';
+import {
+  type Entitlement,
+  type EntitlementRecord,
+  entitlementOf,
+  freeEntitlement,
+  type SubscriptionStatus,
+} from './entitlement';
+import type { PlanCatalog, PlanDefinition, PlanId } from './plan-catalog';
+import type { NormalisedSubscription } from './stripe-events';
+
+/**
+ * The entitlement policy: all of a customer's subscriptions (+ per-customer payment flags) -> one Entitlement.
+ * Pure: no AWS, no Stripe SDK, no clock (now is a parameter). Times inside snapshots are epoch seconds.
+ */
+
+/** What the record keeps per subscription, enough to recompute from payloads without calling Stripe. */
+export interface SubscriptionSnapshot {
+  id: string;
+  status: SubscriptionStatus;
+  /** Null when no item's price is in the catalog (grants nothing; logged as a configuration error). */
+  plan: PlanId | null;
+  priceLabel: string;
+  currentPeriodStart: number | null;
+  currentPeriodEnd: number | null;
+  trialEnd: number | null;
+  cancelAtPeriodEnd: boolean;
+  /** `created` and id of the event this snapshot came from: the per-subscription ordering guard. */
+  eventCreated: number;
+  eventId: string;
+}
+
+/** Per-customer payment signals. Every field only moves forward, so any delivery order gives the same value. */
+export interface BillingState {
+  disputes: Record<string, { open: boolean; lost: boolean; eventCreated: number }>;
+  /** Newest full refund (epoch s). */
+  lastRefundAt: number | null;
+  /** Newest paid invoice (epoch s): a payment after a refund restores entitlement. */
+  lastPaidAt: number | null;
+  /** `customer.deleted`: every subscription state at or before this second reads as canceled. */
+  customerDeletedAt: number | null;
+}
+
+export interface EntitlementPolicy {
+  gracePeriodDays: number;
+  /** An open dispute, a lost dispute or a full refund of the latest payment revokes entitlement. */
+  revokeOnDispute: boolean;
+}
+
+/** The Entitlements item as the webhook keeps it: the shared record plus the state it recomputes from. */
+export type WebhookEntitlementRecord = EntitlementRecord & {
+  subscriptions?: Record<string, SubscriptionSnapshot>;
+  billing?: BillingState;
+  /**
+   * Audit entries written in the same conditional write as their change and kept until known to be in the
+   * AuditLog (a redelivery or reconcile re-puts them, idempotently). Internal: never part of an API answer.
+   */
+  pendingAudit?: AuditEntry[];
+};
+
+export function emptyBillingState(): BillingState {
+  return { disputes: {}, lastRefundAt: null, lastPaidAt: null, customerDeletedAt: null };
+}
+
+/** Best-precedence catalog plan among a subscription's prices (an unknown price grants nothing). */
+export function planOfSubscription(
+  subscription: NormalisedSubscription,
+  catalog: PlanCatalog,
+): PlanDefinition | undefined {
+  const plans = subscription.prices
+    .map((price) => catalog.planForPrice(price))
+    .filter((plan): plan is PlanDefinition => plan !== undefined);
+  return plans.sort((a, b) => a.precedence - b.precedence)[0];
+}
+
+export function snapshotOf(
+  subscription: NormalisedSubscription,
+  catalog: PlanCatalog,
+  event: { id: string; created: number },
+): SubscriptionSnapshot {
+  return {
+    id: subscription.id,
+    status: subscription.status,
+    plan: planOfSubscription(subscription, catalog)?.id ?? null,
+    priceLabel: subscription.priceLabel,
+    currentPeriodStart: subscription.currentPeriodStart,
+    currentPeriodEnd: subscription.currentPeriodEnd,
+    trialEnd: subscription.trialEnd,
+    cancelAtPeriodEnd: subscription.cancelAtPeriodEnd,
+    eventCreated: event.created,
+    eventId: event.id,
+  };
+}
+
+/** True when payment signals revoke entitlement (independent of the policy switch). */
+export function paymentRevoked(billing: BillingState): boolean {
+  const paidAfter = (at: number) => billing.lastPaidAt !== null && billing.lastPaidAt > at;
+  const disputes = Object.values(billing.disputes);
+  if (disputes.some((dispute) => dispute.open)) return true;
+  if (disputes.some((dispute) => dispute.lost && !paidAfter(dispute.eventCreated))) return true;
+  return billing.lastRefundAt !== null && !paidAfter(billing.lastRefundAt);
+}
+
+const DAY_SECONDS = 86_400;
+const iso = (epochSeconds: number | null) =>
+  epochSeconds === null ? null : new Date(epochSeconds * 1000).toISOString();
+
+interface Evaluated {
+  snapshot: SubscriptionSnapshot;
+  plan: PlanDefinition | undefined;
+  entitled: boolean;
+  /** Status to report when this subscription is the one shown. */
+  status: Entitlement['status'];
+  graceEnd: number | null;
+}
+
+function evaluate(
+  snapshot: SubscriptionSnapshot,
+  catalog: PlanCatalog,
+  nowSeconds: number,
+  policy: EntitlementPolicy,
+  billing: BillingState,
+): Evaluated {
+  const plan = snapshot.plan !== null && catalog.hasPlan(snapshot.plan) ? catalog.plan(snapshot.plan) : undefined;
+  const deleted = billing.customerDeletedAt !== null && snapshot.eventCreated <= billing.customerDeletedAt;
+  const status: SubscriptionStatus = deleted ? 'canceled' : snapshot.status;
+  const periodOver =
+    snapshot.cancelAtPeriodEnd && snapshot.currentPeriodEnd !== null && snapshot.currentPeriodEnd <= nowSeconds;
+  // The grace window starts when the unpaid period started (payload data, so delivery order cannot move it).
+  const graceEnd =
+    status === 'past_due'
+      ? (snapshot.currentPeriodStart ?? snapshot.eventCreated) + policy.gracePeriodDays * DAY_SECONDS
+      : null;
+  let entitled = false;
+  let reported: Entitlement['status'] = status;
+  if (status === 'active') entitled = !periodOver;
+  else if (status === 'trialing') {
+    const trialOver = snapshot.trialEnd !== null && snapshot.trialEnd <= nowSeconds;
+    entitled = !trialOver && !periodOver;
+    if (trialOver) reported = 'expired';
+  } else if (status === 'past_due' && graceEnd !== null) {
+    entitled = graceEnd > nowSeconds && !periodOver;
+    if (graceEnd <= nowSeconds) reported = 'expired';
+  }
+  if (periodOver && (status === 'active' || status === 'trialing' || status === 'past_due')) reported = 'canceled';
+  return { snapshot, plan, entitled: entitled && plan !== undefined, status: reported, graceEnd };
+}
+
+/**
+ * Tie-breaks that depend only on Stripe's data, never on event bookkeeping (which a tie re-read can move), so any
+ * delivery order gives the same answer: the longer-running period first, then the id.
+ */
+function stableOrder(a: Evaluated, b: Evaluated): number {
+  return (
+    (b.snapshot.currentPeriodEnd ?? 0) - (a.snapshot.currentPeriodEnd ?? 0) ||
+    a.snapshot.id.localeCompare(b.snapshot.id)
+  );
+}
+
+/** Which status to show when nothing is entitled: the one the user can act on first. */
+const UNENTITLED_STATUS_RANK: Entitlement['status'][] = [
+  'past_due',
+  'unpaid',
+  'paused',
+  'incomplete',
+  'expired',
+  'canceled',
+  'incomplete_expired',
+  'trialing',
+  'active',
+];
+const rankOf = (status: Entitlement['status']) => {
+  const rank = UNENTITLED_STATUS_RANK.indexOf(status);
+  return rank === -1 ? UNENTITLED_STATUS_RANK.length : rank;
+};
+
+/**
+ * The entitlement of a customer: the entitled subscription with the best plan precedence wins, so a late
+ * cancellation of one subscription never revokes another paid one. Nothing entitled: the free plan with the
+ * most actionable status (past_due before canceled, ...). Payment revocation (dispute / full refund) applies when the policy says.
+ */
+export function computeEntitlement(
+  subscriptions: readonly SubscriptionSnapshot[],
+  catalog: PlanCatalog,
+  now: Date,
+  policy: EntitlementPolicy,
+  billing: BillingState = emptyBillingState(),
+): Entitlement {
+  if (subscriptions.length === 0) return freeEntitlement(catalog, 'none');
+  const nowSeconds = Math.floor(now.getTime() / 1000);
+  const evaluated = subscriptions.map((snapshot) => evaluate(snapshot, catalog, nowSeconds, policy, billing));
+  const revoked = policy.revokeOnDispute && paymentRevoked(billing);
+  const winner = revoked
+    ? undefined
+    : evaluated
+        .filter((candidate) => candidate.entitled)
+        .sort(
+          (a, b) =>
+            (a.plan?.precedence ?? Number.MAX_SAFE_INTEGER) - (b.plan?.precedence ?? Number.MAX_SAFE_INTEGER) ||
+            stableOrder(a, b),
+        )[0];
+  if (winner?.plan) {
+    const { snapshot, plan } = winner;
+    return {
+      status: winner.status,
+      plan: plan.id,
+      entitled: true,
+      features: [...plan.features],
+      groups: [plan.group],
+      currentPeriodEnd: iso(snapshot.currentPeriodEnd),
+      trialEndsAt: snapshot.status === 'trialing' ? iso(snapshot.trialEnd) : null,
+      cancelAtPeriodEnd: snapshot.cancelAtPeriodEnd,
+      graceEndsAt: iso(winner.graceEnd),
+    };
+  }
+  const latest = [...evaluated].sort((a, b) => rankOf(a.status) - rankOf(b.status) || stableOrder(a, b))[0];
+  const free = freeEntitlement(catalog, latest?.status ?? 'none');
+  return latest?.status === 'expired' && latest.snapshot.status === 'trialing'
+    ? { ...free, trialEndsAt: iso(latest.snapshot.trialEnd) }
+    : free;
+}
+
+/**
+ * A running no-card trial (plan `trial`, no active or trialing Stripe subscription behind it) is not Stripe's to
+ * end: the webhook's write path and reconcile's expectation both keep it until `trialEndsAt`.
+ */
+export function keepRunningNoCardTrial(
+  stored: Entitlement,
+  computed: Entitlement,
+  subscriptions: readonly Pick<SubscriptionSnapshot, 'status'>[],
+  now: Date,
+): Entitlement {
+  if (computed.entitled || stored.plan !== 'trial' || !stored.entitled) return computed;
+  const trialRunning = stored.trialEndsAt !== null && Date.parse(stored.trialEndsAt) > now.getTime();
+  const paidAttempt = subscriptions.some((s) => s.status === 'active' || s.status === 'trialing');
+  return trialRunning && !paidAttempt ? entitlementOf(stored) : computed;
+}

@@ -1,0 +1,111 @@
+import { z } from 'zod';
+import { SUBSCRIPTION_STATUSES } from '../domain/entitlement';
+import { BILLING_INTERVALS, type PlanCatalog, type PlanId } from '../domain/plan-catalog';
+
+/**
+ * Request and response schemas of every frontend route: the single source for the handlers' validation AND the
+ * OpenAPI document (lambdas/platform/openapi.ts). Pure module: zod only.
+ *
+ * Plans are catalog data (a stage may change them), so the checkout schema is built from the catalog.
+ */
+
+const isoDateTime = z.iso.datetime({ offset: true }).nullable();
+
+/** A redirect target. Which origins are allowed is stage config, checked by lambdas/platform/redirects.ts. */
+const redirectUrl = z
+  .url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' })
+  .max(2048)
+  .meta({ description: 'Absolute URL on one of the allowed origins of this stage.' });
+
+export const errorResponseSchema = z
+  .object({
+    error: z.object({
+      code: z.string().meta({ description: 'Stable, machine-readable code, e.g. `invalid_request`.' }),
+      message: z.string().meta({ description: 'Human-readable explanation; names the offending field on 400.' }),
+    }),
+  })
+  .meta({ description: 'Every error response has this shape.' });
+
+export const subscriptionStatusResponseSchema = z
+  .object({
+    status: z.enum(['none', 'expired', ...SUBSCRIPTION_STATUSES]).meta({
+      description: '`none`: never subscribed; `expired`: a trial or grace period ended; else the Stripe status.',
+    }),
+    plan: z.string().meta({ description: 'Plan id from the catalog (free, trial, starter, pro, ...).' }),
+    entitled: z.boolean().meta({ description: 'Whether a paid plan or a running trial applies right now.' }),
+    features: z.array(z.string()),
+    groups: z.array(z.string()).meta({ description: 'Managed Cognito groups the user belongs to.' }),
+    currentPeriodEnd: isoDateTime,
+    trialEndsAt: isoDateTime,
+    cancelAtPeriodEnd: z.boolean(),
+    entitlementsVersion: z.number().int().min(0).meta({ description: 'Increases on every change.' }),
+    refreshTokens: z.boolean().meta({
+      description: 'True when the groups in the caller token differ from the applied groups: refresh the tokens.',
+    }),
+  })
+  .meta({ description: 'What the caller may do now, with time applied at read.' });
+
+export type SubscriptionStatusResponse = z.infer<typeof subscriptionStatusResponseSchema>;
+
+/** Plans a customer can buy: those with at least one Stripe price. */
+export function purchasablePlanIds(catalog: PlanCatalog): [PlanId, ...PlanId[]] {
+  const ids = catalog.paidPlans().map((plan) => plan.id);
+  const [first, ...rest] = ids;
+  // A catalog with nothing to buy still yields a valid (never-matching) enum: checkout then always answers 400.
+  return first === undefined ? ['enterprise'] : [first, ...rest];
+}
+
+export function checkoutSessionRequestSchema(catalog: PlanCatalog) {
+  const plans = purchasablePlanIds(catalog);
+  return z
+    .strictObject(
+      {
+        plan: z.enum(plans, { error: `must be one of: ${plans.join(', ')}` }),
+        interval: z.enum(BILLING_INTERVALS, { error: `must be one of: ${BILLING_INTERVALS.join(', ')}` }),
+        successUrl: redirectUrl.optional(),
+        cancelUrl: redirectUrl.optional(),
+      },
+      { error: (issue) => (issue.code === 'unrecognized_keys' ? undefined : 'must be a JSON object') },
+    )
+    .meta({ description: 'Starts a Stripe Checkout for a subscription to `plan` billed every `interval`.' });
+}
+
+export type CheckoutSessionRequest = z.infer<ReturnType<typeof checkoutSessionRequestSchema>>;
+
+export const checkoutSessionResponseSchema = z.object({
+  id: z.string().meta({ description: 'Stripe Checkout Session id (cs_...).' }),
+  url: z.url().meta({ description: 'Redirect the browser here.' }),
+});
+
+export const portalSessionRequestSchema = z
+  .strictObject(
+    { returnUrl: redirectUrl.optional() },
+    { error: (issue) => (issue.code === 'unrecognized_keys' ? undefined : 'must be a JSON object') },
+  )
+  .meta({ description: 'Opens the Stripe customer portal; the body may be empty.' });
+
+export type PortalSessionRequest = z.infer<typeof portalSessionRequestSchema>;
+
+export const portalSessionResponseSchema = z.object({
+  url: z.url().meta({ description: 'Redirect the browser here.' }),
+});
+
+/** Trial start takes no input; an empty body or `{}` is accepted. */
+export const startTrialRequestSchema = z.strictObject(
+  {},
+  { error: (issue) => (issue.code === 'unrecognized_keys' ? undefined : 'must be a JSON object') },
+);
+
+/**
+ * Formats zod issues as `field: message` (joined with "; "), so a 400 names every offending field.
+ * Root-level problems are reported as `body`.
+ */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => {
+      if (issue.code === 'unrecognized_keys') return `${issue.keys.join(', ')}: unknown field`;
+      const field = issue.path.length > 0 ? issue.path.join('.') : 'body';
+      return `${field}: ${issue.message}`;
+    })
+    .join('; ');
+}

@@ -1,0 +1,158 @@
+import { z } from 'zod';
+import { PlanCatalog } from '../domain/plan-catalog';
+import { type FunctionContract, SECRETS, TABLE_ENV } from './contracts';
+
+/**
+ * Environment contract of every Lambda, parsed once at cold start. A missing or malformed variable fails loudly
+ * with the variable's name: no `|| ''` defaults. Each handler parses only what its contract (./contracts.ts)
+ * declares, which is exactly what CDK sets for it: a variable another function needs can never break this one.
+ *
+ * Secrets: in AWS the Lambdas get Secrets Manager ARNs (`STRIPE_SECRET_ARN`, `STRIPE_WEBHOOK_SECRET_ARN`) and read
+ * the values through a bounded-age cache. Only the local stack passes `STRIPE_SECRET_KEY` / `STRIPE_WEBHOOK_SECRET`.
+ */
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const nonEmpty = z.string().trim().min(1);
+
+/** Every table variable; handlers use `contractEnvSchema`, which picks only the declared ones. */
+export const tableEnvSchema = z.object({
+  USER_PROFILES_TABLE: nonEmpty,
+  ENTITLEMENTS_TABLE: nonEmpty,
+  WEBHOOK_EVENTS_TABLE: nonEmpty,
+  PARKED_EVENTS_TABLE: nonEmpty,
+  AUDIT_TABLE: nonEmpty,
+  RECONCILE_STATE_TABLE: nonEmpty,
+});
+
+export const awsEnvSchema = z.object({
+  AWS_REGION: nonEmpty.default('us-east-1'),
+  /** Local stack (source mode) only: emulator endpoints. Absent in AWS; the SDK's AWS_ENDPOINT_URL also works. */
+  DYNAMODB_ENDPOINT: z.url().optional(),
+  COGNITO_ENDPOINT: z.url().optional(),
+});
+
+export const cognitoEnvSchema = z.object({
+  USER_POOL_ID: nonEmpty,
+  USER_POOL_CLIENT_ID: nonEmpty.optional(),
+});
+
+/** Where a secret comes from: an ARN (AWS) or a plain value (local stack only). */
+export interface SecretSource {
+  arn?: string;
+  localValue?: string;
+}
+
+function secretEnvSchema(key: keyof typeof SECRETS) {
+  const secret = SECRETS[key];
+  return z
+    .object({ [secret.arnVar]: nonEmpty.optional(), [secret.localVar]: nonEmpty.optional() })
+    .refine((env) => env[secret.arnVar] || env[secret.localVar], {
+      message: `${secret.arnVar} (AWS) or ${secret.localVar} (local) is required`,
+      path: [secret.arnVar],
+    })
+    .transform((env): SecretSource => ({ arn: env[secret.arnVar], localValue: env[secret.localVar] }));
+}
+
+export const stripeEnvSchema = secretEnvSchema('stripeApiKey');
+
+/** Local Stripe emulator base URL, e.g. http://127.0.0.1:12111. Absent in AWS. */
+const stripeApiBaseSchema = z.object({ STRIPE_API_BASE: z.url().optional() });
+
+const catalogJson = z
+  .string()
+  .optional()
+  .transform((json, ctx) => {
+    if (json === undefined || json.trim() === '') return PlanCatalog.defaults();
+    try {
+      return PlanCatalog.fromJson(json);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message });
+      return z.NEVER;
+    }
+  });
+
+export const policyEnvSchema = z.object({
+  STAGE: nonEmpty.default('local'),
+  PLAN_CATALOG: catalogJson,
+  /** Days a past_due subscription stays entitled. */
+  GRACE_PERIOD_DAYS: z.coerce.number().int().min(0).max(60).default(7),
+  /** Whether an open dispute or a full refund of the latest invoice revokes entitlement. */
+  REVOKE_ON_DISPUTE: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
+});
+
+export type PolicyEnv = z.output<typeof policyEnvSchema>;
+
+/** What a contract's environment parses to. Tables are keyed by their variable name. */
+export interface ContractEnv<C extends FunctionContract> {
+  aws: z.output<typeof awsEnvSchema>;
+  policy: PolicyEnv;
+  tables: Record<ContractTableVars<C>, string>;
+  userPoolId: C['userPool'] extends { poolIdFrom: 'env' } ? string : undefined;
+  userPoolClientId: string | undefined;
+  secrets: Partial<Record<C['secrets'][number], SecretSource>>;
+  stripeApiBase: string | undefined;
+}
+
+export type ContractTableVars<C extends FunctionContract> = {
+  [K in keyof C['tables'] & keyof typeof TABLE_ENV]: (typeof TABLE_ENV)[K];
+}[keyof C['tables'] & keyof typeof TABLE_ENV];
+
+/**
+ * Parses everything `contract` declares from `env` in one go, so one ConfigError names every missing variable.
+ * Nothing outside the contract is read.
+ */
+export function parseContractEnv<C extends FunctionContract>(
+  contract: C,
+  env: NodeJS.ProcessEnv = process.env,
+): ContractEnv<C> {
+  const tableVars = Object.keys(contract.tables).map((key) => TABLE_ENV[key as keyof typeof TABLE_ENV]);
+  const tableSchema = z.object(Object.fromEntries(tableVars.map((name) => [name, nonEmpty])));
+  const problems: string[] = [];
+  const attempt = <S extends z.ZodType>(schema: S): z.output<S> | undefined => {
+    const result = schema.safeParse(env);
+    if (result.success) return result.data;
+    problems.push(...describeEnvIssues(result.error));
+    return undefined;
+  };
+  const aws = attempt(awsEnvSchema);
+  const policy = attempt(policyEnvSchema);
+  const tables = attempt(tableSchema);
+  const cognito = contract.userPool?.poolIdFrom === 'env' ? attempt(cognitoEnvSchema) : undefined;
+  const secrets: Record<string, SecretSource> = {};
+  for (const key of contract.secrets) {
+    const source = attempt(secretEnvSchema(key));
+    if (source) secrets[key] = source;
+  }
+  const stripe = contract.secrets.length > 0 ? attempt(stripeApiBaseSchema) : undefined;
+  if (problems.length > 0 || !aws || !policy || !tables) {
+    throw new ConfigError(`Invalid Lambda configuration: ${problems.join('; ')}`);
+  }
+  return {
+    aws,
+    policy,
+    tables: tables as Record<ContractTableVars<C>, string>,
+    userPoolId: cognito?.USER_POOL_ID as ContractEnv<C>['userPoolId'],
+    userPoolClientId: cognito?.USER_POOL_CLIENT_ID,
+    secrets: secrets as ContractEnv<C>['secrets'],
+    stripeApiBase: stripe?.STRIPE_API_BASE,
+  };
+}
+
+function describeEnvIssues(error: z.ZodError): string[] {
+  return error.issues.map((issue) => `${issue.path.join('.') || '(env)'}: ${issue.message}`);
+}
+
+/** Parses `env` with `schema`, throwing one ConfigError that names every bad variable. */
+export function parseEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.output<S> {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    throw new ConfigError(`Invalid Lambda configuration: ${describeEnvIssues(result.error).join('; ')}`);
+  }
+  return result.data;
+}

@@ -1,0 +1,65 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { z } from 'zod';
+import { ConflictError, DependencyUnavailableError, InvalidInputError, NotFoundError } from '../domain/errors';
+import { describeIssues } from './api-schemas';
+import { type Caller, callerOf, UnauthenticatedError } from './auth';
+import { type HttpResult, httpError, parseJsonBody, serviceUnavailable } from './http';
+import { logger } from './logger';
+import { SecretNotSetError } from './secrets';
+
+/**
+ * The error mapping of every JWT route, in one place: domain errors -> `{ error: { code, message } }` with a fitting
+ * status; anything unexpected -> 500 with a generic message (details only in the log, never a stack trace in the
+ * response).
+ */
+
+export type HttpEvent = APIGatewayProxyEventV2;
+export type JwtRouteHandler = (event: HttpEvent, caller: Caller) => Promise<HttpResult>;
+
+function codeOf(error: Error, fallback: string): string {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && /^[a-z][a-z0-9_]*$/.test(code) ? code : fallback;
+}
+
+export function errorResponse(error: unknown): HttpResult {
+  if (error instanceof InvalidInputError) return httpError(400, 'invalid_request', error.message);
+  if (error instanceof UnauthenticatedError) {
+    return httpError(401, 'unauthenticated', 'A valid Cognito token is required (Authorization: Bearer <token>).');
+  }
+  if (error instanceof NotFoundError) return httpError(404, codeOf(error, 'not_found'), error.message);
+  if (error instanceof ConflictError) return httpError(409, codeOf(error, 'conflict'), error.message);
+  if (error instanceof SecretNotSetError) {
+    logger.error('A secret is not set', { error: error.message });
+    return serviceUnavailable(error.publicMessage);
+  }
+  if (error instanceof DependencyUnavailableError) {
+    logger.warn('Dependency unavailable', { dependency: error.dependency, error: error.message });
+    return serviceUnavailable(`${error.dependency} is temporarily unavailable: retry in a few seconds.`);
+  }
+  logger.error('Unhandled error', { error: error instanceof Error ? error : String(error) });
+  return httpError(500, 'internal_error', 'Something went wrong on our side. It has been logged.');
+}
+
+/** Wraps a JWT route: resolves the caller from the verified claims and maps every thrown error to a response. */
+export function jwtRoute(handle: JwtRouteHandler): (event: HttpEvent) => Promise<HttpResult> {
+  return async (event) => {
+    try {
+      const caller = callerOf(event);
+      logger.appendKeys({ sub: caller.sub });
+      try {
+        return await handle(event, caller);
+      } finally {
+        logger.removeKeys(['sub']);
+      }
+    } catch (error) {
+      return errorResponse(error);
+    }
+  };
+}
+
+/** Parses and validates a JSON body with `schema`; a violation is an InvalidInputError naming every field. */
+export function parseBody<S extends z.ZodType>(event: HttpEvent, schema: S): z.output<S> {
+  const result = schema.safeParse(parseJsonBody(event));
+  if (!result.success) throw new InvalidInputError(describeIssues(result.error));
+  return result.data;
+}

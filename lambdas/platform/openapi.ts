@@ -1,0 +1,129 @@
+import { z } from 'zod';
+import { PlanCatalog } from '../domain/plan-catalog';
+import {
+  checkoutSessionRequestSchema,
+  checkoutSessionResponseSchema,
+  errorResponseSchema,
+  portalSessionRequestSchema,
+  portalSessionResponseSchema,
+  subscriptionStatusResponseSchema,
+} from './api-schemas';
+
+/**
+ * The OpenAPI 3.1 document of the frontend API, generated from the very zod schemas the handlers validate with
+ * (zod 4's `z.toJSONSchema`, JSON Schema 2020-12 = OpenAPI 3.1's dialect). Pure and deterministic: the committed
+ * docs/openapi.json is this document for the default catalog (`npx tsx scripts/generate-openapi.ts`).
+ */
+
+type JsonObject = Record<string, unknown>;
+
+function schemaOf(schema: z.ZodType, io: 'input' | 'output'): JsonObject {
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'throw' }) as JsonObject;
+  return rest;
+}
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const jsonContent = (name: string) => ({ 'application/json': { schema: ref(name) } });
+
+const ERRORS = {
+  '400': 'Malformed JSON or a field that fails validation; the message names the field.',
+  '401': 'Missing, expired or invalid token.',
+  '404': 'Not found.',
+  '409': 'Conflict with the current state.',
+  '500': 'Unexpected error (details are logged, never returned).',
+  '503': 'Stripe or DynamoDB is temporarily unavailable; retry after the `Retry-After` seconds.',
+} as const;
+
+function errors(...codes: (keyof typeof ERRORS)[]): JsonObject {
+  return Object.fromEntries(codes.map((code) => [code, { description: ERRORS[code], content: jsonContent('Error') }]));
+}
+
+const bearer = [{ cognitoJwt: [] }];
+
+export function buildOpenApiDocument(catalog: PlanCatalog = PlanCatalog.defaults()): JsonObject {
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Entitlements frontend API',
+      version: '1.0.0',
+      description:
+        'Subscription status, Stripe Checkout, the billing portal and the free trial. Every route but ' +
+        '/openapi.json needs a Cognito ID token: `Authorization: Bearer <id token>`. The caller is the token `sub`.',
+    },
+    jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
+    paths: {
+      '/subscription/status': {
+        get: {
+          operationId: 'getSubscriptionStatus',
+          summary: 'The caller entitlement, time applied at read (never cached).',
+          security: bearer,
+          responses: {
+            '200': { description: 'Current status.', content: jsonContent('SubscriptionStatus') },
+            ...errors('401', '500', '503'),
+          },
+        },
+      },
+      '/checkout/sessions': {
+        post: {
+          operationId: 'createCheckoutSession',
+          summary: 'Start a Stripe Checkout for a subscription.',
+          security: bearer,
+          requestBody: { required: true, content: jsonContent('CheckoutSessionRequest') },
+          responses: {
+            '201': { description: 'Session created; redirect to `url`.', content: jsonContent('CheckoutSession') },
+            ...errors('400', '401', '404', '409', '500', '503'),
+          },
+        },
+      },
+      '/billing/portal-sessions': {
+        post: {
+          operationId: 'createPortalSession',
+          summary: 'Open the Stripe customer portal for the caller.',
+          security: bearer,
+          requestBody: { required: false, content: jsonContent('PortalSessionRequest') },
+          responses: {
+            '201': { description: 'Session created; redirect to `url`.', content: jsonContent('PortalSession') },
+            ...errors('400', '401', '404', '500', '503'),
+          },
+        },
+      },
+      '/subscription/trial': {
+        post: {
+          operationId: 'startTrial',
+          summary: 'Start the no-card trial (once per user).',
+          security: bearer,
+          responses: {
+            '201': { description: 'Trial started; the new status.', content: jsonContent('SubscriptionStatus') },
+            ...errors('400', '401', '409', '500', '503'),
+          },
+        },
+      },
+      '/openapi.json': {
+        get: {
+          operationId: 'getOpenApiDocument',
+          summary: 'This document.',
+          security: [],
+          responses: { '200': { description: 'OpenAPI 3.1 document.', content: { 'application/json': {} } } },
+        },
+      },
+    },
+    components: {
+      securitySchemes: {
+        cognitoJwt: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description: 'Cognito ID token of the SPA app client.',
+        },
+      },
+      schemas: {
+        Error: schemaOf(errorResponseSchema, 'output'),
+        SubscriptionStatus: schemaOf(subscriptionStatusResponseSchema, 'output'),
+        CheckoutSessionRequest: schemaOf(checkoutSessionRequestSchema(catalog), 'input'),
+        CheckoutSession: schemaOf(checkoutSessionResponseSchema, 'output'),
+        PortalSessionRequest: schemaOf(portalSessionRequestSchema, 'input'),
+        PortalSession: schemaOf(portalSessionResponseSchema, 'output'),
+      },
+    },
+  };
+}

@@ -1,0 +1,76 @@
+import type { EntitlementRecord } from '../domain/entitlement';
+
+/**
+ * Ports: what use cases need from the outside world. Adapters in lambdas/adapters implement them against
+ * DynamoDB, Cognito and Stripe; unit tests implement them in memory.
+ */
+
+export interface UserProfile {
+  userId: string;
+  cognitoUsername: string;
+  /** Lower-cased, trimmed. */
+  email: string;
+  emailVerified: boolean;
+  givenName?: string;
+  familyName?: string;
+  stripeCustomerId?: string;
+  /** `cognito` for native users, else the provider name (Google, SignInWithApple, ...). */
+  identityProvider: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type ProfileInput = Omit<UserProfile, 'createdAt' | 'updatedAt'>;
+
+export interface ProfileStore {
+  get(userId: string): Promise<UserProfile | undefined>;
+  findByEmail(email: string): Promise<UserProfile[]>;
+  findByStripeCustomerId(stripeCustomerId: string): Promise<UserProfile[]>;
+  /** Create or refresh; never overwrites a stored stripeCustomerId or createdAt. */
+  upsert(input: ProfileInput, now: Date): Promise<UserProfile>;
+  /** Stores the customer id unless another is stored; returns what is stored afterwards. */
+  linkStripeCustomer(userId: string, stripeCustomerId: string, now: Date): Promise<string | undefined>;
+}
+
+export type WriteOutcome = 'written' | 'conflict';
+
+export interface EntitlementStore {
+  get(sub: string): Promise<EntitlementRecord | undefined>;
+  /** Puts the record only if no item exists for the sub. */
+  createIfAbsent(record: EntitlementRecord): Promise<WriteOutcome>;
+  /**
+   * Single conditional write: succeeds only if the stored `entitlementsVersion` equals `expectedVersion`
+   * (or no item exists when it is null). The caller re-reads and retries on `conflict`.
+   */
+  writeIfVersion(record: EntitlementRecord, expectedVersion: number | null): Promise<WriteOutcome>;
+  /**
+   * Records which managed groups are confirmed applied in Cognito. With `expectedVersion`, only if the stored
+   * `entitlementsVersion` still equals it ('conflict' otherwise, or when no item exists).
+   */
+  setCognitoGroups(sub: string, groups: string[], now: Date, expectedVersion?: number): Promise<WriteOutcome>;
+}
+
+export interface StripeCustomerRef {
+  id: string;
+  email?: string | null;
+  metadata: Record<string, string>;
+  deleted?: boolean;
+}
+
+export interface CustomerGateway {
+  /** Creates the customer with an idempotency key derived from the sub and `metadata.cognito_sub`. */
+  createForUser(user: { sub: string; email: string; name?: string }): Promise<StripeCustomerRef>;
+  retrieve(customerId: string): Promise<StripeCustomerRef | undefined>;
+}
+
+export interface GroupGateway {
+  addUserToGroup(username: string, group: string): Promise<void>;
+  removeUserFromGroup(username: string, group: string): Promise<void>;
+  listGroupsForUser(username: string): Promise<string[]>;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };

@@ -1,0 +1,26 @@
+/**
+ * Port for the Stripe billing calls the frontend routes make (checkout and portal sessions, price lookup).
+ * lambdas/adapters/stripe/stripe-billing.ts implements it with the Stripe SDK; unit tests with a hand double.
+ */
+
+export interface CheckoutSessionInput {
+  customerId: string;
+  priceId: string;
+  /** Cognito sub: becomes client_reference_id and subscription_data.metadata.cognito_sub. */
+  sub: string;
+  plan: string;
+  interval: string;
+  successUrl: string;
+  cancelUrl: string;
+  /** Offered only to a user who never had a trial. */
+  trialDays?: number;
+  /** Same key for the same request in a short window: a double click opens one session, not two. */
+  idempotencyKey: string;
+}
+
+export interface BillingGateway {
+  /** The active price with this lookup key, or undefined when Stripe has none. */
+  priceIdForLookupKey(lookupKey: string): Promise<string | undefined>;
+  createCheckoutSession(input: CheckoutSessionInput): Promise<{ id: string; url: string }>;
+  createPortalSession(input: { customerId: string; returnUrl: string }): Promise<{ url: string }>;
+}

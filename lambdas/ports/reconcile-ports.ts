@@ -1,0 +1,72 @@
+import type { CognitoUserSnapshot, ParkedEventRef } from '../domain/drift';
+import type { WebhookEntitlementRecord } from '../domain/entitlement-policy';
+import type { UserProfile } from './app-ports';
+
+/** Ports of the reconcile use case; adapters in lambdas/adapters implement them, unit tests use doubles. */
+
+/** A Stripe customer as the source lists it: raw subscription objects, normalised here. */
+export interface SourceCustomer {
+  id: string;
+  metadata: Record<string, string>;
+  created: number;
+  subscriptions: unknown[];
+  complete: boolean;
+}
+
+/** Everything reconcile reads, in bulk (full runs) or for one user. Implemented in lambdas/adapters. */
+export interface ReconcileSource {
+  /** Every Cognito user (paged ListUsers). */
+  listUsers(): Promise<CognitoUserSnapshot[]>;
+  findUser(sub: string): Promise<CognitoUserSnapshot | undefined>;
+  /** Usernames in a group (paged ListUsersInGroup). */
+  groupMembers(group: string): Promise<string[]>;
+  groupsOfUser(username: string): Promise<string[]>;
+  scanProfiles(): Promise<UserProfile[]>;
+  scanEntitlements(): Promise<WebhookEntitlementRecord[]>;
+  /** Every Stripe customer with its live subscriptions (list API, 100 per call). */
+  customers(): AsyncIterable<SourceCustomer>;
+  /** The customers of one user: the linked one and those found by email carrying the sub (no Search API). */
+  customersForUser(input: { sub: string; email?: string; linkedId?: string }): Promise<SourceCustomer[]>;
+  /** Every subscription of a customer, any status. */
+  allSubscriptions(customerId: string): Promise<unknown[]>;
+  /** Parked webhook events: all, or those of one customer. */
+  parkedEvents(customerId?: string): Promise<ParkedEventRef[]>;
+}
+
+/** Leases and checkpoints (lambdas/adapters/dynamo/reconcile-state.ts). */
+export interface ReconcileStatePort {
+  acquireLease(scope: string, holder: string, now: Date, ttlSeconds: number): Promise<boolean>;
+  releaseLease(scope: string, holder: string): Promise<void>;
+  getCheckpoint(scope: string): Promise<ReconcileCheckpoint | undefined>;
+  saveCheckpoint(scope: string, checkpoint: ReconcileCheckpoint, now: Date): Promise<void>;
+  clearCheckpoint(scope: string): Promise<void>;
+  saveLastRun(summary: Record<string, unknown>, now: Date): Promise<void>;
+}
+
+export interface ReconcileCheckpoint {
+  runId: string;
+  startedAt: string;
+  afterSub: string;
+  counts: Record<string, number>;
+  repairs: { applied: number; skipped: number; failed: number };
+  usersChecked: number;
+  updatedAt: string;
+}
+
+/** Parked-event retries with the webhook's own use case (retry-parked-events.ts). */
+export interface ParkedEventRetrier {
+  all(): Promise<ParkedRetryOutcome>;
+  forCustomer(customerId: string): Promise<ParkedRetryOutcome>;
+}
+
+export interface ParkedRetryOutcome {
+  applied: number;
+  stillParked: number;
+}
+
+/** CloudWatch namespace and names of reconcile's metrics: the CDK alarm watches exactly these. */
+export const RECONCILE_METRICS = {
+  namespace: 'Entitlements',
+  service: 'reconcile',
+  repairsFailed: 'ReconcileRepairsFailed',
+} as const;

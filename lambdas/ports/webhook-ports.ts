@@ -1,0 +1,63 @@
+import type { StripeCustomerRef } from './app-ports';
+
+/** Ports of the Stripe webhook use cases (adapters in lambdas/adapters, in-memory doubles in tests). */
+
+/** Ledger of processed Stripe event ids: written only after an event's effects succeeded. */
+export interface WebhookLedger {
+  has(eventId: string): Promise<boolean>;
+  /** Conditional put: 'duplicate' when another delivery recorded it first. */
+  record(entry: { eventId: string; type: string; outcome: string }, now: Date): Promise<'recorded' | 'duplicate'>;
+}
+
+export type ParkReason = 'unresolved' | 'conflict';
+
+export interface ParkedEvent {
+  eventId: string;
+  type: string;
+  /** Empty when the event names no customer. */
+  stripeCustomerId: string;
+  reason: ParkReason;
+  detail: string;
+  /** The verified event JSON, re-applied as is once the user can be resolved. */
+  payload: string;
+  createdAt: string;
+}
+
+export interface ParkedEventStore {
+  /** Idempotent: parking the same event twice keeps the first record. */
+  park(event: ParkedEvent): Promise<void>;
+  listByCustomer(stripeCustomerId: string): Promise<ParkedEvent[]>;
+  listAll(): Promise<ParkedEvent[]>;
+  remove(eventId: string): Promise<void>;
+}
+
+export interface AuditEntry {
+  userId: string;
+  /** `${isoTime}#${eventId}`: the event's own time, so a redelivery writes the same key. */
+  entryId: string;
+  eventId: string;
+  eventType: string;
+  stripeCustomerId?: string;
+  oldPlan: string;
+  newPlan: string;
+  oldStatus: string;
+  newStatus: string;
+  groupsAdded: string[];
+  groupsRemoved: string[];
+  entitlementsVersion: number;
+  recordedAt: string;
+}
+
+export interface AuditLog {
+  /** Conditional put: an entry that exists already is kept (redelivery never duplicates). */
+  append(entry: AuditEntry): Promise<void>;
+}
+
+/** Read side of Stripe the webhook needs: only on ties, unresolvable users and disputes. */
+export interface SubscriptionSource {
+  /** Every subscription of the customer (any status), as raw Stripe objects (normalised by the caller). */
+  listForCustomer(customerId: string): Promise<unknown[]>;
+  retrieveCustomer(customerId: string): Promise<StripeCustomerRef | undefined>;
+  /** The customer of a charge (disputes name only their charge). */
+  customerOfCharge(chargeId: string): Promise<string | undefined>;
+}

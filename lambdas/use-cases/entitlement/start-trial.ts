@@ -1,0 +1,75 @@
+import { CodedConflictError } from '../../domain/coded-errors';
+import { initialEntitlementRecord } from '../../domain/entitlement';
+import type { PlanCatalog } from '../../domain/plan-catalog';
+import { statusView } from '../../domain/status-view';
+import { startTrialRecord, type TrialRefusal, trialRefusal } from '../../domain/trial';
+import type { SubscriptionStatusResponse } from '../../platform/api-schemas';
+import type { Clock, EntitlementStore, GroupGateway } from '../../ports/app-ports';
+import { syncCognitoGroups } from './sync-cognito-groups';
+
+export interface StartTrialDeps {
+  entitlements: EntitlementStore;
+  groups: GroupGateway;
+  catalog: PlanCatalog;
+  clock: Clock;
+}
+
+export interface TrialCaller {
+  sub: string;
+  username?: string;
+  email?: string;
+  /** Groups in the caller's token. */
+  groups: string[];
+}
+
+/** Conditional-write attempts when a webhook (not another trial) changed the record in between. */
+const MAX_ATTEMPTS = 3;
+
+const REFUSALS: Record<TrialRefusal, string> = {
+  trial_already_used: 'The free trial has already been used on this account: choose a plan to continue.',
+  already_subscribed: 'You already have an active paid subscription: no trial is needed.',
+};
+
+/**
+ * Starts the catalog's no-card trial once per user. The write is conditional on the version read, so of two
+ * concurrent requests exactly one wins; the loser re-reads, sees `trialUsed`, and gets 409. Groups are synced after
+ * the write; if Cognito fails the caller gets 503 and the retry (now a 409) finishes the pending group change first,
+ * so nothing is left half-done.
+ */
+export async function startTrial(deps: StartTrialDeps, caller: TrialCaller): Promise<SubscriptionStatusResponse> {
+  for (let attempt = 1; ; attempt += 1) {
+    const now = deps.clock.now();
+    const stored = await deps.entitlements.get(caller.sub);
+    // No record yet (PostConfirmation failed and status was never called): start from the initial one.
+    const current =
+      stored ??
+      initialEntitlementRecord(
+        deps.catalog,
+        {
+          sub: caller.sub,
+          ...(caller.username ? { cognitoUsername: caller.username } : {}),
+          ...(caller.email ? { email: caller.email } : {}),
+        },
+        now,
+      );
+    const username = current.cognitoUsername ?? caller.username ?? caller.sub;
+
+    const refusal = trialRefusal(current, deps.catalog, now);
+    if (refusal) {
+      // A trial written by an earlier request whose group sync failed: apply its groups now (diff only).
+      if (stored) await syncCognitoGroups(deps, stored, username);
+      throw new CodedConflictError(refusal, REFUSALS[refusal]);
+    }
+
+    const next = startTrialRecord(current, deps.catalog, now);
+    const outcome = await deps.entitlements.writeIfVersion(next, stored ? stored.entitlementsVersion : null);
+    if (outcome === 'written') {
+      await syncCognitoGroups(deps, next, username);
+      const applied = { ...next, cognitoGroups: next.groups.filter((g) => deps.catalog.isManagedGroup(g)) };
+      return statusView(applied, caller.groups, deps.catalog, now);
+    }
+    if (attempt >= MAX_ATTEMPTS) {
+      throw new CodedConflictError('concurrent_update', 'Your subscription changed while starting the trial: retry.');
+    }
+  }
+}

@@ -1,0 +1,164 @@
+import { type Entitlement, entitlementOf } from '../../domain/entitlement';
+import { type CustomerState, transition, withStripeSubscriptions } from '../../domain/event-ordering';
+import type { NormalisedEvent, NormalisedSubscription } from '../../domain/stripe-events';
+import { logger } from '../../platform/logger';
+import type { ProfileStore } from '../../ports/app-ports';
+import type { ParkedEventStore, ParkReason, SubscriptionSource } from '../../ports/webhook-ports';
+import type { GroupChange } from '../entitlement/sync-cognito-groups';
+import { commitEntitlement, type EntitlementWriterDeps, normaliseSubscriptions } from './recompute-entitlement';
+import { resolveStripeUser } from './resolve-stripe-user';
+import { retryParkedEventsForCustomer } from './retry-parked-events';
+
+export interface StripeEventDeps extends EntitlementWriterDeps {
+  profiles: Pick<ProfileStore, 'get' | 'findByStripeCustomerId'>;
+  stripe: SubscriptionSource;
+  parked: ParkedEventStore;
+  /**
+   * Benchmark baseline ("the common approach"): re-read the customer's subscriptions from Stripe on every
+   * subscription/invoice event instead of trusting newer payloads. @default false
+   */
+  rereadEveryEvent?: boolean;
+}
+
+export type ApplyOutcome =
+  | {
+      kind: 'applied';
+      sub: string;
+      changed: boolean;
+      entitlement: Entitlement;
+      groups: GroupChange;
+      /** Stripe API calls this event made (0 in the common case). */
+      stripeReads: number;
+    }
+  | { kind: 'parked'; reason: ParkReason; detail: string }
+  | { kind: 'ignored'; reason: string };
+
+export interface ApplyOptions {
+  /** A sub already established for this customer (checkout completion passes it to parked events). */
+  knownSub?: string;
+  /** Re-applying a parked event: do not park it again, do not cascade into another parked-event retry. */
+  fromParked?: boolean;
+}
+
+/**
+ * Applies one verified, normalised Stripe event: resolve the user (or park the event), then update the derived
+ * entitlement with the ordering guard (newer payload: zero Stripe calls; same-second tie: re-read the customer's
+ * subscriptions), then audit and Cognito groups. Idempotent: applying it again changes nothing.
+ */
+export async function applyStripeEvent(
+  deps: StripeEventDeps,
+  event: NormalisedEvent,
+  payload: string,
+  options: ApplyOptions = {},
+): Promise<ApplyOutcome> {
+  let stripeReads = 0;
+  let customerId = event.customerId;
+  if (customerId === null && event.signal.kind === 'dispute') {
+    stripeReads += 1;
+    customerId = (await deps.stripe.customerOfCharge(event.signal.chargeId)) ?? null;
+  }
+  if (customerId === null) return { kind: 'ignored', reason: 'the event names no Stripe customer' };
+
+  const { signal } = event;
+  const resolution = await resolveStripeUser(
+    {
+      ...deps,
+      stripe: {
+        retrieveCustomer: (id) => {
+          stripeReads += 1;
+          return deps.stripe.retrieveCustomer(id);
+        },
+      },
+    },
+    {
+      customerId,
+      metadataSub:
+        'metadataSub' in signal
+          ? signal.metadataSub
+          : signal.kind === 'subscription'
+            ? signal.subscription.metadataSub
+            : null,
+      clientReferenceId: signal.kind === 'checkout' ? signal.clientReferenceId : null,
+      knownSub: options.knownSub,
+    },
+  );
+  if (resolution.kind !== 'resolved') {
+    if (!options.fromParked) {
+      await deps.parked.park({
+        eventId: event.id,
+        type: event.type,
+        stripeCustomerId: customerId,
+        reason: resolution.kind,
+        detail: resolution.reason,
+        payload,
+        createdAt: deps.clock.now().toISOString(),
+      });
+    }
+    logger.warn('Stripe event parked: user not resolved', {
+      eventId: event.id,
+      type: event.type,
+      customerId,
+      reason: resolution.kind,
+      detail: resolution.reason,
+    });
+    return { kind: 'parked', reason: resolution.kind, detail: resolution.reason };
+  }
+
+  // The Stripe re-read happens at most once per delivery, even across lost write races.
+  let reread: Promise<NormalisedSubscription[]> | undefined;
+  const stripeSubscriptions = () => {
+    if (!reread) {
+      stripeReads += 1;
+      reread = deps.stripe.listForCustomer(customerId).then(normaliseSubscriptions);
+    }
+    return reread;
+  };
+  const decide = async (state: CustomerState): Promise<CustomerState | undefined> => {
+    const step = transition(state, event, deps.catalog);
+    const rereadAll = deps.rereadEveryEvent === true && (signal.kind === 'subscription' || signal.kind === 'invoice');
+    if (step.kind === 'tie' || rereadAll) {
+      const base = step.kind === 'applied' ? step.state : state;
+      return withStripeSubscriptions(base, await stripeSubscriptions(), deps.catalog, event);
+    }
+    return step.kind === 'applied' ? step.state : undefined;
+  };
+
+  const email = signal.kind === 'checkout' || signal.kind === 'customer-deleted' ? signal.email : null;
+  const result = await commitEntitlement(
+    deps,
+    {
+      sub: resolution.sub,
+      stripeCustomerId: customerId,
+      ...(email ? { email: email.toLowerCase() } : {}),
+      record: resolution.record,
+      profile: resolution.profile,
+    },
+    event,
+    decide,
+  );
+  if (result.changed) {
+    logger.info('entitlement updated from Stripe event', {
+      eventId: event.id,
+      type: event.type,
+      sub: resolution.sub,
+      from: result.before ? `${result.before.plan}/${result.before.status}` : 'none',
+      to: `${result.record.plan}/${result.record.status}`,
+      groupsAdded: result.groups.added,
+      groupsRemoved: result.groups.removed,
+      stripeReads,
+    });
+  }
+
+  if (signal.kind === 'checkout' && !options.fromParked) {
+    // The session links this customer to a user: events parked before the link existed can apply now.
+    await retryParkedEventsForCustomer(deps, customerId, { knownSub: resolution.sub });
+  }
+  return {
+    kind: 'applied',
+    sub: resolution.sub,
+    changed: result.changed,
+    entitlement: entitlementOf(result.record),
+    groups: result.groups,
+    stripeReads,
+  };
+}

@@ -1,0 +1,70 @@
+import type { BackoffOptions } from '../adapters/backoff';
+import { CognitoGroupMembers } from '../adapters/cognito/cognito-group-members';
+import { CognitoGroupGateway } from '../adapters/cognito/cognito-groups';
+import { CognitoUserDirectory } from '../adapters/cognito/cognito-users';
+import { DynamoAuditLog } from '../adapters/dynamo/audit-log';
+import { DynamoEntitlementStore } from '../adapters/dynamo/entitlement-store';
+import { DynamoParkedEventStore } from '../adapters/dynamo/parked-events';
+import { DynamoProfileStore } from '../adapters/dynamo/profile-store';
+import { DynamoReconcileStateStore } from '../adapters/dynamo/reconcile-state';
+import { AwsReconcileSource } from '../adapters/reconcile-source';
+import { StripeCustomerGateway } from '../adapters/stripe/stripe-customers';
+import { StripeListing } from '../adapters/stripe/stripe-listing';
+import { StripeSubscriptionSource } from '../adapters/stripe/stripe-subscriptions';
+import type { CONTRACTS } from '../platform/contracts';
+import type { Runtime } from '../platform/runtime';
+import type { Clock } from '../ports/app-ports';
+import type { ReconcileDeps, ReconcileMetrics } from '../use-cases/reconcile/reconcile';
+import { retryAllParkedEvents, retryParkedEventsForCustomer } from '../use-cases/webhook/retry-parked-events';
+
+export interface ReconcileWiringOptions {
+  clock: Clock;
+  metrics?: ReconcileMetrics;
+  backoff?: BackoffOptions;
+  concurrency?: number;
+}
+
+/**
+ * Builds the reconcile use case's dependencies from a Runtime: the one composition shared by the scheduled
+ * Lambda, the admin Lambda and the CLI, so all three run exactly the same code against the same adapters.
+ */
+export async function reconcileDepsFromRuntime(
+  runtime: Runtime<typeof CONTRACTS.reconcileScheduled>,
+  options: ReconcileWiringOptions,
+): Promise<ReconcileDeps & { state: DynamoReconcileStateStore }> {
+  const { ddb, tables, catalog } = runtime;
+  // The SDK retries network errors; 429s are retried by our own backoff around each page.
+  const stripe = await runtime.stripe({ timeoutMs: 20_000, maxNetworkRetries: 2 });
+  const groups = new CognitoGroupGateway(runtime.cognito, runtime.userPoolId);
+  const profiles = new DynamoProfileStore(ddb, tables.USER_PROFILES_TABLE);
+  const entitlements = new DynamoEntitlementStore(ddb, tables.ENTITLEMENTS_TABLE);
+  const parked = new DynamoParkedEventStore(ddb, tables.PARKED_EVENTS_TABLE);
+  const audit = new DynamoAuditLog(ddb, tables.AUDIT_TABLE);
+  const policy = {
+    gracePeriodDays: runtime.policy.GRACE_PERIOD_DAYS,
+    revokeOnDispute: runtime.policy.REVOKE_ON_DISPUTE,
+  };
+  const writer = { entitlements, profiles, groups, audit, catalog, policy, clock: options.clock };
+  const eventDeps = { ...writer, stripe: new StripeSubscriptionSource(stripe), parked };
+  return {
+    ...writer,
+    customers: new StripeCustomerGateway(stripe),
+    source: new AwsReconcileSource({
+      directory: new CognitoUserDirectory(runtime.cognito, runtime.userPoolId),
+      members: new CognitoGroupMembers(runtime.cognito, runtime.userPoolId, options.backoff),
+      groups,
+      ddb,
+      tables: { profiles: tables.USER_PROFILES_TABLE, entitlements: tables.ENTITLEMENTS_TABLE },
+      stripe: new StripeListing(stripe, options.backoff),
+      parked,
+      ...(options.backoff ? { backoff: options.backoff } : {}),
+    }),
+    state: new DynamoReconcileStateStore(ddb, tables.RECONCILE_STATE_TABLE),
+    parked: {
+      all: () => retryAllParkedEvents(eventDeps),
+      forCustomer: (customerId) => retryParkedEventsForCustomer(eventDeps, customerId),
+    },
+    ...(options.metrics ? { metrics: options.metrics } : {}),
+    ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+  };
+}
