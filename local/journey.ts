@@ -12,8 +12,11 @@ import type { StackInfo } from './stack';
 
 /**
  * The scripted user journey against a running local stack, shared by `npm run demo` and the e2e test:
- * sign up -> confirm -> profile + Stripe customer -> status none -> checkout pro -> pay -> webhook ->
- * active/pro -> cancel at period end -> advance time -> canceled/free. Stops at the first failing step.
+ * sign up -> confirm -> profile + Stripe customer -> status none -> checkout pro -> pay -> webhook -> trial ends ->
+ * active/pro -> a renewal fails (past_due, still pro in grace) -> Stripe's retry pays (active) -> a partial refund
+ * (access kept) -> cancel at period end -> advance time -> canceled/free. Stops at the first failing step.
+ * Time moves with the emulator's clock: renewals are charged an hour after the period end, retries follow the
+ * account's Smart Retries schedule (https://docs.stripe.com/billing/revenue-recovery/smart-retries).
  */
 
 export class JourneyStepError extends Error {
@@ -42,7 +45,17 @@ export interface JourneyResult {
   idToken: string;
   stripeCustomerId: string;
   subscriptionId: string;
-  statuses: { initial: StatusBody; afterPayment: StatusBody; afterCancelRequest: StatusBody; final: StatusBody };
+  statuses: {
+    initial: StatusBody;
+    afterPayment: StatusBody;
+    afterFailedRenewal: StatusBody;
+    afterRetry: StatusBody;
+    afterRefund: StatusBody;
+    afterCancelRequest: StatusBody;
+    final: StatusBody;
+  };
+  /** The refund the journey made (a partial refund of the renewal charge). */
+  refund: { charge: string; amount: number };
   cognitoGroups: { afterPayment: string[]; final: string[] };
 }
 
@@ -185,13 +198,14 @@ export async function runJourney(
     (s) => `status=${s.status} plan=${s.plan} groups=${s.groups.join(',')}`,
   );
   if (paidStatus.status === 'trialing') {
-    // A user's first checkout includes the catalog's trial (one per identity): let it end, the card is charged.
+    // A user's first checkout includes the catalog's trial (one per identity): let it end; the card is charged an
+    // hour later, when Stripe finalizes the first invoice.
     await step(
       'trial ends',
       async () => {
         const subscription = await stripe.subscriptions.retrieve(subscriptionId);
         const trialEnd = subscription.trial_end ?? fail('trial ends', 'trialing subscription without trial_end');
-        return emulator.advanceTo(trialEnd + 60, 'trial ends');
+        return emulator.advanceTo(trialEnd + 3600 + 60, 'trial ends');
       },
       (types) => `advanced past the trial end: ${types.join(', ') || 'no events'}`,
     );
@@ -215,6 +229,8 @@ export async function runJourney(
     },
     (g) => `Cognito groups [${g.join(', ')}]`,
   );
+  const dunning = await renewalFailsThenRetryPays({ step, fail, api, stripe, emulator, idToken, subscriptionId });
+  const refunded = await partialRefund({ step, fail, api, stripe, emulator, idToken, customerId: stripeCustomerId });
   const afterCancelRequest = await step(
     'cancel at period end',
     async () => {
@@ -266,9 +282,85 @@ export async function runJourney(
     idToken,
     stripeCustomerId,
     subscriptionId,
-    statuses: { initial, afterPayment, afterCancelRequest, final },
+    statuses: { initial, afterPayment, ...dunning, afterRefund: refunded.status, afterCancelRequest, final },
+    refund: refunded.refund,
     cognitoGroups: { afterPayment: groupsAfterPayment, final: finalGroups },
   };
+}
+
+type Step = <T>(name: string, run: () => Promise<T>, describe: (value: T) => string) => Promise<T>;
+
+interface JourneyTools {
+  step: Step;
+  fail: (name: string, message: string) => never;
+  api: ReturnType<typeof apiClient>;
+  stripe: Stripe;
+  emulator: ReturnType<typeof emulatorClient>;
+  idToken: string;
+}
+
+/**
+ * The next renewal's payment is declined (the emulator's stand-in for a declining test card): an hour after the
+ * period end `invoice.payment_failed` + `past_due` (still entitled within the grace period), then Stripe's first
+ * retry is paid: `invoice.paid` + `active` again.
+ */
+async function renewalFailsThenRetryPays(tools: JourneyTools & { subscriptionId: string }) {
+  const { step, fail, api, stripe, emulator, idToken, subscriptionId } = tools;
+  const subscription = await stripe.subscriptions.retrieve(subscriptionId);
+  const customer = typeof subscription.customer === 'string' ? subscription.customer : subscription.customer.id;
+  const afterFailedRenewal = await step(
+    'renewal fails',
+    async () => {
+      await emulator.control('POST', '/_emulator/fail-next-payment', { customer, count: 1 });
+      const end = subscription.items.data[0]?.current_period_end ?? fail('renewal fails', 'no current_period_end');
+      const types = await emulator.advanceTo(end + 3600 + 60, 'renewal fails');
+      if (!types.includes('invoice.payment_failed'))
+        fail('renewal fails', `no invoice.payment_failed in ${types.join(', ')}`);
+      return expectStatus('renewal fails', await api.status(idToken), {
+        status: 'past_due',
+        plan: 'pro',
+        group: 'pro',
+      });
+    },
+    (s) => `invoice.payment_failed; status=${s.status} plan=${s.plan} entitled=${s.entitled} (grace)`,
+  );
+  const afterRetry = await step(
+    'retry pays',
+    async () => {
+      const latest = await stripe.subscriptions.retrieve(subscriptionId, { expand: ['latest_invoice'] });
+      const invoice = latest.latest_invoice as Stripe.Invoice | null;
+      const next =
+        invoice?.next_payment_attempt ?? fail('retry pays', 'the failed invoice has no next_payment_attempt');
+      const types = await emulator.advanceTo(next + 60, 'retry pays');
+      if (!types.includes('invoice.paid')) fail('retry pays', `no invoice.paid in ${types.join(', ')}`);
+      return expectStatus('retry pays', await api.status(idToken), { status: 'active', plan: 'pro', group: 'pro' });
+    },
+    (s) => `Smart Retries charged again: invoice.paid; status=${s.status} plan=${s.plan}`,
+  );
+  return { afterFailedRenewal, afterRetry };
+}
+
+/** A goodwill partial refund of the latest charge: `refund.created` + `charge.refunded`, access is kept. */
+async function partialRefund(tools: JourneyTools & { customerId: string }) {
+  const { step, fail, api, stripe, emulator, idToken, customerId } = tools;
+  return step(
+    'partial refund',
+    async () => {
+      const charge = (await stripe.charges.list({ customer: customerId, limit: 1 })).data[0];
+      if (!charge) return fail('partial refund', 'the customer has no charge');
+      const amount = Math.floor(charge.amount / 2);
+      await stripe.refunds.create({ charge: charge.id, amount, reason: 'requested_by_customer' });
+      await emulator.drain('partial refund');
+      const status = expectStatus('partial refund', await api.status(idToken), {
+        status: 'active',
+        plan: 'pro',
+        group: 'pro',
+      });
+      return { status, refund: { charge: charge.id, amount } };
+    },
+    ({ refund, status }) =>
+      `refunded ${refund.amount} of ${refund.charge}; status=${status.status} plan=${status.plan}`,
+  );
 }
 
 function expectStatus(

@@ -141,8 +141,6 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
             );
         },
       });
-      // What saving the portal settings in the Dashboard does: real Stripe refuses portal sessions without it.
-      stripe.saveDefaultPortalConfiguration();
       const running = stripe;
       stops.push(() => running.stop());
     }
@@ -193,6 +191,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     stops.push(() => gateway.close());
     stripe?.setWebhookUrl(`${gateway.url}/webhooks/stripe`);
+    // What saving the portal settings in the Dashboard does: real Stripe refuses portal sessions without it.
+    stripe?.saveDefaultPortalConfiguration();
 
     const info: StackInfo = {
       apiUrl: gateway.url,

@@ -58,8 +58,7 @@ describe('local stack e2e', () => {
     expect(result.statuses.final.groups).toEqual(['free']);
     expect(result.cognitoGroups.afterPayment).toContain('pro');
     expect(result.cognitoGroups.final).toEqual(['free']);
-    // Events emitted before the gateway was up (the portal configuration saved at start) had no endpoint: skipped.
-    expect(stack.stripe?.deliveries().filter((d) => d.status === 'failed' || d.status === 'pending')).toEqual([]);
+    expect(stack.stripe?.deliveries().filter((d) => d.status !== 'delivered')).toEqual([]);
   });
 
   it('rejects a second sign-up with the same email in another case', async () => {
