@@ -132,7 +132,13 @@ export async function subscribe(world: ReconcileWorld, customer: string, lookupK
   const prices = await client.prices.list({ lookup_keys: [lookupKey] });
   const price = prices.data[0];
   if (!price) throw new Error(`no price ${lookupKey}`);
-  const subscription = await client.subscriptions.create({ customer, items: [{ price: price.id }] });
+  // Stripe leaves a subscription `incomplete` when the customer has nothing to pay with: attach a test card first.
+  const card = await client.paymentMethods.attach('pm_card_visa', { customer });
+  const subscription = await client.subscriptions.create({
+    customer,
+    items: [{ price: price.id }],
+    default_payment_method: card.id,
+  });
   return subscription.id;
 }
 
