@@ -29,6 +29,8 @@ let cases = 0;
 beforeAll(async () => {
   const backend = backendOf();
   ({ emulator, network, env } = await startFaultableStack(backend));
+  // Like a real account (Dashboard settings saved): Stripe refuses portal sessions without a default configuration.
+  emulator.saveDefaultPortalConfiguration();
   user = await createCognitoUser(backend, 'hostile-http');
   await postConfirmationFromEnv(env)(postConfirmationEvent(backend, user));
 });
