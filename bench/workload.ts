@@ -154,9 +154,13 @@ interface Action {
 }
 
 /**
- * Drives a realistic lifecycle through the real Stripe SDK against the emulator: sign-ups spread over
- * `signupDays`, then monthly renewals, upgrades, cancellations at period end, failed renewals (past_due, then
- * paid) and trials that convert. Events come from the emulator, so they are real current-shape Stripe events.
+ * Drives a realistic lifecycle through the real Stripe SDK against the emulator, with Stripe's documented sequences:
+ * sign-ups spread over `signupDays` (a card on file, then a subscription with its invoice and payment events; a
+ * trial starts `trialing` with a $0 invoice and `trial_will_end`), then monthly renewals (period change, invoice
+ * charged an hour later),
+ * upgrades, cancellations at period end, failed renewals (`invoice.payment_failed` + `past_due`, then Stripe's first
+ * Smart Retry two days later pays: `active`) and trials that convert. Events come from the emulator, so they are real
+ * current-shape Stripe events.
  */
 export async function driveLifecycle(
   emulator: StripeEmulator,
@@ -180,12 +184,7 @@ export async function driveLifecycle(
     const scenario = chooseScenario(random, mix);
     scenarios[scenario] += 1;
     const plan = pick(random, ['starter', 'pro', 'pro', 'business'] as const);
-    const subscription = await stripe.subscriptions.create({
-      customer: user.customerId,
-      items: [{ price: price(plan) }],
-      metadata: { cognito_sub: user.sub, plan, interval: 'month' },
-      ...(scenario === 'trial' ? { trial_period_days: 14 } : {}),
-    });
+    const subscription = await subscribe(stripe, user, price(plan), plan, scenario === 'trial' ? 14 : undefined);
     const itemId = subscription.items.data[0]?.id;
     const now = emulator.now();
     const immediate = random() < sameSecond;
@@ -206,7 +205,7 @@ export async function driveLifecycle(
       if (immediate) await cancel();
       else actions.push({ at, run: cancel });
     } else if (scenario === 'failed-payment') {
-      // The next renewal after `at` fails (past_due + invoice.payment_failed); the one after is paid again.
+      // The next renewal after `at` fails (past_due + invoice.payment_failed); Stripe's first retry pays it.
       actions.push({ at: later, run: () => emulator.failNextPayment(user.customerId, 1) });
     }
   }
@@ -243,6 +242,7 @@ export function renewalsOnly(emulator: StripeEmulator, days: number): StripeEven
     const previous = event.data.previous_attributes ?? {};
     const plain =
       event.type === 'invoice.paid' ||
+      event.type === 'invoice.payment_succeeded' ||
       (event.type === 'customer.subscription.updated' &&
         !('status' in previous) &&
         !('cancel_at_period_end' in previous) &&
@@ -258,6 +258,28 @@ function hasPriceChange(event: StripeEvent): boolean {
   const before = (event.data.previous_attributes?.items as Items)?.data;
   const after = (event.data.object as { items?: Items }).items?.data;
   return before?.some((item, i) => item.price?.id !== undefined && item.price.id !== after?.[i]?.price?.id) ?? false;
+}
+
+/**
+ * A subscription as a paying customer has it: test card 4242 attached and made the invoice default
+ * (https://docs.stripe.com/testing), then `subscriptions.create` (`created` carries `active`, or `trialing` with a $0
+ * invoice). Without a card Stripe would leave the subscription `incomplete`.
+ */
+async function subscribe(
+  stripe: Stripe,
+  user: WorkloadUser,
+  price: string,
+  plan: PlanId,
+  trialDays: number | undefined,
+): Promise<Stripe.Subscription> {
+  const card = await stripe.paymentMethods.attach('pm_card_visa', { customer: user.customerId });
+  await stripe.customers.update(user.customerId, { invoice_settings: { default_payment_method: card.id } });
+  return stripe.subscriptions.create({
+    customer: user.customerId,
+    items: [{ price }],
+    metadata: { cognito_sub: user.sub, plan, interval: 'month' },
+    ...(trialDays ? { trial_period_days: trialDays } : {}),
+  });
 }
 
 function chooseScenario(random: () => number, mix: Record<Scenario, number>): Scenario {
