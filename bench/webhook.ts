@@ -2,19 +2,13 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type Stripe from 'stripe';
-import { CognitoGroupGateway } from '../lambdas/adapters/cognito/cognito-groups';
-import { DynamoAuditLog } from '../lambdas/adapters/dynamo/audit-log';
-import { DynamoEntitlementStore } from '../lambdas/adapters/dynamo/entitlement-store';
-import { DynamoParkedEventStore } from '../lambdas/adapters/dynamo/parked-events';
-import { DynamoProfileStore } from '../lambdas/adapters/dynamo/profile-store';
-import { DynamoWebhookLedger } from '../lambdas/adapters/dynamo/webhook-ledger';
 import { StripeSubscriptionSource } from '../lambdas/adapters/stripe/stripe-subscriptions';
 import { PlanCatalog } from '../lambdas/domain/plan-catalog';
 import { createStripeWebhookHandler, handlerFromEnv } from '../lambdas/handlers/stripe-webhook';
 import { CONTRACTS } from '../lambdas/platform/contracts';
 import type { HttpResult } from '../lambdas/platform/http';
 import { createRuntime, type RuntimeHooks } from '../lambdas/platform/runtime';
-import { systemClock } from '../lambdas/ports/app-ports';
+import { deliveryDeps } from '../lambdas/wiring/webhook';
 import { type EmulatorBackend, LOCAL_REGION, startEmulatorBackend } from '../local/backend';
 import { type StripeEmulator, startStripeEmulator } from '../local/stripe/emulator';
 import { createTables, localTableNames, type TableNames, tableEnv } from '../local/tables';
@@ -235,9 +229,9 @@ export async function probeShippedReread(stripe: Stripe, customerId: string): Pr
 }
 
 /**
- * Our mode is the shipped entry (`handlerFromEnv`, unless `shippedEntry: false`). The baseline is the same wiring,
- * mirrored here (keep in step with lambdas/handlers/stripe-webhook.ts), with `rereadEveryEvent`: the "always
- * fetch the customer's subscriptions from Stripe" approach.
+ * Our mode is the shipped entry (`handlerFromEnv`, unless `shippedEntry: false`). The baseline is the same wiring
+ * (lambdas/wiring/webhook.ts) with `rereadEveryEvent`: the "always fetch the customer's subscriptions from Stripe"
+ * approach.
  */
 export function webhookHandler(
   env: NodeJS.ProcessEnv,
@@ -250,24 +244,7 @@ export function webhookHandler(
   return (event) => {
     if (!built) {
       const runtime = createRuntime(CONTRACTS.stripeWebhook, env, counting(counter));
-      const { ddb, tables } = runtime;
-      built = createStripeWebhookHandler({
-        entitlements: new DynamoEntitlementStore(ddb, tables.ENTITLEMENTS_TABLE),
-        profiles: new DynamoProfileStore(ddb, tables.USER_PROFILES_TABLE),
-        groups: new CognitoGroupGateway(runtime.cognito, runtime.userPoolId),
-        stripe: new StripeSubscriptionSource(() => runtime.stripe({ timeoutMs: 4_000, maxNetworkRetries: 1 })),
-        parked: new DynamoParkedEventStore(ddb, tables.PARKED_EVENTS_TABLE),
-        audit: new DynamoAuditLog(ddb, tables.AUDIT_TABLE),
-        ledger: new DynamoWebhookLedger(ddb, tables.WEBHOOK_EVENTS_TABLE),
-        catalog: runtime.catalog,
-        policy: {
-          gracePeriodDays: runtime.policy.GRACE_PERIOD_DAYS,
-          revokeOnDispute: runtime.policy.REVOKE_ON_DISPUTE,
-        },
-        clock: systemClock,
-        webhookSecret: runtime.secret('stripeWebhookSecret'),
-        rereadEveryEvent: mode === 'baseline',
-      });
+      built = createStripeWebhookHandler({ ...deliveryDeps(runtime), rereadEveryEvent: mode === 'baseline' });
     }
     return built(event);
   };

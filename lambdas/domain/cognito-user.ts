@@ -97,3 +97,15 @@ export function attributeIsTrue(value: string | boolean | undefined): boolean {
 export function hasEmail(user: Pick<CognitoUser, 'email'>, email: string): boolean {
   return user.email !== undefined && user.email === normaliseEmail(email);
 }
+
+/** A confirmed account as provisioning needs it (from the Post-Confirmation event or a verified token). */
+export interface ConfirmedUser {
+  sub: string;
+  username: string;
+  email: string;
+  emailVerified: boolean;
+  givenName?: string;
+  familyName?: string;
+  /** `cognito` for native users, else the provider name (Google, SignInWithApple, ...). */
+  identityProvider: string;
+}

@@ -1,4 +1,3 @@
-import type { UserProfile } from '../ports/app-ports';
 import {
   type Entitlement,
   type EntitlementRecord,
@@ -15,6 +14,7 @@ import {
 import { type CustomerState, customerStateOf, withStripeSubscriptions } from './event-ordering';
 import { diffManagedGroups } from './groups';
 import type { PlanCatalog } from './plan-catalog';
+import type { UserProfile } from './profile';
 import type { NormalisedSubscription } from './stripe-events';
 
 /**

@@ -1,4 +1,4 @@
-import type { AuditEntry } from '../ports/webhook-ports';
+import type { AuditEntry } from './audit-entry';
 import {
   type Entitlement,
   type EntitlementRecord,

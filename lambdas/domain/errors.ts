@@ -60,3 +60,30 @@ export function dependencyError(dependency: DependencyUnavailableError['dependen
   const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   return new DependencyUnavailableError(dependency, `${dependency} ${action} failed (${detail})`, { cause: error });
 }
+
+/** A webhook signature that does not verify: `stale` when only the timestamp is outside the tolerance. */
+export class SignatureRejectedError extends Error {
+  override name = 'SignatureRejectedError';
+  constructor(
+    readonly reason: 'mismatch' | 'stale',
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/**
+ * Something the operator must set is not set (a secret still holding its deploy placeholder). Callers answer 503:
+ * the caller's retry succeeds once it is set. `publicMessage` names it without revealing where it lives.
+ */
+export class NotConfiguredError extends Error {
+  override name = 'NotConfiguredError';
+  constructor(
+    message: string,
+    readonly publicMessage: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

@@ -1,7 +1,20 @@
-import type { SubscriptionStatusResponse } from '../platform/api-schemas';
-import type { EntitlementRecord } from './entitlement';
+import type { EntitlementRecord, SubscriptionStatus } from './entitlement';
 import type { PlanCatalog } from './plan-catalog';
 import { currentEntitlement } from './trial';
+
+/** What GET /subscription/status answers (platform/api-schemas.ts holds the matching zod schema for the API). */
+export interface SubscriptionStatusView {
+  status: 'none' | 'expired' | SubscriptionStatus;
+  plan: string;
+  entitled: boolean;
+  features: string[];
+  groups: string[];
+  currentPeriodEnd: string | null;
+  trialEndsAt: string | null;
+  cancelAtPeriodEnd: boolean;
+  entitlementsVersion: number;
+  refreshTokens: boolean;
+}
 
 /** The status the frontend reads, built from the stored record with time applied at read. Pure module. */
 
@@ -26,7 +39,7 @@ export function statusView(
   tokenGroups: readonly string[],
   catalog: PlanCatalog,
   now: Date,
-): SubscriptionStatusResponse {
+): SubscriptionStatusView {
   const entitlement = currentEntitlement(record, catalog, now);
   return {
     status: entitlement.status,

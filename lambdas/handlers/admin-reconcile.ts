@@ -1,27 +1,14 @@
-import { z } from 'zod';
-import { PowertoolsReconcileMetrics } from '../adapters/metrics/reconcile-metrics';
 import { InvalidInputError } from '../domain/errors';
 import { ADMIN_GROUP } from '../domain/plan-catalog';
+import { adminReconcileBodySchema, syncHealthQuerySchema } from '../platform/api-schemas';
 import { CONTRACTS } from '../platform/contracts';
 import { type HttpResult, httpError, json } from '../platform/http';
 import { type HttpEvent, jwtRoute, parseBody } from '../platform/http-handler';
 import { lambdaEntry } from '../platform/lambda-entry';
 import { type Clock, systemClock } from '../ports/app-ports';
-import { type ReconcileDeps, type ReconcileReport, reconcile } from '../use-cases/reconcile/reconcile';
-import { reconcileDepsFromRuntime } from '../wiring/reconcile';
-
-/** A Cognito sub (a UUID in Cognito; kept loose for emulators and imports, but never free text). */
-const subSchema = z
-  .string()
-  .trim()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/, 'must be a Cognito sub');
-
-export const adminReconcileBodySchema = z.object({ apply: z.boolean(), user: subSchema.optional() }).strict();
-
-const syncHealthQuerySchema = z.object({ user: subSchema.optional(), after: subSchema.optional() }).strict();
-
-/** Findings in one response; the CLI shows them all. */
-export const MAX_FINDINGS_IN_RESPONSE = 500;
+import { type ReconcileDeps, reconcile } from '../use-cases/reconcile/reconcile';
+import { forResponse } from '../use-cases/reconcile/report-view';
+import { deployedReconcileDeps } from '../wiring/reconcile';
 
 export interface AdminReconcileDeps {
   reconcile: () => Promise<ReconcileDeps>;
@@ -30,23 +17,6 @@ export interface AdminReconcileDeps {
   clock: Clock;
   /** Work budget per request: API Gateway gives an integration 30 s. @default 20000 */
   budgetMs?: number;
-}
-
-function forResponse(report: ReconcileReport) {
-  const truncated = report.findings.length > MAX_FINDINGS_IN_RESPONSE;
-  return {
-    ...report,
-    findings: report.findings.slice(0, MAX_FINDINGS_IN_RESPONSE),
-    ...(truncated ? { findingsTruncated: report.findings.length } : {}),
-    ...(report.status === 'partial'
-      ? {
-          continue:
-            report.mode === 'apply'
-              ? 'the run stopped at its time budget and saved a checkpoint: POST again to continue'
-              : `the dry run stopped at its time budget: GET again with ?after=${report.nextAfter ?? ''}`,
-        }
-      : {}),
-  };
 }
 
 /**
@@ -99,14 +69,7 @@ export function createAdminReconcileHandler(deps: AdminReconcileDeps) {
 }
 
 const entry = lambdaEntry(CONTRACTS.adminReconcile, (runtime) => {
-  let built: Promise<ReconcileDeps & { state: { getLastRun(): Promise<Record<string, unknown> | undefined> } }>;
-  const deps = () => {
-    built ??= reconcileDepsFromRuntime(runtime, {
-      clock: systemClock,
-      metrics: new PowertoolsReconcileMetrics(runtime.policy.STAGE),
-    });
-    return built;
-  };
+  const deps = deployedReconcileDeps(runtime);
   return createAdminReconcileHandler({
     reconcile: deps,
     lastRun: async () => (await deps()).state.getLastRun(),

@@ -1,13 +1,10 @@
 import { z } from 'zod';
-import { PowertoolsReconcileMetrics } from '../adapters/metrics/reconcile-metrics';
 import { InvalidInputError } from '../domain/errors';
 import { CONTRACTS } from '../platform/contracts';
 import { lambdaEntry } from '../platform/lambda-entry';
 import { logger } from '../platform/logger';
-import type { Runtime } from '../platform/runtime';
-import { systemClock } from '../ports/app-ports';
 import { type ReconcileDeps, reconcile, summaryOf } from '../use-cases/reconcile/reconcile';
-import { reconcileDepsFromRuntime } from '../wiring/reconcile';
+import { deployedReconcileDeps } from '../wiring/reconcile';
 
 /** The part of the Lambda context this handler uses. */
 export interface TimeLimitedContext {
@@ -43,21 +40,8 @@ export function createReconcileScheduledHandler(deps: ReconcileScheduledDeps) {
   };
 }
 
-function build(runtime: Runtime<typeof CONTRACTS.reconcileScheduled>) {
-  let deps: Promise<ReconcileDeps> | undefined;
-  return createReconcileScheduledHandler({
-    reconcile: () => {
-      deps ??= reconcileDepsFromRuntime(runtime, {
-        clock: systemClock,
-        metrics: new PowertoolsReconcileMetrics(runtime.policy.STAGE),
-      });
-      return deps;
-    },
-  });
-}
-
 const entry = lambdaEntry(CONTRACTS.reconcileScheduled, (runtime) => {
-  const handle = build(runtime);
+  const handle = createReconcileScheduledHandler({ reconcile: deployedReconcileDeps(runtime) });
   return (event: unknown, context?: TimeLimitedContext) => {
     if (!context) throw new InvalidInputError('the scheduled reconcile needs the Lambda context (its time limit)');
     return handle(event, context);

@@ -1,12 +1,10 @@
-import { CognitoGroupGateway } from '../adapters/cognito/cognito-groups';
-import { DynamoEntitlementStore } from '../adapters/dynamo/entitlement-store';
 import { startTrialRequestSchema } from '../platform/api-schemas';
 import { CONTRACTS } from '../platform/contracts';
 import { json } from '../platform/http';
 import { jwtRoute, parseBody } from '../platform/http-handler';
 import { lambdaEntry } from '../platform/lambda-entry';
-import { systemClock } from '../ports/app-ports';
 import { type StartTrialDeps, startTrial } from '../use-cases/entitlement/start-trial';
+import { startTrialDeps } from '../wiring/frontend';
 
 /** POST /subscription/trial: starts the no-card trial once; answers the new status (201) or 409. */
 export function createStartTrialHandler(deps: StartTrialDeps) {
@@ -22,13 +20,6 @@ export function createStartTrialHandler(deps: StartTrialDeps) {
   });
 }
 
-const entry = lambdaEntry(CONTRACTS.startTrial, (runtime) =>
-  createStartTrialHandler({
-    entitlements: new DynamoEntitlementStore(runtime.ddb, runtime.tables.ENTITLEMENTS_TABLE),
-    groups: new CognitoGroupGateway(runtime.cognito, runtime.userPoolId),
-    catalog: runtime.catalog,
-    clock: systemClock,
-  }),
-);
+const entry = lambdaEntry(CONTRACTS.startTrial, (runtime) => createStartTrialHandler(startTrialDeps(runtime)));
 export const handler = entry.handler;
 export const handlerFromEnv = entry.fromEnv;

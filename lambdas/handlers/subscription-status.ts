@@ -1,18 +1,15 @@
 import { z } from 'zod';
-import { CognitoGroupGateway } from '../adapters/cognito/cognito-groups';
-import { DynamoEntitlementStore } from '../adapters/dynamo/entitlement-store';
-import { DynamoProfileStore } from '../adapters/dynamo/profile-store';
 import type { Caller } from '../platform/auth';
 import { CONTRACTS } from '../platform/contracts';
 import { json } from '../platform/http';
 import { type HttpEvent, jwtRoute } from '../platform/http-handler';
 import { lambdaEntry } from '../platform/lambda-entry';
-import { systemClock } from '../ports/app-ports';
 import {
   type SubscriptionStatusDeps,
   subscriptionStatus,
   type TokenUser,
 } from '../use-cases/entitlement/subscription-status';
+import { subscriptionStatusDeps } from '../wiring/frontend';
 
 /** GET /subscription/status: the caller's entitlement from DynamoDB (never from token claims), `no-store`. */
 export function createSubscriptionStatusHandler(deps: SubscriptionStatusDeps) {
@@ -50,13 +47,7 @@ export function tokenUserOf(event: HttpEvent, caller: Caller): TokenUser {
 }
 
 const entry = lambdaEntry(CONTRACTS.subscriptionStatus, (runtime) =>
-  createSubscriptionStatusHandler({
-    entitlements: new DynamoEntitlementStore(runtime.ddb, runtime.tables.ENTITLEMENTS_TABLE),
-    profiles: new DynamoProfileStore(runtime.ddb, runtime.tables.USER_PROFILES_TABLE),
-    groups: new CognitoGroupGateway(runtime.cognito, runtime.userPoolId),
-    catalog: runtime.catalog,
-    clock: systemClock,
-  }),
+  createSubscriptionStatusHandler(subscriptionStatusDeps(runtime)),
 );
 export const handler = entry.handler;
 export const handlerFromEnv = entry.fromEnv;

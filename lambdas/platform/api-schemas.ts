@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { SUBSCRIPTION_STATUSES } from '../domain/entitlement';
 import { BILLING_INTERVALS, type PlanCatalog, type PlanId } from '../domain/plan-catalog';
+import type { SubscriptionStatusView } from '../domain/status-view';
 
 /**
  * Request and response schemas of every frontend route: the single source for the handlers' validation AND the
@@ -46,6 +47,10 @@ export const subscriptionStatusResponseSchema = z
   .meta({ description: 'What the caller may do now, with time applied at read.' });
 
 export type SubscriptionStatusResponse = z.infer<typeof subscriptionStatusResponseSchema>;
+
+/** The schema and the domain's view stay one shape: this fails to compile when either side changes alone. */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+export const STATUS_SCHEMA_MATCHES_VIEW: Same<SubscriptionStatusResponse, SubscriptionStatusView> = true;
 
 /** Plans a customer can buy: those with at least one Stripe price. */
 export function purchasablePlanIds(catalog: PlanCatalog): [PlanId, ...PlanId[]] {
@@ -109,3 +114,13 @@ export function describeIssues(error: z.ZodError): string {
     })
     .join('; ');
 }
+
+/** A Cognito sub (a UUID in Cognito; kept loose for emulators and imports, but never free text). */
+const subSchema = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/, 'must be a Cognito sub');
+
+export const adminReconcileBodySchema = z.object({ apply: z.boolean(), user: subSchema.optional() }).strict();
+
+export const syncHealthQuerySchema = z.object({ user: subSchema.optional(), after: subSchema.optional() }).strict();

@@ -156,3 +156,11 @@ export function parseEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv 
   }
   return result.data;
 }
+
+/** Pre-Signup: `true` lets sign-ups through when the duplicate lookup fails (default: refuse them). */
+export const preSignUpEnvSchema = z.object({
+  PRE_SIGNUP_FAIL_OPEN: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((value) => value === 'true'),
+});

@@ -1,26 +1,12 @@
 import type { EntitlementRecord } from '../domain/entitlement';
+import type { ProfileInput, UserProfile } from '../domain/profile';
 
 /**
  * Ports: what use cases need from the outside world. Adapters in lambdas/adapters implement them against
  * DynamoDB, Cognito and Stripe; unit tests implement them in memory.
  */
 
-export interface UserProfile {
-  userId: string;
-  cognitoUsername: string;
-  /** Lower-cased, trimmed. */
-  email: string;
-  emailVerified: boolean;
-  givenName?: string;
-  familyName?: string;
-  stripeCustomerId?: string;
-  /** `cognito` for native users, else the provider name (Google, SignInWithApple, ...). */
-  identityProvider: string;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export type ProfileInput = Omit<UserProfile, 'createdAt' | 'updatedAt'>;
+export type { ProfileInput, UserProfile } from '../domain/profile';
 
 export interface ProfileStore {
   get(userId: string): Promise<UserProfile | undefined>;

@@ -1,5 +1,6 @@
 import type { CognitoUserSnapshot, ParkedEventRef } from '../domain/drift';
 import type { WebhookEntitlementRecord } from '../domain/entitlement-policy';
+import type { ReconcileReport } from '../domain/reconcile-report';
 import type { UserProfile } from './app-ports';
 
 /** Ports of the reconcile use case; adapters in lambdas/adapters implement them, unit tests use doubles. */
@@ -70,3 +71,8 @@ export const RECONCILE_METRICS = {
   service: 'reconcile',
   repairsFailed: 'ReconcileRepairsFailed',
 } as const;
+
+/** Where a finished run's counts go (CloudWatch metrics in AWS). */
+export interface ReconcileMetrics {
+  publish(report: ReconcileReport): void;
+}

@@ -1,3 +1,4 @@
+import type { AuditEntry } from '../domain/audit-entry';
 import type { StripeCustomerRef } from './app-ports';
 
 /** Ports of the Stripe webhook use cases (adapters in lambdas/adapters, in-memory doubles in tests). */
@@ -31,22 +32,7 @@ export interface ParkedEventStore {
   remove(eventId: string): Promise<void>;
 }
 
-export interface AuditEntry {
-  userId: string;
-  /** `${isoTime}#${eventId}`: the event's own time, so a redelivery writes the same key. */
-  entryId: string;
-  eventId: string;
-  eventType: string;
-  stripeCustomerId?: string;
-  oldPlan: string;
-  newPlan: string;
-  oldStatus: string;
-  newStatus: string;
-  groupsAdded: string[];
-  groupsRemoved: string[];
-  entitlementsVersion: number;
-  recordedAt: string;
-}
+export type { AuditEntry } from '../domain/audit-entry';
 
 export interface AuditLog {
   /** Conditional put: an entry that exists already is kept (redelivery never duplicates). */
@@ -60,4 +46,12 @@ export interface SubscriptionSource {
   retrieveCustomer(customerId: string): Promise<StripeCustomerRef | undefined>;
   /** The customer of a charge (disputes name only their charge). */
   customerOfCharge(chargeId: string): Promise<string | undefined>;
+}
+
+/**
+ * Checks a delivery's signature on the raw body and returns the parsed event. Throws SignatureRejectedError for a
+ * bad signature, NotConfiguredError when the signing secret is not set, SyntaxError for a body that is not JSON.
+ */
+export interface EventVerifier {
+  verify(payload: string, signature: string): Promise<unknown>;
 }

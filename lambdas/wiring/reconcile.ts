@@ -7,6 +7,7 @@ import { DynamoEntitlementStore } from '../adapters/dynamo/entitlement-store';
 import { DynamoParkedEventStore } from '../adapters/dynamo/parked-events';
 import { DynamoProfileStore } from '../adapters/dynamo/profile-store';
 import { DynamoReconcileStateStore } from '../adapters/dynamo/reconcile-state';
+import { PowertoolsReconcileMetrics } from '../adapters/metrics/reconcile-metrics';
 import { AwsReconcileSource } from '../adapters/reconcile-source';
 import { StripeCustomerGateway } from '../adapters/stripe/stripe-customers';
 import { StripeListing } from '../adapters/stripe/stripe-listing';
@@ -14,6 +15,7 @@ import { StripeSubscriptionSource } from '../adapters/stripe/stripe-subscription
 import type { CONTRACTS } from '../platform/contracts';
 import type { Runtime } from '../platform/runtime';
 import type { Clock } from '../ports/app-ports';
+import { systemClock } from '../ports/app-ports';
 import type { ReconcileDeps, ReconcileMetrics } from '../use-cases/reconcile/reconcile';
 import { retryAllParkedEvents, retryParkedEventsForCustomer } from '../use-cases/webhook/retry-parked-events';
 
@@ -66,5 +68,20 @@ export async function reconcileDepsFromRuntime(
     },
     ...(options.metrics ? { metrics: options.metrics } : {}),
     ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+  };
+}
+
+/**
+ * The deployed reconcile's dependencies (system clock, CloudWatch metrics), built on first use and then kept: the
+ * Stripe client needs the secret, which is read only when a run starts.
+ */
+export function deployedReconcileDeps(runtime: Runtime<typeof CONTRACTS.reconcileScheduled>) {
+  let built: ReturnType<typeof reconcileDepsFromRuntime> | undefined;
+  return () => {
+    built ??= reconcileDepsFromRuntime(runtime, {
+      clock: systemClock,
+      metrics: new PowertoolsReconcileMetrics(runtime.policy.STAGE),
+    });
+    return built;
   };
 }

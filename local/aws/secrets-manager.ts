@@ -40,6 +40,12 @@ export class LocalSecretsManager {
     this.failures.set(arn, (this.failures.get(arn) ?? 0) + count);
   }
 
+  /** Ends an outage started with `failNext`: the next request is answered normally. */
+  recover(arnOrName: string): void {
+    const arn = this.arnOf(arnOrName);
+    if (arn) this.failures.delete(arn);
+  }
+
   /** Full ARN for a SecretId as AWS accepts it: full ARN, partial ARN (no random suffix) or name. */
   arnOf(secretId: string): string | undefined {
     for (const secret of this.secrets.values()) {

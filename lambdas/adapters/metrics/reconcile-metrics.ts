@@ -1,7 +1,7 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { DRIFT_KINDS } from '../../domain/drift';
-import { RECONCILE_METRICS } from '../../ports/reconcile-ports';
-import type { ReconcileMetrics, ReconcileReport } from '../../use-cases/reconcile/reconcile';
+import type { ReconcileReport } from '../../domain/reconcile-report';
+import { RECONCILE_METRICS, type ReconcileMetrics } from '../../ports/reconcile-ports';
 
 /** `missing-profile` -> `DriftMissingProfile`. */
 export function driftMetricName(kind: string): string {

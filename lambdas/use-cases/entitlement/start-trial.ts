@@ -1,9 +1,9 @@
 import { CodedConflictError } from '../../domain/coded-errors';
 import { initialEntitlementRecord } from '../../domain/entitlement';
 import type { PlanCatalog } from '../../domain/plan-catalog';
+import type { SubscriptionStatusView } from '../../domain/status-view';
 import { statusView } from '../../domain/status-view';
 import { startTrialRecord, type TrialRefusal, trialRefusal } from '../../domain/trial';
-import type { SubscriptionStatusResponse } from '../../platform/api-schemas';
 import type { Clock, EntitlementStore, GroupGateway } from '../../ports/app-ports';
 import { syncCognitoGroups } from './sync-cognito-groups';
 
@@ -36,7 +36,7 @@ const REFUSALS: Record<TrialRefusal, string> = {
  * the write; if Cognito fails the caller gets 503 and the retry (now a 409) finishes the pending group change first,
  * so nothing is left half-done.
  */
-export async function startTrial(deps: StartTrialDeps, caller: TrialCaller): Promise<SubscriptionStatusResponse> {
+export async function startTrial(deps: StartTrialDeps, caller: TrialCaller): Promise<SubscriptionStatusView> {
   for (let attempt = 1; ; attempt += 1) {
     const now = deps.clock.now();
     const stored = await deps.entitlements.get(caller.sub);

@@ -1,7 +1,7 @@
 import { type EntitlementRecord, initialEntitlementRecord } from '../../domain/entitlement';
 import type { PlanCatalog } from '../../domain/plan-catalog';
+import type { SubscriptionStatusView } from '../../domain/status-view';
 import { statusView } from '../../domain/status-view';
-import type { SubscriptionStatusResponse } from '../../platform/api-schemas';
 import { logger } from '../../platform/logger';
 import type { Clock, EntitlementStore, GroupGateway, ProfileStore } from '../../ports/app-ports';
 import { provisionUser } from '../identity/provision-user';
@@ -42,7 +42,7 @@ export interface TokenUser {
 export async function subscriptionStatus(
   deps: SubscriptionStatusDeps,
   user: TokenUser,
-): Promise<SubscriptionStatusResponse> {
+): Promise<SubscriptionStatusView> {
   const stored = await deps.entitlements.get(user.sub);
   if (stored && !groupsNeverApplied(stored, deps.catalog)) {
     return statusView(stored, user.groups, deps.catalog, deps.clock.now());

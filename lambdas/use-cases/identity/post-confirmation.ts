@@ -1,16 +1,8 @@
-import { attributeIsTrue, identityProviderOf } from '../../domain/cognito-user';
-import {
-  ConfirmedUserAttributesSchema,
-  type PostConfirmationTriggerEvent,
-  parseTriggerEvent,
-} from '../../platform/cognito-trigger-events';
+import type { ConfirmedUser } from '../../domain/cognito-user';
 import { logger } from '../../platform/logger';
 import { type ProvisionResult, type ProvisionUserDeps, provisionUser } from './provision-user';
 
-/**
- * Re-applies Stripe events parked while the customer had no profile (the webhook engineer's
- * retryParkedEventsForCustomer, bound to its deps by the handler).
- */
+/** Re-applies Stripe events parked while the customer had no profile (the webhook's retry, bound by the wiring). */
 export type RetryParkedEvents = (
   stripeCustomerId: string,
   sub: string,
@@ -20,46 +12,31 @@ export interface PostConfirmationDeps extends ProvisionUserDeps {
   retryParked?: RetryParkedEvents;
 }
 
-export type PostConfirmationOutcome =
-  | { action: 'ignored'; triggerSource: PostConfirmationTriggerEvent['triggerSource'] }
-  | { action: 'provisioned'; result: ProvisionResult; parkedRetryError?: Error };
+export interface PostConfirmationOutcome {
+  result: ProvisionResult;
+  parkedRetryError?: Error;
+}
 
 /**
- * Post-Confirmation: a newly confirmed account gets its profile, Stripe customer, Entitlements record and `free`
- * group (provisionUser, idempotent: Cognito retries). A password-reset confirmation does nothing.
+ * Post-Confirmation of a sign-up: the newly confirmed account gets its profile, Stripe customer, Entitlements record
+ * and `free` group (provisionUser, idempotent: Cognito retries), then events parked for its customer are re-applied.
  */
 export async function postConfirmation(
   deps: PostConfirmationDeps,
-  event: Pick<PostConfirmationTriggerEvent, 'triggerSource' | 'userName' | 'request'>,
+  user: ConfirmedUser,
 ): Promise<PostConfirmationOutcome> {
-  if (event.triggerSource !== 'PostConfirmation_ConfirmSignUp') {
-    return { action: 'ignored', triggerSource: event.triggerSource };
-  }
-  const attributes = parseTriggerEvent(
-    ConfirmedUserAttributesSchema,
-    event.request.userAttributes,
-    'Post-Confirmation (request.userAttributes)',
-  );
-  const result = await provisionUser(deps, {
-    sub: attributes.sub,
-    username: event.userName,
-    email: attributes.email,
-    emailVerified: attributeIsTrue(attributes.email_verified),
-    ...(attributes.given_name ? { givenName: attributes.given_name } : {}),
-    ...(attributes.family_name ? { familyName: attributes.family_name } : {}),
-    identityProvider: identityProviderOf(event.userName, event.request.userAttributes),
-  });
+  const result = await provisionUser(deps, user);
   logger.info('User provisioned', {
-    sub: attributes.sub,
+    sub: user.sub,
     identityProvider: result.profile.identityProvider,
     hasStripeCustomer: result.stripeCustomerId !== undefined,
     entitlementCreated: result.entitlementCreated,
     groupsAdded: result.groupsAdded,
   });
   const parkedRetryError = result.stripeCustomerId
-    ? await retryParked(deps, result.stripeCustomerId, attributes.sub)
+    ? await retryParked(deps, result.stripeCustomerId, user.sub)
     : undefined;
-  return { action: 'provisioned', result, ...(parkedRetryError ? { parkedRetryError } : {}) };
+  return { result, ...(parkedRetryError ? { parkedRetryError } : {}) };
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { ConfirmedUser } from '../../domain/cognito-user';
 import { normaliseEmail } from '../../domain/email';
 import { type EntitlementRecord, initialEntitlementRecord } from '../../domain/entitlement';
 import type { PlanCatalog } from '../../domain/plan-catalog';
@@ -21,15 +22,7 @@ export interface ProvisionUserDeps {
   clock: Clock;
 }
 
-export interface NewUser {
-  sub: string;
-  username: string;
-  email: string;
-  emailVerified: boolean;
-  givenName?: string;
-  familyName?: string;
-  identityProvider: string;
-}
+export type NewUser = ConfirmedUser;
 
 export interface ProvisionResult {
   profile: UserProfile;

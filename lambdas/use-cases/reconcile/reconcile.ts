@@ -1,16 +1,19 @@
+import type { ReconcileReport, ReconcileTrigger, RepairFailure } from '../../domain/reconcile-report';
+import type { ReconcileMetrics } from '../../ports/reconcile-ports';
+
+export type { ReconcileReport, RepairFailure, RepairTotals } from '../../domain/reconcile-report';
+export type { ReconcileMetrics } from '../../ports/reconcile-ports';
+
 import { randomUUID } from 'node:crypto';
 import {
   countByKind,
   customerFor,
   type DriftContext,
-  type DriftFinding,
-  type DriftKind,
   linkedCustomerId,
   NEW_CUSTOMER,
   needsCompleteSubscriptionList,
   parkedEventFindings,
   planUser,
-  type RepairAction,
   type StripeCustomerSnapshot,
   stripeReadAt,
   type UserPlan,
@@ -36,10 +39,6 @@ import {
   settlePendingAudit,
 } from '../webhook/recompute-entitlement';
 
-export interface ReconcileMetrics {
-  publish(report: ReconcileReport): void;
-}
-
 export interface ReconcileDeps extends EntitlementWriterDeps {
   profiles: ProfileStore;
   customers: CustomerGateway;
@@ -60,44 +59,12 @@ export interface ReconcileOptions {
   apply: boolean;
   /** Only this Cognito sub. */
   user?: string;
-  trigger: 'schedule' | 'cli' | 'admin';
+  trigger: ReconcileTrigger;
   /** Asked before each batch; true ends the run early (an apply run saves its checkpoint and resumes next time). */
   shouldStop?: () => boolean;
   /** Dry-run paging: check only users after this sub. */
   after?: string;
   onProgress?: (progress: { checked: number; total: number }) => void;
-}
-
-export interface RepairFailure {
-  sub: string;
-  action: RepairAction['type'] | 'retry-parked-events' | 'check' | 'settle-audit';
-  error: string;
-}
-
-export interface RepairTotals {
-  applied: number;
-  skipped: number;
-  failed: number;
-}
-
-export interface ReconcileReport {
-  runId: string;
-  mode: 'dry-run' | 'apply';
-  scope: string;
-  trigger: ReconcileOptions['trigger'];
-  /** `locked`: another apply run holds the lease, nothing was done. `partial`: stopped early (see nextAfter). */
-  status: 'complete' | 'partial' | 'locked';
-  startedAt: string;
-  finishedAt: string;
-  resumedAfter?: string;
-  nextAfter?: string;
-  usersTotal: number;
-  usersChecked: number;
-  counts: Record<DriftKind, number>;
-  findings: DriftFinding[];
-  repairs: RepairTotals & { failures: RepairFailure[] };
-  /** Totals of the whole run across resumed invocations (apply runs with a checkpoint). */
-  run?: { counts: Record<string, number>; repairs: RepairTotals; usersChecked: number; startedAt: string };
 }
 
 const FULL_SCOPE = 'all';

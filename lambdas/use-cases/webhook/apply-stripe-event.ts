@@ -5,9 +5,9 @@ import { logger } from '../../platform/logger';
 import type { ProfileStore } from '../../ports/app-ports';
 import type { ParkedEventStore, ParkReason, SubscriptionSource } from '../../ports/webhook-ports';
 import type { GroupChange } from '../entitlement/sync-cognito-groups';
+import { retryParked } from './parked-retry';
 import { commitEntitlement, type EntitlementWriterDeps, normaliseSubscriptions } from './recompute-entitlement';
 import { resolveStripeUser } from './resolve-stripe-user';
-import { retryParkedEventsForCustomer } from './retry-parked-events';
 
 export interface StripeEventDeps extends EntitlementWriterDeps {
   profiles: Pick<ProfileStore, 'get' | 'findByStripeCustomerId'>;
@@ -151,7 +151,8 @@ export async function applyStripeEvent(
 
   if (signal.kind === 'checkout' && !options.fromParked) {
     // The session links this customer to a user: events parked before the link existed can apply now.
-    await retryParkedEventsForCustomer(deps, customerId, { knownSub: resolution.sub });
+    const parked = await deps.parked.listByCustomer(customerId);
+    await retryParked(deps.parked, parked, (...args) => applyStripeEvent(deps, ...args), resolution.sub);
   }
   return {
     kind: 'applied',

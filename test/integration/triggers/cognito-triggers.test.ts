@@ -230,16 +230,16 @@ describe('Cognito triggers against cognito-local + dynalite', () => {
     const sub = await signUp(email);
     await confirm(email);
     const links: LinkProviderInput[] = [];
-    const handler = createPreSignUpHandler({
-      users: (userPoolId) => {
-        const directory = new CognitoUserDirectory(backend().cognitoClient, userPoolId);
-        directory.linkProvider = async (input) => {
-          links.push(input);
-        };
-        return directory;
-      },
-      profiles: new DynamoProfileStore(backend().ddb, backend().tables.userProfiles),
-      failOpen: false,
+    const handler = createPreSignUpHandler((userPoolId) => {
+      const directory = new CognitoUserDirectory(backend().cognitoClient, userPoolId);
+      directory.linkProvider = async (input) => {
+        links.push(input);
+      };
+      return {
+        users: directory,
+        profiles: new DynamoProfileStore(backend().ddb, backend().tables.userProfiles),
+        failOpen: false,
+      };
     });
     const event = cloneEvent('preSignUpExternal');
     event.userPoolId = backend().userPool.userPoolId;

@@ -13,10 +13,11 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { CognitoGroupGateway } from '../../../lambdas/adapters/cognito/cognito-groups';
 import { DynamoEntitlementStore } from '../../../lambdas/adapters/dynamo/entitlement-store';
 import { DynamoProfileStore } from '../../../lambdas/adapters/dynamo/profile-store';
+import { LazyCustomerGateway } from '../../../lambdas/adapters/stripe/lazy-customer-gateway';
 import { StripeCustomerGateway } from '../../../lambdas/adapters/stripe/stripe-customers';
 import { DependencyUnavailableError, InvalidInputError } from '../../../lambdas/domain/errors';
 import { PlanCatalog } from '../../../lambdas/domain/plan-catalog';
-import { createPostConfirmationHandler, LazyCustomerGateway } from '../../../lambdas/handlers/post-confirmation';
+import { createPostConfirmationHandler } from '../../../lambdas/handlers/post-confirmation';
 import type { CustomerGateway } from '../../../lambdas/ports/app-ports';
 import type { RetryParkedEvents } from '../../../lambdas/use-cases/identity/post-confirmation';
 import { cloneEvent } from '../../fixtures/cognito';
@@ -62,15 +63,15 @@ function profileUpdates() {
 }
 
 function handlerWith(customers?: CustomerGateway, retryParked?: RetryParkedEvents) {
-  return createPostConfirmationHandler({
-    ...(retryParked ? { retryParked: () => retryParked } : {}),
+  return createPostConfirmationHandler((userPoolId) => ({
+    ...(retryParked ? { retryParked } : {}),
     profiles: new DynamoProfileStore(ddb, 'UserProfiles'),
     entitlements: new DynamoEntitlementStore(ddb, 'Entitlements'),
-    groups: (userPoolId) => new CognitoGroupGateway(cognito, userPoolId),
+    groups: new CognitoGroupGateway(cognito, userPoolId),
     ...(customers ? { customers } : {}),
     catalog: PlanCatalog.defaults(),
     clock: fixedClock,
-  });
+  }));
 }
 
 describe('Post-Confirmation trigger', () => {

@@ -12,8 +12,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { CognitoUserDirectory } from '../../../lambdas/adapters/cognito/cognito-users';
 import { DynamoProfileStore } from '../../../lambdas/adapters/dynamo/profile-store';
 import { InvalidInputError } from '../../../lambdas/domain/errors';
-import { createPreSignUpHandler, handlerFromEnv, preSignUpEnvSchema } from '../../../lambdas/handlers/pre-signup';
-import { ConfigError, parseEnv } from '../../../lambdas/platform/config';
+import { createPreSignUpHandler, handlerFromEnv } from '../../../lambdas/handlers/pre-signup';
+import { ConfigError, parseEnv, preSignUpEnvSchema } from '../../../lambdas/platform/config';
 import {
   DUPLICATE_EMAIL_MESSAGE,
   INVALID_EMAIL_MESSAGE,
@@ -47,11 +47,11 @@ function cognitoUser(
 }
 
 function handlerWith(failOpen = false) {
-  return createPreSignUpHandler({
-    users: (userPoolId) => new CognitoUserDirectory(cognito, userPoolId),
+  return createPreSignUpHandler((userPoolId) => ({
+    users: new CognitoUserDirectory(cognito, userPoolId),
     profiles: new DynamoProfileStore(ddb, 'UserProfiles'),
     failOpen,
-  });
+  }));
 }
 
 function linkCalls() {

@@ -11,7 +11,7 @@ import {
   TEST_WEBHOOK_SECRET,
 } from '../../fixtures/stripe/builders';
 import { useLogCapture } from '../../support/logs';
-import { memoryDeps, NOW } from './support';
+import { memoryDeps, NOW, verifierWith } from './support';
 
 const nowSeconds = Math.floor(NOW.getTime() / 1000);
 const sign = (body: Record<string, unknown> | string, options: SignOptions = {}) =>
@@ -251,7 +251,7 @@ describe('POST /webhooks/stripe handler', () => {
     const reads: string[] = [];
     handle = createStripeWebhookHandler({
       ...memory.deps,
-      webhookSecret: {
+      verifier: verifierWith({
         get: async () => {
           reads.push('cached');
           return 'whsec_before_rotation';
@@ -260,7 +260,7 @@ describe('POST /webhooks/stripe handler', () => {
           reads.push('fresh');
           return TEST_WEBHOOK_SECRET;
         },
-      },
+      }),
     });
 
     const response = await handle(sign(created()));
@@ -273,7 +273,7 @@ describe('POST /webhooks/stripe handler', () => {
     const reads: string[] = [];
     handle = createStripeWebhookHandler({
       ...memory.deps,
-      webhookSecret: {
+      verifier: verifierWith({
         get: async () => {
           reads.push('cached');
           return TEST_WEBHOOK_SECRET;
@@ -282,7 +282,7 @@ describe('POST /webhooks/stripe handler', () => {
           reads.push('fresh');
           return TEST_WEBHOOK_SECRET;
         },
-      },
+      }),
     });
 
     const response = await handle(sign(created(), { secret: 'whsec_someone_else' }));
@@ -295,7 +295,7 @@ describe('POST /webhooks/stripe handler', () => {
   it('answers 503 naming the secret while it still holds the deploy placeholder (Stripe retries)', async () => {
     handle = createStripeWebhookHandler({
       ...memory.deps,
-      webhookSecret: new SecretValue('stripeWebhookSecret', { arn: 'arn:x' }, async () => 'Zx81-placeholder'),
+      verifier: verifierWith(new SecretValue('stripeWebhookSecret', { arn: 'arn:x' }, async () => 'Zx81-placeholder')),
     });
 
     const response = await handle(sign(created()));
@@ -311,14 +311,14 @@ describe('POST /webhooks/stripe handler', () => {
   it('answers 500 when the signing secret cannot be read', async () => {
     handle = createStripeWebhookHandler({
       ...memory.deps,
-      webhookSecret: {
+      verifier: verifierWith({
         get: async () => {
           throw new Error('secrets manager down');
         },
         refresh: async () => {
           throw new Error('secrets manager down');
         },
-      },
+      }),
     });
     expect((await handle(sign(created()))).statusCode).toBe(500);
     nothingWritten();

@@ -1,7 +1,7 @@
+import { type SigningSecret, StripeSignatureVerifier } from '../../../lambdas/adapters/stripe/stripe-signature';
 import type { WebhookEntitlementRecord } from '../../../lambdas/domain/entitlement-policy';
 import { DependencyUnavailableError } from '../../../lambdas/domain/errors';
 import { PlanCatalog } from '../../../lambdas/domain/plan-catalog';
-import type { StripeWebhookDeps } from '../../../lambdas/handlers/stripe-webhook';
 import type {
   EntitlementStore,
   GroupGateway,
@@ -17,6 +17,7 @@ import type {
   SubscriptionSource,
   WebhookLedger,
 } from '../../../lambdas/ports/webhook-ports';
+import type { DeliveryDeps } from '../../../lambdas/use-cases/webhook/receive-delivery';
 import { TEST_WEBHOOK_SECRET } from '../../fixtures/stripe/builders';
 
 /** In-memory doubles of the webhook's ports, with call counters (the unit tests' "emulators"). */
@@ -181,7 +182,7 @@ export const catalog = PlanCatalog.defaults();
 /** 2026-01-10: inside the fixtures' billing period (2026-01-01 .. 2026-01-31). */
 export const NOW = new Date('2026-01-10T00:00:00Z');
 
-export function memoryDeps(overrides: Partial<StripeWebhookDeps> = {}) {
+export function memoryDeps(overrides: Partial<DeliveryDeps> = {}) {
   const entitlements = new MemoryEntitlements();
   const profiles = new MemoryProfiles();
   const groups = new MemoryGroups();
@@ -190,7 +191,7 @@ export function memoryDeps(overrides: Partial<StripeWebhookDeps> = {}) {
   const audit = new MemoryAudit();
   const ledger = new MemoryLedger();
   let now = NOW;
-  const deps: StripeWebhookDeps = {
+  const deps: DeliveryDeps = {
     entitlements,
     profiles,
     groups,
@@ -201,7 +202,7 @@ export function memoryDeps(overrides: Partial<StripeWebhookDeps> = {}) {
     catalog,
     policy: { gracePeriodDays: 7, revokeOnDispute: true },
     clock: { now: () => now },
-    webhookSecret: { get: async () => TEST_WEBHOOK_SECRET, refresh: async () => TEST_WEBHOOK_SECRET },
+    verifier: verifierWith({ get: async () => TEST_WEBHOOK_SECRET, refresh: async () => TEST_WEBHOOK_SECRET }),
     ...overrides,
   };
   return {
@@ -217,4 +218,9 @@ export function memoryDeps(overrides: Partial<StripeWebhookDeps> = {}) {
       now = date;
     },
   };
+}
+
+/** The production verifier (stripe-node on the raw body) over a given signing secret, at the tests' fixed time. */
+export function verifierWith(secret: SigningSecret) {
+  return new StripeSignatureVerifier(secret, { now: () => NOW });
 }

@@ -1,0 +1,132 @@
+import { NotConfiguredError, SignatureRejectedError } from '../../domain/errors';
+import {
+  InvalidStripeEventError,
+  isHandledEventType,
+  type NormalisedEvent,
+  normaliseEvent,
+  parseEventEnvelope,
+} from '../../domain/stripe-events';
+import type { EventVerifier, SubscriptionSource, WebhookLedger } from '../../ports/webhook-ports';
+import { applyStripeEvent, type StripeEventDeps } from './apply-stripe-event';
+
+export interface DeliveryDeps extends StripeEventDeps {
+  ledger: WebhookLedger;
+  verifier: EventVerifier;
+  /** Budget for one delivery's work; past it the delivery fails and Stripe retries. @default 8000 (Lambda: 10 s) */
+  deadlineMs?: number;
+}
+
+export interface Delivery {
+  /** The raw body, exactly as signed. */
+  payload: string;
+  signature: string | undefined;
+}
+
+export type DeliveryResult =
+  | {
+      kind: 'rejected';
+      code: 'missing_signature' | 'invalid_signature' | 'invalid_json' | 'invalid_event';
+      message: string;
+    }
+  | { kind: 'not-configured'; message: string }
+  | { kind: 'ignored' }
+  | { kind: 'duplicate' }
+  | { kind: 'processed'; outcome: string };
+
+export class DeadlineExceededError extends Error {
+  override name = 'DeadlineExceededError';
+}
+
+/**
+ * One Stripe delivery, start to end (in the manner of Powertools' idempotency handler): verify the signature on the
+ * raw body, parse, apply the event, then record it in the ledger with a conditional put. No ledger read up front:
+ * the ordering guard makes a redelivery a no-op, and the put's condition marks it a duplicate. Before the first
+ * Stripe read (rare: ties, unlinked customers, disputes) the ledger is consulted, and a redelivery found there is
+ * answered as a duplicate without that read. The ledger is written only after the effects succeeded, so a failed
+ * delivery leaves no record and Stripe's retry runs it again. A dependency failure is thrown: the caller answers
+ * 5xx and Stripe retries.
+ */
+export async function receiveDelivery(deps: DeliveryDeps, delivery: Delivery): Promise<DeliveryResult> {
+  const checked = await verifiedEvent(deps.verifier, delivery);
+  if (!('event' in checked)) return checked;
+  const { event } = checked;
+  const ledgerGuard = new LedgerGuard(deps.ledger, event.id);
+  let outcome: Awaited<ReturnType<typeof applyStripeEvent>>;
+  try {
+    const work = applyStripeEvent({ ...deps, stripe: ledgerGuard.guard(deps.stripe) }, event, delivery.payload);
+    outcome = await withDeadline(work, deps.deadlineMs ?? 8_000);
+  } catch (error) {
+    if (error === DUPLICATE) return { kind: 'duplicate' };
+    throw error;
+  }
+  const recorded = await deps.ledger.record(
+    { eventId: event.id, type: event.type, outcome: outcome.kind },
+    deps.clock.now(),
+  );
+  return recorded === 'duplicate' ? { kind: 'duplicate' } : { kind: 'processed', outcome: outcome.kind };
+}
+
+/** Verifies and validates a delivery; returns the event, or the result to answer. Writes nothing. */
+async function verifiedEvent(
+  verifier: EventVerifier,
+  delivery: Delivery,
+): Promise<{ event: NormalisedEvent } | Exclude<DeliveryResult, { kind: 'processed' | 'duplicate' }>> {
+  if (!delivery.signature) {
+    return { kind: 'rejected', code: 'missing_signature', message: 'the Stripe-Signature header is required' };
+  }
+  let parsed: unknown;
+  try {
+    parsed = await verifier.verify(delivery.payload, delivery.signature);
+  } catch (error) {
+    if (error instanceof NotConfiguredError) return { kind: 'not-configured', message: error.publicMessage };
+    if (error instanceof SignatureRejectedError)
+      return { kind: 'rejected', code: 'invalid_signature', message: error.message };
+    if (error instanceof SyntaxError)
+      return { kind: 'rejected', code: 'invalid_json', message: 'the body is not valid JSON' };
+    throw error;
+  }
+  try {
+    const envelope = parseEventEnvelope(parsed);
+    if (!isHandledEventType(envelope.type)) return { kind: 'ignored' };
+    return { event: normaliseEvent({ ...envelope, type: envelope.type }) };
+  } catch (error) {
+    if (error instanceof InvalidStripeEventError) {
+      return { kind: 'rejected', code: 'invalid_event', message: error.message.replace(/\s+/g, ' ') };
+    }
+    throw error;
+  }
+}
+
+/** Marks the unwinding of a delivery found in the ledger before a Stripe read; never leaves this module. */
+const DUPLICATE = Symbol('duplicate delivery');
+
+/** Consults the ledger once, before the first Stripe read of this delivery. */
+class LedgerGuard {
+  private checked: Promise<void> | undefined;
+  constructor(
+    private readonly ledger: WebhookLedger,
+    private readonly eventId: string,
+  ) {}
+
+  guard(stripe: SubscriptionSource): SubscriptionSource {
+    const first = () => {
+      this.checked ??= this.ledger.has(this.eventId).then((seen) => {
+        if (seen) throw DUPLICATE;
+      });
+      return this.checked;
+    };
+    return {
+      listForCustomer: (customerId) => first().then(() => stripe.listForCustomer(customerId)),
+      retrieveCustomer: (customerId) => first().then(() => stripe.retrieveCustomer(customerId)),
+      customerOfCharge: (chargeId) => first().then(() => stripe.customerOfCharge(chargeId)),
+    };
+  }
+}
+
+function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new DeadlineExceededError(`delivery took longer than ${ms} ms`)), ms);
+  });
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,61 @@
+import { CognitoGroupGateway } from '../adapters/cognito/cognito-groups';
+import { DynamoEntitlementStore } from '../adapters/dynamo/entitlement-store';
+import { DynamoProfileStore } from '../adapters/dynamo/profile-store';
+import { lazyCustomerGateway, STRIPE_CALL_OPTIONS, StripeBillingGateway } from '../adapters/stripe/stripe-billing';
+import { parseEnv } from '../platform/config';
+import type { CONTRACTS } from '../platform/contracts';
+import { type RedirectConfig, redirectEnvSchema } from '../platform/redirects';
+import type { Runtime } from '../platform/runtime';
+import { systemClock } from '../ports/app-ports';
+import type { CheckoutDeps } from '../use-cases/billing/create-checkout-session';
+import type { PortalDeps } from '../use-cases/billing/create-portal-session';
+import type { StartTrialDeps } from '../use-cases/entitlement/start-trial';
+import type { SubscriptionStatusDeps } from '../use-cases/entitlement/subscription-status';
+
+/** The dependency sets of the frontend routes, each from its function's runtime (one contract each). */
+
+export function subscriptionStatusDeps(runtime: Runtime<typeof CONTRACTS.subscriptionStatus>): SubscriptionStatusDeps {
+  return {
+    entitlements: new DynamoEntitlementStore(runtime.ddb, runtime.tables.ENTITLEMENTS_TABLE),
+    profiles: new DynamoProfileStore(runtime.ddb, runtime.tables.USER_PROFILES_TABLE),
+    groups: new CognitoGroupGateway(runtime.cognito, runtime.userPoolId),
+    catalog: runtime.catalog,
+    clock: systemClock,
+  };
+}
+
+export function startTrialDeps(runtime: Runtime<typeof CONTRACTS.startTrial>): StartTrialDeps {
+  return {
+    entitlements: new DynamoEntitlementStore(runtime.ddb, runtime.tables.ENTITLEMENTS_TABLE),
+    groups: new CognitoGroupGateway(runtime.cognito, runtime.userPoolId),
+    catalog: runtime.catalog,
+    clock: systemClock,
+  };
+}
+
+export function checkoutDeps(
+  runtime: Runtime<typeof CONTRACTS.checkoutSession>,
+  env: NodeJS.ProcessEnv,
+): CheckoutDeps & { redirects: RedirectConfig } {
+  const stripe = () => runtime.stripe(STRIPE_CALL_OPTIONS);
+  return {
+    profiles: new DynamoProfileStore(runtime.ddb, runtime.tables.USER_PROFILES_TABLE),
+    entitlements: new DynamoEntitlementStore(runtime.ddb, runtime.tables.ENTITLEMENTS_TABLE),
+    customers: lazyCustomerGateway(stripe),
+    billing: new StripeBillingGateway(stripe),
+    catalog: runtime.catalog,
+    clock: systemClock,
+    redirects: parseEnv(redirectEnvSchema, env),
+  };
+}
+
+export function portalDeps(
+  runtime: Runtime<typeof CONTRACTS.billingPortal>,
+  env: NodeJS.ProcessEnv,
+): PortalDeps & { redirects: RedirectConfig } {
+  return {
+    profiles: new DynamoProfileStore(runtime.ddb, runtime.tables.USER_PROFILES_TABLE),
+    billing: new StripeBillingGateway(() => runtime.stripe(STRIPE_CALL_OPTIONS)),
+    redirects: parseEnv(redirectEnvSchema, env),
+  };
+}
