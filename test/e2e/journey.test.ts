@@ -61,6 +61,21 @@ describe('local stack e2e', () => {
     expect(stack.stripe?.deliveries().filter((d) => d.status !== 'delivered')).toEqual([]);
   });
 
+  it("runs the same journey under Stripe's delivery freedoms: events shuffled within a window, half delivered twice", async () => {
+    // Prepare: https://docs.stripe.com/webhooks#event-ordering (no order guaranteed, at least once)
+    stack.stripe?.setDeliveryRealism({ order: 'shuffle', windowMs: 30, duplicateRate: 0.5, seed: 11 });
+
+    // Act
+    const result = await runJourney(stack.info, { email: uniqueEmail('shuffled') }).finally(() =>
+      stack.stripe?.setDeliveryRealism({ order: 'per-customer', duplicateRate: 0 }),
+    );
+
+    // Assess
+    expect(result.statuses.afterFailedRenewal).toMatchObject({ status: 'past_due', plan: 'pro' });
+    expect(result.statuses.final).toMatchObject({ status: 'canceled', plan: 'free', entitled: false });
+    expect(stack.stripe?.deliveries().filter((d) => d.duplicate).length).toBeGreaterThan(0);
+  });
+
   it('rejects a second sign-up with the same email in another case', async () => {
     // Prepare
     const email = uniqueEmail('twice');
