@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // Log lines are captured per test (assert them with useLogCapture()), so the output shows only real failures.
+    setupFiles: ['test/support/setup-logs.ts'],
     environment: 'node',
     // Integration tests start their own emulators; CDK synth with bundling is slow on 2 cores.
     testTimeout: 60_000,

@@ -7,25 +7,28 @@ export interface LogLine {
 }
 
 /**
- * Captures what the Powertools loggers write (one JSON object per line on stdout/stderr) for the duration of each
- * test in the calling file, so a test can assert the lines it expects and nothing leaks into the suite's output.
- * Non-JSON output passes through untouched.
+ * Every test runs with the Powertools loggers' JSON lines captured (test/support/setup-logs.ts installs this for
+ * the whole suite), so the suite's output carries no log noise and a test asserts the lines it expects through
+ * `useLogCapture()`. Anything that is not a JSON log line passes through untouched.
  */
-export function useLogCapture() {
-  const lines: LogLine[] = [];
-  const originals = { out: process.stdout.write, err: process.stderr.write };
-  const intercept = (original: typeof process.stdout.write) =>
-    function (this: NodeJS.WriteStream, chunk: unknown, ...rest: unknown[]) {
-      const text = typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) ? chunk.toString('utf8') : '';
-      const parsed = parseLogLines(text);
-      if (parsed) {
-        lines.push(...parsed);
-        return true;
-      }
-      return (original as (...args: unknown[]) => boolean).call(this, chunk, ...rest);
-    } as typeof process.stdout.write;
+const captured: LogLine[] = [];
+const originals = { out: process.stdout.write, err: process.stderr.write };
+
+function intercept(original: typeof process.stdout.write): typeof process.stdout.write {
+  return function (this: NodeJS.WriteStream, chunk: unknown, ...rest: unknown[]) {
+    const text = typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) ? chunk.toString('utf8') : '';
+    const lines = parseLogLines(text);
+    if (lines) {
+      captured.push(...lines);
+      return true;
+    }
+    return (original as (...args: unknown[]) => boolean).call(this, chunk, ...rest);
+  } as typeof process.stdout.write;
+}
+
+export function installLogCapture(): void {
   beforeEach(() => {
-    lines.length = 0;
+    captured.length = 0;
     process.stdout.write = intercept(originals.out);
     process.stderr.write = intercept(originals.err);
   });
@@ -33,8 +36,12 @@ export function useLogCapture() {
     process.stdout.write = originals.out;
     process.stderr.write = originals.err;
   });
-  const messages = (level: string) => lines.filter((line) => line.level === level).map((line) => line.message);
-  return { lines, errors: () => messages('ERROR'), warnings: () => messages('WARN') };
+}
+
+/** The log lines of the running test, by level. */
+export function useLogCapture() {
+  const messages = (level: string) => captured.filter((line) => line.level === level).map((line) => line.message);
+  return { lines: captured, errors: () => messages('ERROR'), warnings: () => messages('WARN') };
 }
 
 function parseLogLines(text: string): LogLine[] | undefined {
@@ -42,7 +49,7 @@ function parseLogLines(text: string): LogLine[] | undefined {
   if (parts.length === 0) return undefined;
   try {
     const parsed = parts.map((part) => JSON.parse(part) as LogLine);
-    return parsed.every((line) => typeof line.level === 'string' && typeof line.message === 'string')
+    return parsed.every((line) => typeof line?.level === 'string' && typeof line.message === 'string')
       ? parsed
       : undefined;
   } catch {
