@@ -156,7 +156,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ...backend.env,
       STRIPE_SECRET_KEY: stripeSecretKey,
       STRIPE_WEBHOOK_SECRET: webhookSecret,
-      ...(stripe ? { STRIPE_API_BASE: stripe.apiBase } : {}),
+      ...(stripe ? { STRIPE_API_BASE: stripe.apiBase, EMULATOR_CLOCK_URL: emulatorClockUrl(stripe) } : {}),
       ALLOWED_ORIGINS: allowedOrigins.join(','),
       POWERTOOLS_SERVICE_NAME: 'entitlements-local',
     };
@@ -168,6 +168,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           userPoolClientId: backend.userPool.userPoolClientId,
           backends: { dynamodb: backend.dynamodb.endpoint, cognito: backend.cognito.endpoint },
           stripe: { apiBase: stripe?.apiBase, secretKey: stripeSecretKey, webhookSecret },
+          ...(stripe ? { clockUrl: emulatorClockUrl(stripe) } : {}),
           ...(options.shipped.onLog ? { onLog: options.shipped.onLog } : {}),
         })
       : undefined;
@@ -288,4 +289,9 @@ function registerTriggers(functions: Map<string, LambdaFunction>, env: Record<st
       return built(event);
     });
   }
+}
+
+/** The handlers follow the emulator's clock (lambdas/platform/clock.ts): advancing Stripe time ends trials for them too. */
+function emulatorClockUrl(stripe: StripeEmulator): string {
+  return `${stripe.apiBase}/_emulator/clock`;
 }

@@ -5,7 +5,7 @@ import { CONTRACTS } from '../platform/contracts';
 import { type HttpResult, httpError, json } from '../platform/http';
 import { type HttpEvent, jwtRoute, parseBody } from '../platform/http-handler';
 import { lambdaEntry } from '../platform/lambda-entry';
-import { type Clock, systemClock } from '../ports/app-ports';
+import type { Clock } from '../ports/app-ports';
 import { type ReconcileDeps, reconcile } from '../use-cases/reconcile/reconcile';
 import { forResponse } from '../use-cases/reconcile/report-view';
 import { deployedReconcileDeps } from '../wiring/reconcile';
@@ -73,7 +73,7 @@ const entry = lambdaEntry(CONTRACTS.adminReconcile, (runtime) => {
   return createAdminReconcileHandler({
     reconcile: deps,
     lastRun: async () => (await deps()).state.getLastRun(),
-    clock: systemClock,
+    clock: runtime.clock,
   });
 });
 export const handler = entry.handler;

@@ -17,13 +17,15 @@ export function lambdaEntry<C extends FunctionContract, E, R>(
   build: (runtime: Runtime<C>, env: NodeJS.ProcessEnv) => LambdaHandler<E, R>,
 ) {
   const fromEnv = (env: NodeJS.ProcessEnv, hooks?: RuntimeHooks): LambdaHandler<E, R> => {
-    let built: LambdaHandler<E, R> | undefined;
-    return (event, context) => {
+    let built: { runtime: Runtime<C>; handle: LambdaHandler<E, R> } | undefined;
+    return async (event, context) => {
       if (!built) {
         logger.info('cold start', { awsSdkVersion: awsSdkVersion(), node: process.version });
-        built = build(createRuntime(contract, env, hooks), env);
+        const runtime = createRuntime(contract, env, hooks);
+        built = { runtime, handle: build(runtime, env) };
       }
-      return built(event, context);
+      await built.runtime.clock.sync();
+      return built.handle(event, context);
     };
   };
   return { handler: fromEnv(process.env), fromEnv };

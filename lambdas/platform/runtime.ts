@@ -3,6 +3,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type Stripe from 'stripe';
 import type { PlanCatalog } from '../domain/plan-catalog';
 import { createCognitoClient, createDynamoDocumentClient, createStripeClient } from './clients';
+import { clockFromEnv, type RuntimeClock } from './clock';
 import { ConfigError, type ContractEnv, type PolicyEnv, parseContractEnv } from './config';
 import type { FunctionContract, SecretKey } from './contracts';
 import { SecretValue } from './secrets';
@@ -14,6 +15,8 @@ import { SecretValue } from './secrets';
  */
 export interface Runtime<C extends FunctionContract = FunctionContract> {
   readonly catalog: PlanCatalog;
+  /** "Now" for the rules: the system clock in AWS, the Stripe emulator's on the local stack (see clock.ts). */
+  readonly clock: RuntimeClock;
   readonly policy: PolicyEnv;
   readonly tables: ContractEnv<C>['tables'];
   readonly ddb: DynamoDBDocumentClient;
@@ -77,6 +80,7 @@ export function createRuntime<C extends FunctionContract>(
   const stripeClients = new Map<string, Stripe>();
   return {
     catalog: parsed.policy.PLAN_CATALOG,
+    clock: clockFromEnv(env),
     policy: parsed.policy,
     tables: parsed.tables,
     get ddb() {

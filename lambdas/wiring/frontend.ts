@@ -6,7 +6,6 @@ import { parseEnv } from '../platform/config';
 import type { CONTRACTS } from '../platform/contracts';
 import { type RedirectConfig, redirectEnvSchema } from '../platform/redirects';
 import type { Runtime } from '../platform/runtime';
-import { systemClock } from '../ports/app-ports';
 import type { CheckoutDeps } from '../use-cases/billing/create-checkout-session';
 import type { PortalDeps } from '../use-cases/billing/create-portal-session';
 import type { StartTrialDeps } from '../use-cases/entitlement/start-trial';
@@ -20,7 +19,7 @@ export function subscriptionStatusDeps(runtime: Runtime<typeof CONTRACTS.subscri
     profiles: new DynamoProfileStore(runtime.ddb, runtime.tables.USER_PROFILES_TABLE),
     groups: new CognitoGroupGateway(runtime.cognito, runtime.userPoolId),
     catalog: runtime.catalog,
-    clock: systemClock,
+    clock: runtime.clock,
   };
 }
 
@@ -29,7 +28,7 @@ export function startTrialDeps(runtime: Runtime<typeof CONTRACTS.startTrial>): S
     entitlements: new DynamoEntitlementStore(runtime.ddb, runtime.tables.ENTITLEMENTS_TABLE),
     groups: new CognitoGroupGateway(runtime.cognito, runtime.userPoolId),
     catalog: runtime.catalog,
-    clock: systemClock,
+    clock: runtime.clock,
   };
 }
 
@@ -44,7 +43,7 @@ export function checkoutDeps(
     customers: lazyCustomerGateway(stripe),
     billing: new StripeBillingGateway(stripe),
     catalog: runtime.catalog,
-    clock: systemClock,
+    clock: runtime.clock,
     redirects: parseEnv(redirectEnvSchema, env),
   };
 }

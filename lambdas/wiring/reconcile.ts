@@ -15,7 +15,6 @@ import { StripeSubscriptionSource } from '../adapters/stripe/stripe-subscription
 import type { CONTRACTS } from '../platform/contracts';
 import type { Runtime } from '../platform/runtime';
 import type { Clock } from '../ports/app-ports';
-import { systemClock } from '../ports/app-ports';
 import type { ReconcileDeps, ReconcileMetrics } from '../use-cases/reconcile/reconcile';
 import { retryAllParkedEvents, retryParkedEventsForCustomer } from '../use-cases/webhook/retry-parked-events';
 
@@ -79,7 +78,7 @@ export function deployedReconcileDeps(runtime: Runtime<typeof CONTRACTS.reconcil
   let built: ReturnType<typeof reconcileDepsFromRuntime> | undefined;
   return () => {
     built ??= reconcileDepsFromRuntime(runtime, {
-      clock: systemClock,
+      clock: runtime.clock,
       metrics: new PowertoolsReconcileMetrics(runtime.policy.STAGE),
     });
     return built;

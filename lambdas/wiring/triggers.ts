@@ -11,7 +11,7 @@ import type { UserDirectory } from '../domain/cognito-user';
 import { parseEnv, preSignUpEnvSchema } from '../platform/config';
 import type { CONTRACTS } from '../platform/contracts';
 import type { Runtime } from '../platform/runtime';
-import { type GroupGateway, systemClock } from '../ports/app-ports';
+import type { GroupGateway } from '../ports/app-ports';
 import type { PostConfirmationDeps } from '../use-cases/identity/post-confirmation';
 import type { PreSignUpDeps } from '../use-cases/identity/pre-signup';
 import { retryParkedEventsForCustomer } from '../use-cases/webhook/retry-parked-events';
@@ -73,9 +73,9 @@ export function postConfirmationDeps(
       groups,
       customers,
       catalog: runtime.catalog,
-      clock: systemClock,
+      clock: runtime.clock,
       retryParked: (customerId, sub) =>
-        retryParkedEventsForCustomer({ ...eventDeps, clock: systemClock }, customerId, { knownSub: sub }),
+        retryParkedEventsForCustomer({ ...eventDeps, clock: runtime.clock }, customerId, { knownSub: sub }),
     };
   });
 }

@@ -34,7 +34,7 @@ export function stripeEventDeps(runtime: Runtime<StripeEventContract>): StripeEv
     audit: new DynamoAuditLog(ddb, tables.AUDIT_TABLE),
     catalog: runtime.catalog,
     policy: { gracePeriodDays: runtime.policy.GRACE_PERIOD_DAYS, revokeOnDispute: runtime.policy.REVOKE_ON_DISPUTE },
-    clock: systemClock,
+    clock: runtime.clock,
   };
 }
 
@@ -42,6 +42,7 @@ export function deliveryDeps(runtime: Runtime<typeof CONTRACTS.stripeWebhook>): 
   return {
     ...stripeEventDeps(runtime),
     ledger: new DynamoWebhookLedger(runtime.ddb, runtime.tables.WEBHOOK_EVENTS_TABLE),
+    // Signatures carry wall-clock timestamps (Stripe signs with real time): the tolerance is checked against it.
     verifier: new StripeSignatureVerifier(runtime.secret('stripeWebhookSecret'), systemClock),
   };
 }

@@ -16,6 +16,8 @@ export interface ShippedFunctionsOptions {
   backends: { dynamodb: string; cognito: string };
   /** The Stripe values the operator would `put-secret-value`; absent ones keep CDK's random placeholder. */
   stripe: { apiBase?: string; secretKey?: string; webhookSecret?: string };
+  /** The Stripe emulator's clock, which the functions follow as on the source-mode local stack. */
+  clockUrl?: string;
   /** Every line a function logs (its stdout/stderr): tests assert or drop them, `npm start` prints them. */
   onLog?: (functionName: string, line: string) => void;
 }
@@ -106,6 +108,7 @@ function runtimeEnv(
     AWS_SECRET_ACCESS_KEY: 'local',
     AWS_ENDPOINT_URL: awsEndpoint,
     ...(usesStripe && options.stripe.apiBase ? { STRIPE_API_BASE: options.stripe.apiBase } : {}),
+    ...(options.clockUrl ? { EMULATOR_CLOCK_URL: options.clockUrl } : {}),
   };
 }
 

@@ -154,6 +154,10 @@ function requestHandler(deps: HandlerDeps) {
     const body = await readBody(req);
     const page = /^\/_emulator\/(checkout|portal)\/([A-Za-z0-9_]+)(\/pay)?$/.exec(url.pathname);
     if (page) return hostedPage(engine, mutate, { kind: page[1] as string, id: page[2] as string }, req, res);
+    // Reading the time is public: the local stack's handlers follow this clock without holding the API key.
+    if (method === 'GET' && url.pathname === '/_emulator/clock') {
+      return send(res, 200, await control({ engine, dispatcher, mutate }, method, url.pathname, {}));
+    }
     authenticate(req.headers.authorization, secretKey);
     if (url.pathname.startsWith('/_emulator/')) {
       return send(
