@@ -1,5 +1,4 @@
-import type { Clock } from '../ports/app-ports';
-import { systemClock } from '../ports/app-ports';
+import { type Clock, systemClock } from '../domain/clock';
 
 /** A clock that may need to catch up with an outside source before each invocation. */
 export interface RuntimeClock extends Clock {

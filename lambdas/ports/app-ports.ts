@@ -55,8 +55,4 @@ export interface GroupGateway {
   listGroupsForUser(username: string): Promise<string[]>;
 }
 
-export interface Clock {
-  now(): Date;
-}
-
-export const systemClock: Clock = { now: () => new Date() };
+export { type Clock, systemClock } from '../domain/clock';
