@@ -1,8 +1,10 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { z } from 'zod';
 import { ConflictError, DependencyUnavailableError, InvalidInputError, NotFoundError } from '../domain/errors';
+import { FeatureNotInPlanError } from '../domain/feature-gate';
 import { describeIssues } from './api-schemas';
 import { type Caller, callerOf, UnauthenticatedError } from './auth';
+import { featureDenied } from './feature-denied';
 import { type HttpResult, httpError, parseJsonBody, serviceUnavailable } from './http';
 import { logger } from './logger';
 import { SecretNotSetError } from './secrets';
@@ -26,6 +28,7 @@ export function errorResponse(error: unknown): HttpResult {
   if (error instanceof UnauthenticatedError) {
     return httpError(401, 'unauthenticated', 'A valid Cognito token is required (Authorization: Bearer <token>).');
   }
+  if (error instanceof FeatureNotInPlanError) return featureDenied(error.decision);
   if (error instanceof NotFoundError) return httpError(404, codeOf(error, 'not_found'), error.message);
   if (error instanceof ConflictError) return httpError(409, codeOf(error, 'conflict'), error.message);
   if (error instanceof SecretNotSetError) {

@@ -1,0 +1,28 @@
+import type { EntitlementRecord } from '../domain/entitlement';
+
+/** What the feature gate and the authorizer need from the outside world. */
+
+/** Reads one user's Entitlements record (strongly consistent). `DynamoEntitlementStore` implements it. */
+export interface EntitlementReader {
+  get(sub: string): Promise<EntitlementRecord | undefined>;
+}
+
+/** The claims of a verified Cognito token that the authorizer passes on. */
+export interface VerifiedToken {
+  sub: string;
+  tokenUse: 'id' | 'access';
+  email?: string;
+  username?: string;
+  groups: string[];
+  /** Epoch seconds. */
+  expiresAt: number;
+}
+
+/** Verifies a bearer token (signature, issuer, expiry, app client); throws `TokenRejectedError` when it does not. */
+export interface TokenVerifier {
+  verify(token: string): Promise<VerifiedToken>;
+}
+
+export class TokenRejectedError extends Error {
+  override name = 'TokenRejectedError';
+}
