@@ -1,0 +1,72 @@
+import type { DriftContext, StripeCustomerSnapshot } from './drift-snapshots';
+import type { Entitlement, EntitlementRecord } from './entitlement';
+import { computeEntitlement, keepRunningNoCardTrial, type WebhookEntitlementRecord } from './entitlement-policy';
+import { type CustomerState, customerStateOf, withStripeSubscriptions } from './event-ordering';
+
+/**
+ * The entitlement a user should have, computed exactly as the webhook's write path computes it (same merge, same
+ * ordering guard, same policy), and the comparison that says whether the stored one differs in substance.
+ */
+
+const sortedSet = (values: readonly string[]) => [...new Set(values)].sort();
+export const sameSet = (a: readonly string[], b: readonly string[]) =>
+  sortedSet(a).join('\u0000') === sortedSet(b).join('\u0000');
+
+/**
+ * Whether two entitlements give the same thing. Two non-entitled free states are the same whatever their status
+ * label (`none`, `canceled`, `expired`): recomputing cannot tell them apart once subscriptions are gone.
+ */
+export function sameEntitlement(a: Entitlement, b: Entitlement): boolean {
+  const sameAccess = a.entitled === b.entitled && a.plan === b.plan && sameSet(a.groups, b.groups);
+  if (!a.entitled && !b.entitled) return sameAccess && sameSet(a.features, b.features);
+  return (
+    sameAccess &&
+    a.status === b.status &&
+    sameSet(a.features, b.features) &&
+    a.currentPeriodEnd === b.currentPeriodEnd &&
+    a.trialEndsAt === b.trialEndsAt &&
+    a.cancelAtPeriodEnd === b.cancelAtPeriodEnd &&
+    a.graceEndsAt === b.graceEndsAt
+  );
+}
+
+/** Every event before the listing started is reflected in it: older deliveries must not roll it back. */
+export function stripeReadAt(ctx: Pick<DriftContext, 'stripeListedAt'>): Date {
+  return new Date((ctx.stripeListedAt - 1) * 1000);
+}
+
+/**
+ * The customer's state as Stripe shows it now, merged into the record's state exactly as the webhook's
+ * `recomputeEntitlementFromStripe` merges it (same ordering rule, same guard time).
+ */
+export function customerStateFromStripe(
+  record: WebhookEntitlementRecord | undefined,
+  customer: Pick<StripeCustomerSnapshot, 'subscriptions'>,
+  ctx: DriftContext,
+): CustomerState {
+  const readAt = stripeReadAt(ctx);
+  return withStripeSubscriptions(customerStateOf(record), customer.subscriptions, ctx.catalog, {
+    id: `reconcile:${readAt.toISOString()}`,
+    created: Math.floor(readAt.getTime() / 1000),
+  });
+}
+
+/**
+ * What the record should say: the policy over the merged state, except that a running no-card trial (plan
+ * `trial`, no active or trialing Stripe subscription behind it) is kept until it ends, the same rule the
+ * webhook's write path applies (keepRunningNoCardTrial).
+ */
+export function expectedEntitlement(
+  record: EntitlementRecord,
+  state: CustomerState,
+  ctx: Pick<DriftContext, 'catalog' | 'policy' | 'now'>,
+): Entitlement {
+  const computed = computeEntitlement(
+    Object.values(state.subscriptions),
+    ctx.catalog,
+    ctx.now,
+    ctx.policy,
+    state.billing,
+  );
+  return keepRunningNoCardTrial(record, computed, Object.values(state.subscriptions), ctx.now);
+}

@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { epochSeconds, parseWith } from './stripe-parsing';
+
+/** The event envelope and the event types the webhook acts on; anything else is acknowledged and ignored. */
+
+export const HANDLED_EVENT_TYPES = [
+  'customer.subscription.created',
+  'customer.subscription.updated',
+  'customer.subscription.deleted',
+  'customer.subscription.paused',
+  'customer.subscription.resumed',
+  'customer.subscription.trial_will_end',
+  'invoice.paid',
+  'invoice.payment_succeeded',
+  'invoice.payment_failed',
+  'checkout.session.completed',
+  'customer.deleted',
+  'charge.refunded',
+  'charge.dispute.created',
+  'charge.dispute.closed',
+] as const;
+export type HandledEventType = (typeof HANDLED_EVENT_TYPES)[number];
+
+export function isHandledEventType(type: string): type is HandledEventType {
+  return (HANDLED_EVENT_TYPES as readonly string[]).includes(type);
+}
+
+/** The event envelope: anything else is "not a Stripe event". */
+export const stripeEventEnvelopeSchema = z.looseObject({
+  id: z.string().min(1),
+  object: z.literal('event'),
+  type: z.string().min(1),
+  created: epochSeconds,
+  api_version: z.string().nullish(),
+  livemode: z.boolean().optional(),
+  data: z.looseObject({ object: z.looseObject({}) }),
+});
+export type StripeEventEnvelope = z.infer<typeof stripeEventEnvelopeSchema>;
+
+/** Parses an untrusted JSON value as an event envelope; throws InvalidStripeEventError ("not a Stripe event"). */
+export function parseEventEnvelope(value: unknown): StripeEventEnvelope {
+  return parseWith(stripeEventEnvelopeSchema, value, 'Stripe event');
+}

@@ -1,0 +1,178 @@
+import type { HandledEventType, StripeEventEnvelope } from './stripe-envelope';
+import type { NormalisedEvent, NormalisedSubscription, StripeSignal } from './stripe-normalised';
+import {
+  chargeSchema,
+  checkoutSessionSchema,
+  customerSchema,
+  disputeSchema,
+  invoiceSchema,
+  subscriptionSchema,
+} from './stripe-object-schemas';
+import { idOf, parseWith, subFromMetadata } from './stripe-parsing';
+
+/**
+ * Validates a handled event's object and turns it into the internal form. Version differences handled here:
+ * - billing period: on subscription items since 2025-03-31 (basil), on the subscription before;
+ * - invoice subscription: `invoice.parent.subscription_details.subscription` now, `invoice.subscription` before;
+ * - `price.lookup_key`, `price.nickname` and `event.api_version` may be null.
+ */
+
+type Normalised = Pick<NormalisedEvent, 'customerId' | 'signal'>;
+
+function minOf(values: (number | null | undefined)[]): number | null {
+  const present = values.filter((v): v is number => typeof v === 'number');
+  return present.length ? Math.min(...present) : null;
+}
+
+function maxOf(values: (number | null | undefined)[]): number | null {
+  const present = values.filter((v): v is number => typeof v === 'number');
+  return present.length ? Math.max(...present) : null;
+}
+
+/**
+ * Normalises a subscription object of any supported API version. The billing period comes from the items
+ * (basil+) or the subscription (older); a scheduled `cancel_at` counts as cancelling at that time.
+ */
+export function normaliseSubscription(input: unknown): NormalisedSubscription {
+  const sub = parseWith(subscriptionSchema, input, 'subscription');
+  const items = sub.items.data;
+  const periodEnd = maxOf(items.map((item) => item.current_period_end)) ?? sub.current_period_end ?? null;
+  const periodStart = minOf(items.map((item) => item.current_period_start)) ?? sub.current_period_start ?? null;
+  const cancelAt = sub.cancel_at ?? null;
+  const cancelAtPeriodEnd = sub.cancel_at_period_end === true || cancelAt !== null;
+  const effectiveEnd = cancelAt !== null ? minOf([cancelAt, periodEnd]) : periodEnd;
+  const first = items[0]?.price;
+  return {
+    id: sub.id,
+    customerId: idOf(sub.customer) ?? '',
+    status: sub.status,
+    prices: items.map((item) => item.price),
+    priceLabel: first ? (first.lookup_key ?? first.id) : '(no items)',
+    cancelAtPeriodEnd,
+    currentPeriodStart: periodStart,
+    currentPeriodEnd: effectiveEnd,
+    trialEnd: sub.trial_end ?? null,
+    metadataSub: subFromMetadata(sub.metadata),
+  };
+}
+
+function invoiceSignal(object: unknown, type: HandledEventType): Normalised {
+  const invoice = parseWith(invoiceSchema, object, 'invoice');
+  const details = invoice.parent?.subscription_details;
+  return {
+    customerId: idOf(invoice.customer),
+    signal: {
+      kind: 'invoice',
+      invoiceId: invoice.id,
+      paid: type !== 'invoice.payment_failed',
+      subscriptionId: idOf(details?.subscription) ?? idOf(invoice.subscription),
+      metadataSub:
+        subFromMetadata(details?.metadata) ??
+        subFromMetadata(invoice.subscription_details?.metadata) ??
+        subFromMetadata(invoice.metadata),
+    },
+  };
+}
+
+function checkoutSignal(object: unknown): Normalised {
+  const session = parseWith(checkoutSessionSchema, object, 'checkout session');
+  return {
+    customerId: idOf(session.customer),
+    signal: {
+      kind: 'checkout',
+      sessionId: session.id,
+      clientReferenceId: session.client_reference_id?.trim() || null,
+      metadataSub: subFromMetadata(session.metadata),
+      subscriptionId: idOf(session.subscription),
+      email: session.customer_details?.email ?? session.customer_email ?? null,
+    },
+  };
+}
+
+function customerDeletedSignal(object: unknown): Normalised {
+  const customer = parseWith(customerSchema, object, 'customer');
+  return {
+    customerId: customer.id,
+    signal: {
+      kind: 'customer-deleted',
+      metadataSub: subFromMetadata(customer.metadata),
+      email: customer.email ?? null,
+    },
+  };
+}
+
+function refundSignal(object: unknown): Normalised {
+  const charge = parseWith(chargeSchema, object, 'charge');
+  return {
+    customerId: idOf(charge.customer),
+    signal: {
+      kind: 'refund',
+      chargeId: charge.id,
+      full: charge.refunded || (charge.amount > 0 && charge.amount_refunded >= charge.amount),
+      metadataSub: subFromMetadata(charge.metadata),
+    },
+  };
+}
+
+const DISPUTE_OPEN_STATUSES = new Set([
+  'warning_needs_response',
+  'warning_under_review',
+  'needs_response',
+  'under_review',
+]);
+
+function disputeSignal(object: unknown, type: HandledEventType): Normalised {
+  const dispute = parseWith(disputeSchema, object, 'dispute');
+  const charge = dispute.charge;
+  const open = type === 'charge.dispute.created' || DISPUTE_OPEN_STATUSES.has(dispute.status);
+  const signal: StripeSignal = {
+    kind: 'dispute',
+    disputeId: dispute.id,
+    chargeId: typeof charge === 'string' ? charge : charge.id,
+    open: open && type !== 'charge.dispute.closed',
+    lost: type === 'charge.dispute.closed' && dispute.status === 'lost',
+  };
+  return { customerId: typeof charge === 'string' ? null : idOf(charge.customer), signal };
+}
+
+/** The customer and signal of one handled event type's object. */
+function normaliseObject(type: HandledEventType, object: unknown): Normalised {
+  switch (type) {
+    case 'customer.subscription.created':
+    case 'customer.subscription.updated':
+    case 'customer.subscription.deleted':
+    case 'customer.subscription.paused':
+    case 'customer.subscription.resumed':
+    case 'customer.subscription.trial_will_end': {
+      const subscription = normaliseSubscription(object);
+      return { customerId: subscription.customerId, signal: { kind: 'subscription', subscription } };
+    }
+    case 'invoice.paid':
+    case 'invoice.payment_succeeded':
+    case 'invoice.payment_failed':
+      return invoiceSignal(object, type);
+    case 'checkout.session.completed':
+      return checkoutSignal(object);
+    case 'customer.deleted':
+      return customerDeletedSignal(object);
+    case 'charge.refunded':
+      return refundSignal(object);
+    case 'charge.dispute.created':
+    case 'charge.dispute.closed':
+      return disputeSignal(object, type);
+  }
+}
+
+/**
+ * Validates a verified event's object for its type and normalises it. Throws InvalidStripeEventError (a 400) when
+ * a handled type carries an object that does not fit. Call only for handled types.
+ */
+export function normaliseEvent(envelope: StripeEventEnvelope & { type: HandledEventType }): NormalisedEvent {
+  const base = {
+    id: envelope.id,
+    type: envelope.type,
+    created: envelope.created,
+    apiVersion: envelope.api_version ?? null,
+  };
+  return { ...base, ...normaliseObject(envelope.type, envelope.data.object) };
+}

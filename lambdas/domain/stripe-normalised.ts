@@ -1,0 +1,47 @@
+import type { SubscriptionStatus } from './entitlement';
+import type { StripePriceLike } from './plan-catalog';
+import type { HandledEventType } from './stripe-envelope';
+
+/** The small internal form every handled event becomes, whatever its API version: what the policy and the ordering read. */
+
+/** Subscription state as the policy reads it, from either API-version shape. Times are epoch seconds. */
+export interface NormalisedSubscription {
+  id: string;
+  customerId: string;
+  status: SubscriptionStatus;
+  prices: StripePriceLike[];
+  /** The price that decides the plan, for logs (lookup key or id). */
+  priceLabel: string;
+  cancelAtPeriodEnd: boolean;
+  currentPeriodStart: number | null;
+  currentPeriodEnd: number | null;
+  trialEnd: number | null;
+  metadataSub: string | null;
+}
+
+/** The part of an event that matters to entitlements, one variant per family of event types. */
+export type StripeSignal =
+  | { kind: 'subscription'; subscription: NormalisedSubscription }
+  | { kind: 'invoice'; invoiceId: string; paid: boolean; subscriptionId: string | null; metadataSub: string | null }
+  | {
+      kind: 'checkout';
+      sessionId: string;
+      clientReferenceId: string | null;
+      metadataSub: string | null;
+      subscriptionId: string | null;
+      email: string | null;
+    }
+  | { kind: 'customer-deleted'; metadataSub: string | null; email: string | null }
+  | { kind: 'refund'; chargeId: string; full: boolean; metadataSub: string | null }
+  | { kind: 'dispute'; disputeId: string; chargeId: string; open: boolean; lost: boolean };
+
+export interface NormalisedEvent {
+  id: string;
+  type: HandledEventType;
+  /** Epoch seconds (1 s resolution: ties are common). */
+  created: number;
+  apiVersion: string | null;
+  /** Null when the object names no customer (a dispute names its charge: resolved through Stripe). */
+  customerId: string | null;
+  signal: StripeSignal;
+}

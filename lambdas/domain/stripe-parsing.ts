@@ -1,0 +1,42 @@
+import { z } from 'zod';
+
+/**
+ * What every Stripe schema and normaliser shares: the error a malformed object raises, the validation helper that
+ * raises it, the field shapes Stripe repeats on every object, and the reading of ids and of our user's sub.
+ */
+
+export class InvalidStripeEventError extends Error {
+  override name = 'InvalidStripeEventError';
+}
+
+export const epochSeconds = z.number().int().nonnegative();
+export const metadataSchema = z.record(z.string(), z.string()).nullish();
+/** An id reference that Stripe may also send expanded. */
+export const idRef = z.union([z.string().min(1), z.looseObject({ id: z.string().min(1) })]);
+
+/** Validates `value`; the first issue becomes an InvalidStripeEventError (a 400) naming the field. */
+export function parseWith<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const where = issue?.path.length ? issue.path.join('.') : '(root)';
+    throw new InvalidStripeEventError(`invalid ${what}: ${where}: ${issue?.message ?? 'does not match'}`);
+  }
+  return result.data;
+}
+
+export function idOf(ref: string | { id: string } | null | undefined): string | null {
+  if (ref === null || ref === undefined) return null;
+  return typeof ref === 'string' ? ref : ref.id;
+}
+
+/** Metadata keys that name our user, newest convention first. */
+const SUB_METADATA_KEYS = ['cognito_sub', 'cognito_user_id', 'user_id', 'userId'] as const;
+
+export function subFromMetadata(metadata: Record<string, string> | null | undefined): string | null {
+  for (const key of SUB_METADATA_KEYS) {
+    const value = metadata?.[key]?.trim();
+    if (value) return value;
+  }
+  return null;
+}

@@ -1,0 +1,42 @@
+import type { ReconcileTrigger } from '../../domain/reconcile-report';
+import type { CustomerGateway, ProfileStore } from '../../ports/app-ports';
+import type {
+  ParkedEventRetrier,
+  ReconcileMetrics,
+  ReconcileSource,
+  ReconcileStatePort,
+} from '../../ports/reconcile-ports';
+import type { EntitlementWriterDeps } from '../webhook/recompute-entitlement';
+
+/** What a reconcile run is given: its dependencies (built in lambdas/wiring/reconcile.ts) and its options. */
+
+export interface ReconcileDeps extends EntitlementWriterDeps {
+  profiles: ProfileStore;
+  customers: CustomerGateway;
+  source: ReconcileSource;
+  state: ReconcileStatePort;
+  parked: ParkedEventRetrier;
+  metrics?: ReconcileMetrics;
+  /** Users checked (and repaired) at once. @default 8 */
+  concurrency?: number;
+  /** Users between checkpoints. @default 250 */
+  batchSize?: number;
+  /** Lease length; renewed at every checkpoint. @default 1200 (longer than the Lambda's 15 min limit) */
+  leaseSeconds?: number;
+  newRunId?: () => string;
+}
+
+export interface ReconcileOptions {
+  apply: boolean;
+  /** Only this Cognito sub. */
+  user?: string;
+  trigger: ReconcileTrigger;
+  /** Asked before each batch; true ends the run early (an apply run saves its checkpoint and resumes next time). */
+  shouldStop?: () => boolean;
+  /** Dry-run paging: check only users after this sub. */
+  after?: string;
+  onProgress?: (progress: { checked: number; total: number }) => void;
+}
+
+/** The scope of a run over every user (the lease and the checkpoint key); a one-user run's is `user#<sub>`. */
+export const FULL_SCOPE = 'all';

@@ -1,0 +1,165 @@
+import {
+  type DriftContext,
+  linkedCustomerId,
+  NEW_CUSTOMER,
+  type RepairAction,
+  stripeReadAt,
+  type UserPlan,
+  type UserSnapshot,
+} from '../../domain/drift';
+import { ConflictError } from '../../domain/errors';
+import type { ReconcileReport } from '../../domain/reconcile-report';
+import type { SourceCustomer } from '../../ports/reconcile-ports';
+import { type GroupChange, syncCognitoGroups } from '../entitlement/sync-cognito-groups';
+import { provisionUser } from '../identity/provision-user';
+import { recomputeEntitlementFromStripe } from '../webhook/recompute-entitlement';
+import type { ReconcileDeps } from './reconcile-options';
+import { recordFailure } from './report';
+
+/**
+ * Apply mode: a user's plan executed with the code the triggers and the webhook use (provisionUser,
+ * recomputeEntitlementFromStripe, syncCognitoGroups), and parked events retried with the webhook's own code.
+ */
+
+/** What earlier actions changed that later ones build on. */
+interface Progress {
+  customerId: string | undefined;
+  /** Groups provisioning added in Cognito. */
+  provisionAdded: string[];
+  /** Groups the recompute changed in Cognito. */
+  recomputed: GroupChange | undefined;
+}
+
+interface UserInRepair {
+  sub: string;
+  ctx: DriftContext;
+  /** The user's Stripe customers as read, by id: whose subscriptions the recompute uses. */
+  raw: Map<string, SourceCustomer>;
+}
+
+/** Executes the plan's actions in order, counting each; returns the customer id the user ends with. */
+export async function executePlan(
+  deps: ReconcileDeps,
+  ctx: DriftContext,
+  snapshot: UserSnapshot,
+  plan: UserPlan,
+  raw: Map<string, SourceCustomer>,
+  report: ReconcileReport,
+): Promise<string | undefined> {
+  const user: UserInRepair = { sub: snapshot.sub, ctx, raw };
+  const progress: Progress = { customerId: linkedCustomerId(snapshot), provisionAdded: [], recomputed: undefined };
+  for (const action of plan.actions) {
+    try {
+      await runAction(deps, user, action, progress);
+      report.repairs.applied += 1;
+    } catch (error) {
+      // Later steps build on earlier ones: stop this user here; the next run starts again from the facts.
+      recordFailure(report, user.sub, action.type, error);
+      return progress.customerId;
+    }
+  }
+  return progress.customerId;
+}
+
+async function runAction(deps: ReconcileDeps, user: UserInRepair, action: RepairAction, progress: Progress) {
+  switch (action.type) {
+    case 'provision-user': {
+      const result = await provisionUser(deps, provisionInputOf(action.user), { createCustomer: false });
+      progress.provisionAdded = result.groupsAdded;
+      progress.customerId = result.stripeCustomerId ?? progress.customerId;
+      return;
+    }
+    case 'link-customer':
+      progress.customerId = await link(deps, user.sub, action.customerId);
+      return;
+    case 'create-customer': {
+      const created = await deps.customers.createForUser({
+        sub: user.sub,
+        email: action.email,
+        ...(action.name ? { name: action.name } : {}),
+      });
+      progress.customerId = await link(deps, user.sub, created.id);
+      return;
+    }
+    case 'recompute-entitlement':
+      progress.recomputed = await recompute(deps, user, action, progress.customerId);
+      return;
+    case 'sync-groups':
+      await syncGroups(deps, user.sub, action, progress);
+      return;
+  }
+}
+
+function provisionInputOf(user: Extract<RepairAction, { type: 'provision-user' }>['user']) {
+  return {
+    sub: user.sub,
+    username: user.username,
+    email: user.email ?? '',
+    emailVerified: user.emailVerified,
+    ...(user.givenName ? { givenName: user.givenName } : {}),
+    ...(user.familyName ? { familyName: user.familyName } : {}),
+    identityProvider: user.identityProvider,
+  };
+}
+
+async function link(deps: ReconcileDeps, sub: string, customerId: string): Promise<string> {
+  const stored = await deps.profiles.linkStripeCustomer(sub, customerId, deps.clock.now());
+  if (stored !== customerId) {
+    throw new ConflictError(`profile was linked to ${stored ?? '(no profile)'} meanwhile; ${customerId} left unlinked`);
+  }
+  return stored;
+}
+
+/** The webhook's write path over the customer's subscriptions as read (a customer created just now has none). */
+async function recompute(
+  deps: ReconcileDeps,
+  { sub, ctx, raw }: UserInRepair,
+  action: Extract<RepairAction, { type: 'recompute-entitlement' }>,
+  customerId: string | undefined,
+): Promise<GroupChange> {
+  const id = action.customerId === NEW_CUSTOMER ? customerId : action.customerId;
+  if (!id) throw new ConflictError('no Stripe customer to recompute from');
+  const result = await recomputeEntitlementFromStripe(deps, {
+    sub,
+    stripeCustomerId: id,
+    subscriptions: action.customerId === NEW_CUSTOMER ? [] : (raw.get(id)?.subscriptions ?? []),
+    readAt: stripeReadAt(ctx),
+    reason: 'reconcile',
+  });
+  return result.groups;
+}
+
+async function syncGroups(
+  deps: ReconcileDeps,
+  sub: string,
+  action: Extract<RepairAction, { type: 'sync-groups' }>,
+  { provisionAdded, recomputed }: Progress,
+): Promise<void> {
+  // Start from Cognito's real membership as changed by the steps above, so the net change is the planned one.
+  const current = new Set([...action.current, ...provisionAdded, ...(recomputed?.added ?? [])]);
+  for (const group of recomputed?.removed ?? []) current.delete(group);
+  const change = await syncCognitoGroups(
+    deps,
+    { cognito_sub: sub, groups: action.desired, cognitoGroups: [...current] },
+    action.username,
+  );
+  if (change.added.length === 0 && change.removed.length === 0) {
+    // Cognito already matched, so the sync recorded nothing: the record's applied groups were what differed.
+    await deps.entitlements.setCognitoGroups(sub, action.desired, deps.clock.now());
+  }
+}
+
+/** Retries parked events (all, or one customer's), counting what applied and what stays parked. */
+export async function retryParked(
+  report: ReconcileReport,
+  sub: string,
+  retry: () => Promise<{ applied: number; stillParked: number }>,
+): Promise<void> {
+  try {
+    const result = await retry();
+    report.repairs.applied += result.applied;
+    if (result.stillParked > 0) report.repairs.skipped += result.stillParked;
+  } catch (error) {
+    recordFailure(report, sub, 'retry-parked-events', error);
+  }
+}
