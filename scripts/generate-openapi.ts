@@ -5,7 +5,7 @@ import { buildOpenApiDocument } from '../lambdas/platform/openapi';
 /**
  * Writes docs/openapi.json from the zod schemas (default plan catalog). Run after changing a route schema:
  *   npx tsx scripts/generate-openapi.ts
- * test/unit/api/openapi.test.ts fails while the committed file differs from the generated one.
+ * test/unit/platform/openapi.test.ts fails while the committed file differs from the generated one.
  */
 export const OPENAPI_PATH = join(__dirname, '..', 'docs', 'openapi.json');
 

@@ -19,7 +19,7 @@ import {
   stores,
   stripeCustomer,
   subscribe,
-} from '../../integration/reconcile/support';
+} from '../../integration/use-cases/reconcile/support';
 import { useEmulatorBackend } from '../../support/backend';
 import {
   differences,

@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import type { EntitlementRecord } from '../../../lambdas/domain/entitlement';
+import { needsTokenRefresh, statusView } from '../../../lambdas/domain/status-view';
+import {
+  currentEntitlement,
+  hasEntitledPaidPlan,
+  startTrialRecord,
+  stripeTrialDays,
+  trialRefusal,
+} from '../../../lambdas/domain/trial';
+import { baseRecord, catalog, NOW, proRecord } from '../../support/api-doubles';
+
+describe('trial rules', () => {
+  it('offers the catalog trial length to a user who never had a trial, else nothing', () => {
+    // Act / Assess
+    expect(stripeTrialDays({ trialUsed: false }, catalog)).toBe(14);
+    expect(stripeTrialDays({ trialUsed: true }, catalog)).toBeUndefined();
+  });
+
+  it.each<[string, Partial<EntitlementRecord>, boolean]>([
+    ['active pro', {}, true],
+    ['past_due pro in grace', { status: 'past_due', graceEndsAt: '2030-01-20T00:00:00.000Z' }, true],
+    ['past_due pro after grace', { status: 'past_due', graceEndsAt: '2030-01-10T00:00:00.000Z' }, false],
+    ['trialing pro (Stripe trial)', { status: 'trialing', trialEndsAt: '2030-01-20T00:00:00.000Z' }, true],
+    ['canceled', { status: 'canceled', entitled: false }, false],
+    [
+      'cancelled at an ended period end',
+      { cancelAtPeriodEnd: true, currentPeriodEnd: '2030-01-10T00:00:00.000Z' },
+      false,
+    ],
+    ['no-card trial', { status: 'trialing', plan: 'trial', trialEndsAt: '2030-01-20T00:00:00.000Z' }, false],
+  ])('entitled paid plan: %s -> %s', (_case, change, expected) => {
+    // Prepare
+    const record = { ...proRecord(), ...change };
+    // Act
+    const result = hasEntitledPaidPlan(currentEntitlement(record, catalog, NOW), catalog);
+    // Assess
+    expect(result).toBe(expected);
+  });
+
+  it('refuses a trial to a paid subscriber first, then to anyone who used one', () => {
+    // Act / Assess
+    expect(trialRefusal({ ...proRecord(), trialUsed: true }, catalog, NOW)).toBe('already_subscribed');
+    expect(trialRefusal({ ...baseRecord(), trialUsed: true }, catalog, NOW)).toBe('trial_already_used');
+    expect(trialRefusal(baseRecord(), catalog, NOW)).toBeUndefined();
+  });
+
+  it('builds the trial record and keeps the bookkeeping', () => {
+    // Prepare
+    const record = { ...baseRecord(), stripeCustomerId: 'cus_1', lastEventCreated: 99 };
+    // Act
+    const next = startTrialRecord(record, catalog, NOW);
+    // Assess
+    expect(next).toMatchObject({
+      status: 'trialing',
+      plan: 'trial',
+      entitled: true,
+      groups: ['trial'],
+      cognitoGroups: ['free'],
+      trialEndsAt: '2030-01-29T12:00:00.000Z',
+      trialUsed: true,
+      entitlementsVersion: record.entitlementsVersion + 1,
+      stripeCustomerId: 'cus_1',
+      lastEventCreated: 99,
+      updatedAt: NOW.toISOString(),
+    });
+  });
+});
+
+describe('status view', () => {
+  it('compares managed groups as sets, ignoring order, duplicates and unmanaged groups', () => {
+    // Act / Assess
+    expect(needsTokenRefresh(['pro', 'admins', 'pro'], { groups: ['pro'], cognitoGroups: ['pro'] }, catalog)).toBe(
+      false,
+    );
+    expect(needsTokenRefresh([], { groups: ['pro'], cognitoGroups: ['pro'] }, catalog)).toBe(true);
+    expect(needsTokenRefresh(['free'], { groups: ['pro'], cognitoGroups: ['free'] }, catalog)).toBe(false);
+  });
+
+  it('serves the evaluated entitlement with the record version', () => {
+    // Prepare
+    const record = { ...proRecord(), cancelAtPeriodEnd: true, currentPeriodEnd: '2030-01-10T00:00:00.000Z' };
+    // Act
+    const view = statusView(record, ['pro'], catalog, NOW);
+    // Assess
+    expect(view).toMatchObject({ status: 'canceled', plan: 'free', entitled: false, entitlementsVersion: 4 });
+  });
+});

@@ -1,0 +1,175 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { EntitlementRecord } from '../../../lambdas/domain/entitlement';
+import { DependencyUnavailableError } from '../../../lambdas/domain/errors';
+import { createStartTrialHandler } from '../../../lambdas/handlers/start-trial';
+import {
+  baseRecord,
+  bodyOf,
+  catalog,
+  fixedClock,
+  jwtEvent,
+  MemoryEntitlements,
+  MemoryGroups,
+  proRecord,
+  SUB,
+} from '../../support/api-doubles';
+
+const post = (body?: string) => jwtEvent({ method: 'POST', path: '/subscription/trial', body });
+
+describe('POST /subscription/trial', () => {
+  let entitlements: MemoryEntitlements;
+  let groups: MemoryGroups;
+  let handle: ReturnType<typeof createStartTrialHandler>;
+
+  beforeEach(() => {
+    entitlements = new MemoryEntitlements();
+    groups = new MemoryGroups();
+    entitlements.items.set(SUB, baseRecord());
+    handle = createStartTrialHandler({ entitlements, groups, catalog, clock: fixedClock() });
+  });
+
+  it('starts the 14-day trial with the trial plan features and moves the user to the trial group', async () => {
+    // Act
+    const result = await handle(post());
+    // Assess
+    expect(result.statusCode).toBe(201);
+    expect(bodyOf(result)).toEqual({
+      status: 'trialing',
+      plan: 'trial',
+      entitled: true,
+      features: catalog.plan('trial').features,
+      groups: ['trial'],
+      currentPeriodEnd: null,
+      trialEndsAt: '2030-01-29T12:00:00.000Z',
+      cancelAtPeriodEnd: false,
+      entitlementsVersion: 2,
+      refreshTokens: true,
+    });
+    expect(entitlements.items.get(SUB)).toMatchObject({
+      status: 'trialing',
+      trialUsed: true,
+      groups: ['trial'],
+      cognitoGroups: ['trial'],
+      entitlementsVersion: 2,
+    });
+    expect(groups.calls).toEqual([`add ${SUB} trial`, `remove ${SUB} free`]);
+  });
+
+  it('is 409 the second time and writes nothing', async () => {
+    // Prepare
+    await handle(post());
+    const writes = entitlements.writes;
+    // Act
+    const second = await handle(post());
+    // Assess
+    expect(second.statusCode).toBe(409);
+    expect(bodyOf(second).error?.code).toBe('trial_already_used');
+    expect(entitlements.writes).toBe(writes);
+  });
+
+  it('is 409 after the trial expired too (one trial per identity)', async () => {
+    // Prepare
+    const record: EntitlementRecord = {
+      ...baseRecord(),
+      status: 'expired',
+      trialUsed: true,
+      trialEndsAt: '2030-01-01T00:00:00.000Z',
+    };
+    entitlements.items.set(SUB, record);
+    // Act
+    const result = await handle(post());
+    // Assess
+    expect(result.statusCode).toBe(409);
+  });
+
+  it('is 409 for a user who had a Stripe trial (trialUsed) even though never on the no-card trial', async () => {
+    // Prepare
+    entitlements.items.set(SUB, { ...baseRecord(), trialUsed: true });
+    // Act
+    const result = await handle(post());
+    // Assess
+    expect(bodyOf(result).error?.code).toBe('trial_already_used');
+  });
+
+  it('is 409 already_subscribed for an entitled paid subscriber', async () => {
+    // Prepare
+    entitlements.items.set(SUB, proRecord());
+    // Act
+    const result = await handle(post());
+    // Assess
+    expect(result.statusCode).toBe(409);
+    expect(bodyOf(result).error?.code).toBe('already_subscribed');
+    expect(entitlements.items.get(SUB)?.plan).toBe('pro');
+  });
+
+  it('lets exactly one of two concurrent requests win', async () => {
+    // Act
+    const results = await Promise.all([handle(post()), handle(post())]);
+    // Assess
+    expect(results.map((r) => r.statusCode).sort()).toEqual([201, 409]);
+    expect(entitlements.writes).toBe(1);
+  });
+
+  it('retries when a webhook changed the record in between, and still starts the trial', async () => {
+    // Prepare: the first conditional write loses to a concurrent non-trial update.
+    const write = entitlements.writeIfVersion.bind(entitlements);
+    let first = true;
+    entitlements.writeIfVersion = async (record, expected) => {
+      if (first) {
+        first = false;
+        const current = entitlements.items.get(SUB);
+        if (current) current.entitlementsVersion += 1;
+        return 'conflict';
+      }
+      return write(record, expected);
+    };
+    // Act
+    const result = await handle(post());
+    // Assess
+    expect(result.statusCode).toBe(201);
+    expect(entitlements.items.get(SUB)?.entitlementsVersion).toBe(3);
+  });
+
+  it('creates the record when none exists yet', async () => {
+    // Prepare
+    entitlements.items.clear();
+    // Act
+    const result = await handle(post());
+    // Assess
+    expect(result.statusCode).toBe(201);
+    expect(entitlements.items.get(SUB)).toMatchObject({ plan: 'trial', trialUsed: true, entitlementsVersion: 2 });
+  });
+
+  it('is 503 when Cognito fails after the write, and the retry (409) finishes the group change', async () => {
+    // Prepare
+    const add = groups.addUserToGroup.bind(groups);
+    groups.addUserToGroup = async () => {
+      throw new DependencyUnavailableError('cognito', 'cognito add to group trial failed');
+    };
+    // Act
+    const first = await handle(post());
+    groups.addUserToGroup = add;
+    const retry = await handle(post());
+    // Assess
+    expect(first.statusCode).toBe(503);
+    expect(retry.statusCode).toBe(409);
+    expect(entitlements.items.get(SUB)?.cognitoGroups).toEqual(['trial']);
+    expect(await groups.listGroupsForUser(SUB)).toEqual(['trial']);
+  });
+
+  it('is 400 for an unexpected body field', async () => {
+    // Act
+    const result = await handle(post(JSON.stringify({ days: 90 })));
+    // Assess
+    expect(result.statusCode).toBe(400);
+    expect(bodyOf(result).error?.message).toBe('days: unknown field');
+    expect(entitlements.writes).toBe(0);
+  });
+
+  it('is 401 without a verified sub', async () => {
+    // Act
+    const result = await handle(jwtEvent({ claims: null }));
+    // Assess
+    expect(result.statusCode).toBe(401);
+  });
+});

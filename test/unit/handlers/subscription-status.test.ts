@@ -1,0 +1,225 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { DependencyUnavailableError } from '../../../lambdas/domain/errors';
+import { createSubscriptionStatusHandler } from '../../../lambdas/handlers/subscription-status';
+import {
+  baseProfile,
+  baseRecord,
+  bodyOf,
+  catalog,
+  fixedClock,
+  jwtEvent,
+  MemoryEntitlements,
+  MemoryGroups,
+  MemoryProfiles,
+  proRecord,
+  SUB,
+} from '../../support/api-doubles';
+
+describe('GET /subscription/status', () => {
+  let entitlements: MemoryEntitlements;
+  let profiles: MemoryProfiles;
+  let groups: MemoryGroups;
+  let clock: ReturnType<typeof fixedClock>;
+  let handle: ReturnType<typeof createSubscriptionStatusHandler>;
+
+  beforeEach(() => {
+    entitlements = new MemoryEntitlements();
+    profiles = new MemoryProfiles();
+    groups = new MemoryGroups();
+    clock = fixedClock();
+    handle = createSubscriptionStatusHandler({ entitlements, profiles, groups, catalog, clock });
+  });
+
+  it('answers the stored entitlement with no-store and every field of the contract', async () => {
+    // Prepare
+    entitlements.items.set(SUB, proRecord());
+    // Act
+    const result = await handle(jwtEvent({ claims: { 'cognito:groups': '[pro]' } }));
+    // Assess
+    expect(result.statusCode).toBe(200);
+    expect(result.headers['cache-control']).toBe('no-store');
+    expect(bodyOf(result)).toEqual({
+      status: 'active',
+      plan: 'pro',
+      entitled: true,
+      features: catalog.plan('pro').features,
+      groups: ['pro'],
+      currentPeriodEnd: '2030-02-01T00:00:00.000Z',
+      trialEndsAt: null,
+      cancelAtPeriodEnd: false,
+      entitlementsVersion: 4,
+      refreshTokens: false,
+    });
+  });
+
+  it('reads an ended trial as not entitled although the record still says trialing', async () => {
+    // Prepare
+    const record = structuredClone(baseRecord());
+    Object.assign(record, {
+      status: 'trialing',
+      plan: 'trial',
+      entitled: true,
+      groups: ['trial'],
+      cognitoGroups: ['trial'],
+      trialEndsAt: '2030-01-15T11:59:59.000Z',
+      trialUsed: true,
+    });
+    entitlements.items.set(SUB, record);
+    // Act
+    const body = bodyOf(await handle(jwtEvent({ claims: { 'cognito:groups': '[trial]' } })));
+    // Assess
+    expect(body).toMatchObject({ status: 'expired', plan: 'free', entitled: false, groups: ['free'] });
+    expect(body.trialEndsAt).toBe('2030-01-15T11:59:59.000Z');
+  });
+
+  it('asks for a token refresh when the token groups differ from the applied groups', async () => {
+    // Prepare
+    entitlements.items.set(SUB, proRecord());
+    // Act
+    const body = bodyOf(await handle(jwtEvent({ claims: { 'cognito:groups': '[free admins]' } })));
+    // Assess
+    expect(body.refreshTokens).toBe(true);
+  });
+
+  it('ignores unmanaged groups (admins) when comparing', async () => {
+    // Prepare
+    entitlements.items.set(SUB, proRecord());
+    // Act
+    const body = bodyOf(await handle(jwtEvent({ claims: { 'cognito:groups': '[pro admins]' } })));
+    // Assess
+    expect(body.refreshTokens).toBe(false);
+  });
+
+  it('does not ask for a refresh while Cognito has not applied the new groups yet', async () => {
+    // Prepare
+    const record = proRecord();
+    record.cognitoGroups = ['free'];
+    entitlements.items.set(SUB, record);
+    // Act
+    const body = bodyOf(await handle(jwtEvent({ claims: { 'cognito:groups': '[free]' } })));
+    // Assess
+    expect(body.refreshTokens).toBe(false);
+  });
+
+  it('heals a caller with no profile and no record from the token claims and answers none', async () => {
+    // Act
+    const result = await handle(jwtEvent({ claims: { 'cognito:groups': undefined } }));
+    // Assess
+    expect(result.statusCode).toBe(200);
+    expect(bodyOf(result)).toMatchObject({ status: 'none', plan: 'free', entitled: false, groups: ['free'] });
+    expect(profiles.items.get(SUB)).toMatchObject({
+      email: 'alice@example.com',
+      emailVerified: true,
+      givenName: 'Alice',
+      identityProvider: 'cognito',
+    });
+    expect(profiles.items.get(SUB)?.stripeCustomerId).toBeUndefined();
+    expect(entitlements.items.get(SUB)).toMatchObject({ status: 'none', cognitoGroups: ['free'] });
+    expect(groups.calls).toEqual([`add ${SUB} free`]);
+  });
+
+  it('records the federated provider from the identities claim when healing', async () => {
+    // Act
+    await handle(
+      jwtEvent({
+        claims: {
+          'cognito:username': 'google_123',
+          identities: JSON.stringify([{ providerName: 'Google', providerType: 'Google', userId: '123' }]),
+        },
+      }),
+    );
+    // Assess
+    expect(profiles.items.get(SUB)).toMatchObject({ identityProvider: 'Google', cognitoUsername: 'google_123' });
+    expect(groups.calls).toEqual(['add google_123 free']);
+  });
+
+  it('keeps an existing profile (and its customer) when only the record is missing', async () => {
+    // Prepare
+    profiles.items.set(SUB, { ...structuredClone(baseProfile), stripeCustomerId: 'cus_kept' });
+    // Act
+    const result = await handle(jwtEvent());
+    // Assess
+    expect(result.statusCode).toBe(200);
+    expect(profiles.items.get(SUB)?.stripeCustomerId).toBe('cus_kept');
+    expect(entitlements.items.get(SUB)?.stripeCustomerId).toBe('cus_kept');
+  });
+
+  it('answers none without writing anything when the token has no email (an access token)', async () => {
+    // Act
+    const result = await handle(jwtEvent({ claims: { email: undefined } }));
+    // Assess
+    expect(result.statusCode).toBe(200);
+    expect(bodyOf(result)).toMatchObject({ status: 'none', entitled: false });
+    expect(profiles.items.size).toBe(0);
+    expect(entitlements.items.size).toBe(0);
+  });
+
+  it('is 401 without a verified sub', async () => {
+    // Act
+    const result = await handle(jwtEvent({ claims: null }));
+    // Assess
+    expect(result.statusCode).toBe(401);
+    expect(bodyOf(result).error?.code).toBe('unauthenticated');
+  });
+
+  it('is 503 with a retry hint when DynamoDB is down', async () => {
+    // Prepare
+    entitlements.get = async () => {
+      throw new DependencyUnavailableError('dynamodb', 'dynamodb entitlement read failed (ThrottlingException)');
+    };
+    // Act
+    const result = await handle(jwtEvent());
+    // Assess
+    expect(result.statusCode).toBe(503);
+    expect(result.headers['retry-after']).toBe('2');
+    expect(bodyOf(result).error).toEqual({
+      code: 'service_unavailable',
+      message: 'dynamodb is temporarily unavailable: retry in a few seconds.',
+    });
+  });
+
+  it('is 503 when healing cannot reach Cognito, and a retry finishes the heal', async () => {
+    // Prepare
+    const add = groups.addUserToGroup.bind(groups);
+    groups.addUserToGroup = async () => {
+      throw new DependencyUnavailableError('cognito', 'cognito add to group free failed');
+    };
+    // Act
+    const first = await handle(jwtEvent());
+    groups.addUserToGroup = add;
+    const second = await handle(jwtEvent());
+    // Assess
+    expect(first.statusCode).toBe(503);
+    expect(second.statusCode).toBe(200);
+    expect(entitlements.items.get(SUB)?.cognitoGroups).toEqual(['free']);
+  });
+
+  it('still serves a stored status when finishing its pending group change fails', async () => {
+    // Prepare
+    const record = baseRecord();
+    record.cognitoGroups = [];
+    entitlements.items.set(SUB, record);
+    profiles.items.set(SUB, structuredClone(baseProfile));
+    groups.addUserToGroup = async () => {
+      throw new DependencyUnavailableError('cognito', 'cognito add to group free failed');
+    };
+    // Act
+    const result = await handle(jwtEvent());
+    // Assess
+    expect(result.statusCode).toBe(200);
+    expect(bodyOf(result)).toMatchObject({ status: 'none', groups: ['free'] });
+  });
+
+  it('is a generic 500 without internals for an unexpected error', async () => {
+    // Prepare
+    entitlements.get = async () => {
+      throw new TypeError('secret internal detail at line 42');
+    };
+    // Act
+    const result = await handle(jwtEvent());
+    // Assess
+    expect(result.statusCode).toBe(500);
+    expect(result.body).not.toContain('secret internal detail');
+    expect(bodyOf(result).error?.code).toBe('internal_error');
+  });
+});

@@ -1,0 +1,239 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { type NormalisedEvent, normaliseEvent, parseEventEnvelope } from '../../../../lambdas/domain/stripe-events';
+import { createStripeWebhookHandler } from '../../../../lambdas/handlers/stripe-webhook';
+import { applyStripeEvent } from '../../../../lambdas/use-cases/webhook/apply-stripe-event';
+import { recomputeEntitlementFromStripe } from '../../../../lambdas/use-cases/webhook/recompute-entitlement';
+import {
+  retryAllParkedEvents,
+  retryParkedEventsForCustomer,
+} from '../../../../lambdas/use-cases/webhook/retry-parked-events';
+import {
+  chargeObject,
+  checkoutSessionObject,
+  customerObject,
+  disputeObject,
+  invoiceObject,
+  signedRequest,
+  stripeEvent,
+  subscriptionObject,
+} from '../../../fixtures/stripe/builders';
+import { memoryDeps, NOW } from '../../../support/webhook-memory';
+
+const T = Math.floor(NOW.getTime() / 1000) - 3600;
+
+function normalised(event: Record<string, unknown>): { event: NormalisedEvent; payload: string } {
+  const envelope = parseEventEnvelope(event);
+  return {
+    event: normaliseEvent(envelope as typeof envelope & { type: NormalisedEvent['type'] }),
+    payload: JSON.stringify(event),
+  };
+}
+
+describe('applyStripeEvent', () => {
+  let memory: ReturnType<typeof memoryDeps>;
+  const apply = (raw: Record<string, unknown>, options = {}) => {
+    const { event, payload } = normalised(raw);
+    return applyStripeEvent(memory.deps, event, payload, options);
+  };
+  const subEvent = (type: string, options: Parameters<typeof subscriptionObject>[0], created: number, id?: string) =>
+    stripeEvent(`customer.subscription.${type}`, subscriptionObject(options), { created, id });
+  const record = () => memory.entitlements.items.get('sub-user-1');
+
+  beforeEach(() => {
+    memory = memoryDeps();
+    memory.profiles.add('sub-user-1', 'cus_base');
+  });
+
+  it('uses a strictly newer payload with zero Stripe calls', async () => {
+    await apply(subEvent('created', { status: 'trialing', trialEnd: T + 14 * 86400 }, T));
+    const outcome = await apply(subEvent('updated', { status: 'active' }, T + 1));
+    expect(outcome).toMatchObject({ kind: 'applied', changed: true, stripeReads: 0 });
+    expect(record()).toMatchObject({ status: 'active', lastEventCreated: T + 1, entitlementsVersion: 2 });
+    expect(memory.stripe.total()).toBe(0);
+  });
+
+  it('ignores an older event', async () => {
+    await apply(subEvent('updated', { status: 'canceled' }, T + 5));
+    const outcome = await apply(subEvent('updated', { status: 'active' }, T + 1));
+    expect(outcome).toMatchObject({ kind: 'applied', changed: false });
+    expect(record()).toMatchObject({ status: 'canceled', entitled: false, entitlementsVersion: 1 });
+  });
+
+  it('re-reads Stripe on a same-second tie and applies its answer', async () => {
+    memory.stripe.subscriptions.set('cus_base', [subscriptionObject({ status: 'active', lookupKey: 'pro_monthly' })]);
+    await apply(subEvent('updated', { status: 'active', lookupKey: 'starter_monthly' }, T));
+
+    const outcome = await apply(subEvent('updated', { status: 'incomplete', lookupKey: 'pro_monthly' }, T));
+
+    expect(outcome).toMatchObject({ kind: 'applied', changed: true, stripeReads: 1 });
+    expect(record()).toMatchObject({ plan: 'pro', status: 'active' });
+    expect(memory.groups.groupsOf('user-sub-user-1')).toEqual(['pro']);
+  });
+
+  it('re-reads every time in the benchmark baseline mode', async () => {
+    memory.deps.rereadEveryEvent = true;
+    memory.stripe.subscriptions.set('cus_base', [subscriptionObject({ status: 'active' })]);
+    const outcome = await apply(subEvent('updated', { status: 'past_due' }, T));
+    expect(outcome).toMatchObject({ stripeReads: 1 });
+    expect(record()?.status).toBe('active');
+  });
+
+  it('keeps two subscriptions independent: a late cancel of one keeps the other', async () => {
+    await apply(subEvent('created', { id: 'sub_a', lookupKey: 'pro_monthly' }, T));
+    await apply(subEvent('created', { id: 'sub_b', lookupKey: 'starter_monthly' }, T + 1));
+    await apply(subEvent('deleted', { id: 'sub_a', status: 'canceled', lookupKey: 'pro_monthly' }, T + 2));
+    expect(record()).toMatchObject({ plan: 'starter', entitled: true, subscriptionIds: ['sub_a', 'sub_b'] });
+    expect(memory.groups.groupsOf('user-sub-user-1')).toEqual(['starter']);
+  });
+
+  it('audits old -> new plan/status and the group change once per event', async () => {
+    await apply(subEvent('created', { lookupKey: 'starter_monthly' }, T));
+    const upgrade = subEvent('updated', { lookupKey: 'pro_monthly' }, T + 1);
+    await apply(upgrade);
+    await apply(upgrade);
+    const entries = memory.audit.forUser('sub-user-1');
+    expect(entries).toHaveLength(2);
+    expect(entries[1]).toMatchObject({
+      oldPlan: 'starter',
+      newPlan: 'pro',
+      groupsAdded: ['pro'],
+      groupsRemoved: ['starter'],
+      eventType: 'customer.subscription.updated',
+    });
+  });
+
+  it('syncs groups on a retry even when the event itself changes nothing', async () => {
+    memory.groups.failNext = 1;
+    const event = subEvent('created', {}, T);
+    await expect(apply(event)).rejects.toThrow(/cognito/);
+    expect(record()).toMatchObject({ groups: ['starter'], cognitoGroups: [] });
+
+    const outcome = await apply(event);
+
+    expect(outcome).toMatchObject({ changed: false, groups: { added: ['starter'] } });
+    expect(record()?.cognitoGroups).toEqual(['starter']);
+  });
+
+  it('revokes on an open dispute (charge looked up in Stripe) and restores when won', async () => {
+    memory.stripe.charges.set('ch_base', 'cus_base');
+    await apply(subEvent('created', {}, T));
+    await apply(stripeEvent('charge.dispute.created', disputeObject(), { created: T + 1 }));
+    expect(record()).toMatchObject({ entitled: false, groups: ['free'] });
+    await apply(stripeEvent('charge.dispute.closed', disputeObject({ status: 'won' }), { created: T + 2 }));
+    expect(record()).toMatchObject({ entitled: true, plan: 'starter' });
+  });
+
+  it('revokes on a full refund, not on a partial one, and a later payment restores', async () => {
+    await apply(subEvent('created', {}, T));
+    await apply(stripeEvent('charge.refunded', chargeObject({ amountRefunded: 100 }), { created: T + 1 }));
+    expect(record()?.entitled).toBe(true);
+    await apply(stripeEvent('charge.refunded', chargeObject({ amountRefunded: 900 }), { created: T + 2 }));
+    expect(record()?.entitled).toBe(false);
+    await apply(stripeEvent('invoice.paid', invoiceObject(), { created: T + 3 }));
+    expect(record()?.entitled).toBe(true);
+  });
+
+  it('ends everything on customer.deleted, even if older subscription events arrive later', async () => {
+    await apply(stripeEvent('customer.deleted', customerObject(), { created: T + 5 }));
+    await apply(subEvent('updated', { status: 'active' }, T + 1));
+    expect(record()).toMatchObject({ entitled: false, plan: 'free' });
+  });
+
+  it('resolves through the Stripe customer metadata when nothing else names the user', async () => {
+    memory.profiles.items.clear();
+    memory.profiles.add('sub-user-2');
+    memory.stripe.customers.set('cus_base', { id: 'cus_base', metadata: { cognito_sub: 'sub-user-2' } });
+    const outcome = await apply(subEvent('created', { userSub: null }, T));
+    expect(outcome).toMatchObject({ kind: 'applied', sub: 'sub-user-2', stripeReads: 1 });
+  });
+
+  it('parks a conflict (metadata names one user, the profile link another) without touching either', async () => {
+    memory.profiles.add('sub-user-2');
+    const outcome = await apply(subEvent('created', { userSub: 'sub-user-2' }, T));
+    expect(outcome).toMatchObject({ kind: 'parked', reason: 'conflict' });
+    expect([...memory.parked.items.values()][0]).toMatchObject({ reason: 'conflict', stripeCustomerId: 'cus_base' });
+    expect(memory.entitlements.items.size).toBe(0);
+  });
+
+  it('parks an unresolvable event and applies it once checkout completion links the customer', async () => {
+    memory.profiles.items.clear();
+    memory.profiles.add('sub-user-9');
+    const parked = await apply(subEvent('created', { customer: 'cus_new', userSub: null }, T));
+    expect(parked).toMatchObject({ kind: 'parked', reason: 'unresolved' });
+    expect(await retryAllParkedEvents(memory.deps)).toEqual({ applied: 0, stillParked: 1 });
+
+    await apply(
+      stripeEvent(
+        'checkout.session.completed',
+        checkoutSessionObject({ customer: 'cus_new', clientReferenceId: 'sub-user-9' }),
+        {
+          created: T + 1,
+        },
+      ),
+    );
+
+    expect(memory.parked.items.size).toBe(0);
+    expect(memory.entitlements.items.get('sub-user-9')).toMatchObject({
+      plan: 'starter',
+      stripeCustomerId: 'cus_new',
+      email: 'buyer@example.com',
+    });
+  });
+
+  it('retries parked events per customer once the profile link exists', async () => {
+    memory.profiles.items.clear();
+    await apply(subEvent('created', { customer: 'cus_later', userSub: null }, T));
+    memory.profiles.add('sub-user-3', 'cus_later');
+    expect(await retryParkedEventsForCustomer(memory.deps, 'cus_later')).toEqual({ applied: 1, stillParked: 0 });
+    expect(memory.entitlements.items.get('sub-user-3')?.plan).toBe('starter');
+  });
+
+  it('ignores an event that names no customer', async () => {
+    const outcome = await apply(stripeEvent('charge.dispute.created', disputeObject({ charge: 'ch_unknown' })));
+    expect(outcome).toMatchObject({ kind: 'ignored' });
+  });
+
+  it('recomputeEntitlementFromStripe writes from a full list and is a no-op when nothing changed', async () => {
+    const list = [subscriptionObject({ id: 'sub_a', lookupKey: 'business_monthly' })];
+    const first = await recomputeEntitlementFromStripe(memory.deps, {
+      sub: 'sub-user-1',
+      stripeCustomerId: 'cus_base',
+      subscriptions: list,
+    });
+    const second = await recomputeEntitlementFromStripe(memory.deps, {
+      sub: 'sub-user-1',
+      stripeCustomerId: 'cus_base',
+      subscriptions: list,
+    });
+    expect(first.changed).toBe(true);
+    expect(second.changed).toBe(false);
+    expect(record()).toMatchObject({ plan: 'business', cognitoGroups: ['business'] });
+  });
+
+  it('converges with 20 concurrent deliveries for one customer (lost races answer 500, Stripe redelivers)', async () => {
+    // Prepare
+    const handle = createStripeWebhookHandler(memory.deps);
+    const seconds = Math.floor(NOW.getTime() / 1000);
+    const bodies = Array.from({ length: 20 }, (_, i) =>
+      JSON.stringify(
+        subEvent('updated', { lookupKey: i % 2 ? 'pro_monthly' : 'starter_monthly' }, T + i, `evt_c_${i}`),
+      ),
+    );
+
+    // Act: deliver all at once, then redeliver whatever failed, like Stripe
+    let pending = bodies;
+    let rounds = 0;
+    while (pending.length > 0 && rounds < 20) {
+      rounds += 1;
+      const responses = await Promise.all(pending.map((body) => handle(signedRequest(body, { timestamp: seconds }))));
+      expect(responses.every((r) => r.statusCode === 200 || r.statusCode === 500)).toBe(true);
+      pending = pending.filter((_, i) => responses[i]?.statusCode !== 200);
+    }
+
+    // Assess
+    expect(pending).toEqual([]);
+    expect(record()).toMatchObject({ plan: 'pro', lastEventCreated: T + 19, cognitoGroups: ['pro'] });
+    expect(memory.groups.groupsOf('user-sub-user-1')).toEqual(['pro']);
+    expect(memory.ledger.ids.size).toBe(20);
+  });
+});
