@@ -1,4 +1,4 @@
-import { ConflictError, NotFoundError } from './errors';
+import { AppError, ConflictError, NotFoundError } from './errors';
 
 /**
  * Domain errors that carry a stable `code` for the HTTP error body (`{ error: { code, message } }`), so the
@@ -24,6 +24,6 @@ export class CodedNotFoundError extends NotFoundError {
 }
 
 /** The deployment is missing something (e.g. a Stripe price for a catalog lookup key): a 500, not a retry. */
-export class MisconfigurationError extends Error {
+export class MisconfigurationError extends AppError {
   override name = 'MisconfigurationError';
 }

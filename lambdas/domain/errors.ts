@@ -3,8 +3,19 @@
  * handlers map them to responses with `instanceof`.
  */
 
+/**
+ * The base of every error this code throws on purpose: callers can tell ours from a library's or a bug's with
+ * `instanceof AppError`, and each carries its `cause`. Subclasses set `name` explicitly (minified bundles rename
+ * classes, and handlers and logs rely on the name).
+ */
+export class AppError extends Error {
+  constructor(message?: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
 /** A dependency (DynamoDB, Cognito, Stripe) failed in a way a retry may fix: callers answer 5xx/503. */
-export class DependencyUnavailableError extends Error {
+export class DependencyUnavailableError extends AppError {
   override name = 'DependencyUnavailableError';
   constructor(
     readonly dependency: 'dynamodb' | 'cognito' | 'stripe' | 'secrets',
@@ -16,15 +27,15 @@ export class DependencyUnavailableError extends Error {
 }
 
 /** Input from outside failed validation: callers answer 400 (or reject the trigger). */
-export class InvalidInputError extends Error {
+export class InvalidInputError extends AppError {
   override name = 'InvalidInputError';
 }
 
-export class NotFoundError extends Error {
+export class NotFoundError extends AppError {
   override name = 'NotFoundError';
 }
 
-export class ConflictError extends Error {
+export class ConflictError extends AppError {
   override name = 'ConflictError';
 }
 
@@ -62,7 +73,7 @@ export function dependencyError(dependency: DependencyUnavailableError['dependen
 }
 
 /** A webhook signature that does not verify: `stale` when only the timestamp is outside the tolerance. */
-export class SignatureRejectedError extends Error {
+export class SignatureRejectedError extends AppError {
   override name = 'SignatureRejectedError';
   constructor(
     readonly reason: 'mismatch' | 'stale',
@@ -77,7 +88,7 @@ export class SignatureRejectedError extends Error {
  * Something the operator must set is not set (a secret still holding its deploy placeholder). Callers answer 503:
  * the caller's retry succeeds once it is set. `publicMessage` names it without revealing where it lives.
  */
-export class NotConfiguredError extends Error {
+export class NotConfiguredError extends AppError {
   override name = 'NotConfiguredError';
   constructor(
     message: string,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AppError } from './errors';
 
 /**
  * The plan catalog: one typed source for CDK (Cognito groups) and Lambdas (Stripe price -> plan).
@@ -123,7 +124,7 @@ export const DEFAULT_CATALOG: PlanCatalogInput = {
   ],
 };
 
-export class InvalidCatalogError extends Error {
+export class InvalidCatalogError extends AppError {
   override name = 'InvalidCatalogError';
 }
 

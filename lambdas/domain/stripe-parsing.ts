@@ -1,11 +1,12 @@
 import { z } from 'zod';
+import { AppError } from './errors';
 
 /**
  * What every Stripe schema and normaliser shares: the error a malformed object raises, the validation helper that
  * raises it, the field shapes Stripe repeats on every object, and the reading of ids and of our user's sub.
  */
 
-export class InvalidStripeEventError extends Error {
+export class InvalidStripeEventError extends AppError {
   override name = 'InvalidStripeEventError';
 }
 

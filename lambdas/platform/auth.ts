@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { AppError } from '../domain/errors';
 
 /** The caller as the HTTP API's JWT authorizer verified them. Identity is the token's `sub`, never the body. */
 export interface Caller {
@@ -11,7 +12,7 @@ export interface Caller {
   familyName?: string;
 }
 
-export class UnauthenticatedError extends Error {
+export class UnauthenticatedError extends AppError {
   override name = 'UnauthenticatedError';
 }
 

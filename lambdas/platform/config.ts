@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AppError } from '../domain/errors';
 import { PlanCatalog } from '../domain/plan-catalog';
 import { type FunctionContract, SECRETS, TABLE_ENV } from './contracts';
 
@@ -11,7 +12,7 @@ import { type FunctionContract, SECRETS, TABLE_ENV } from './contracts';
  * the values through a bounded-age cache. Only the local stack passes `STRIPE_SECRET_KEY` / `STRIPE_WEBHOOK_SECRET`.
  */
 
-export class ConfigError extends Error {
+export class ConfigError extends AppError {
   override name = 'ConfigError';
 }
 

@@ -6,7 +6,7 @@ import {
   type UserDirectory,
 } from '../../domain/cognito-user';
 import { isValidEmail, normaliseEmail } from '../../domain/email';
-import { InvalidInputError } from '../../domain/errors';
+import { AppError, InvalidInputError } from '../../domain/errors';
 import { logger, maskEmail } from '../../platform/logger';
 import type { ProfileStore, UserProfile } from '../../ports/app-ports';
 
@@ -18,7 +18,7 @@ export const INVALID_EMAIL_MESSAGE = 'A valid email address is required.';
  * A sign-up refused on purpose. Its message is the text Cognito shows the user, so it must reach Cognito as
  * the trigger's error: nothing between this use case and the Lambda runtime may catch it.
  */
-export class SignUpRejectedError extends Error {
+export class SignUpRejectedError extends AppError {
   override name = 'SignUpRejectedError';
   constructor(
     readonly reason: 'duplicate' | 'unavailable' | 'invalid',

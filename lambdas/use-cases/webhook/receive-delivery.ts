@@ -1,4 +1,4 @@
-import { NotConfiguredError, SignatureRejectedError } from '../../domain/errors';
+import { AppError, NotConfiguredError, SignatureRejectedError } from '../../domain/errors';
 import {
   InvalidStripeEventError,
   isHandledEventType,
@@ -33,7 +33,7 @@ export type DeliveryResult =
   | { kind: 'duplicate' }
   | { kind: 'processed'; outcome: string };
 
-export class DeadlineExceededError extends Error {
+export class DeadlineExceededError extends AppError {
   override name = 'DeadlineExceededError';
 }
 
