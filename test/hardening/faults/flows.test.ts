@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DependencyUnavailableError } from '../../../lambdas/domain/errors';
 import { handlerFromEnv as checkoutFromEnv } from '../../../lambdas/handlers/checkout-session';
 import { handlerFromEnv as postConfirmationFromEnv } from '../../../lambdas/handlers/post-confirmation';
 import { handlerFromEnv as preSignUpFromEnv } from '../../../lambdas/handlers/pre-signup';
@@ -105,7 +106,14 @@ async function thrown(run: () => Promise<unknown>): Promise<{ outcome: Outcome; 
     await run();
     return { outcome: 'ok', detail: 'returned' };
   } catch (error) {
-    return { outcome: 'retryable', detail: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
+    // Only a dependency outage is worth Cognito's retry; anything else thrown is a bug the fault exposed.
+    const retryable =
+      error instanceof DependencyUnavailableError ||
+      (error instanceof SignUpRejectedError && error.reason === 'unavailable');
+    return {
+      outcome: retryable ? 'retryable' : 'fatal',
+      detail: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+    };
   }
 }
 
