@@ -109,3 +109,18 @@ export interface ConfirmedUser {
   /** `cognito` for native users, else the provider name (Google, SignInWithApple, ...). */
   identityProvider: string;
 }
+
+/** The caller as a verified ID token describes them (claims), for healing a missing profile. */
+export interface TokenUser {
+  sub: string;
+  /** cognito:username; differs from sub for federated users. */
+  username?: string;
+  email?: string;
+  emailVerified: boolean;
+  givenName?: string;
+  familyName?: string;
+  /** `cognito`, or the federated provider's name from the `identities` claim. */
+  identityProvider: string;
+  /** Groups in the caller's token (cognito:groups). */
+  groups: string[];
+}

@@ -1,4 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { z } from 'zod';
+import type { TokenUser } from '../domain/cognito-user';
 import { AppError } from '../domain/errors';
 
 /** The caller as the HTTP API's JWT authorizer verified them. Identity is the token's `sub`, never the body. */
@@ -45,4 +47,31 @@ export function parseGroupsClaim(value: unknown): string[] {
   if (typeof value !== 'string') return [];
   const trimmed = value.trim().replace(/^\[/, '').replace(/\]$/, '');
   return trimmed.split(/[\s,]+/).filter(Boolean);
+}
+
+const identitiesClaim = z.array(z.object({ providerName: z.string().min(1) }).loose()).min(1);
+
+/** The claims provisioning needs beyond `callerOf`: email_verified and the federated provider, if any. */
+export function tokenUserOf(event: JwtEvent, caller: Caller): TokenUser {
+  const claims =
+    (event.requestContext as { authorizer?: { jwt?: { claims?: Record<string, unknown> } } }).authorizer?.jwt?.claims ??
+    {};
+  let identityProvider = 'cognito';
+  const identities = claims.identities;
+  try {
+    const parsed = identitiesClaim.safeParse(typeof identities === 'string' ? JSON.parse(identities) : identities);
+    if (parsed.success && parsed.data[0]) identityProvider = parsed.data[0].providerName;
+  } catch {
+    // Not JSON: a native user's token has no identities claim; keep `cognito`.
+  }
+  return {
+    sub: caller.sub,
+    ...(caller.username ? { username: caller.username } : {}),
+    ...(caller.email ? { email: caller.email } : {}),
+    emailVerified: claims.email_verified === true || claims.email_verified === 'true',
+    ...(caller.givenName ? { givenName: caller.givenName } : {}),
+    ...(caller.familyName ? { familyName: caller.familyName } : {}),
+    identityProvider,
+    groups: caller.groups,
+  };
 }

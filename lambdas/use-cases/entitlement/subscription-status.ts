@@ -1,3 +1,4 @@
+import type { TokenUser } from '../../domain/cognito-user';
 import { type EntitlementRecord, initialEntitlementRecord } from '../../domain/entitlement';
 import type { PlanCatalog } from '../../domain/plan-catalog';
 import type { SubscriptionStatusView } from '../../domain/status-view';
@@ -15,19 +16,7 @@ export interface SubscriptionStatusDeps {
 }
 
 /** What the verified token says about the caller (claims only; identity is `sub`). */
-export interface TokenUser {
-  sub: string;
-  /** cognito:username; differs from sub for federated users. */
-  username?: string;
-  email?: string;
-  emailVerified: boolean;
-  givenName?: string;
-  familyName?: string;
-  /** `cognito`, or the federated provider's name from the `identities` claim. */
-  identityProvider: string;
-  /** Groups in the caller's token (cognito:groups). */
-  groups: string[];
-}
+export type { TokenUser } from '../../domain/cognito-user';
 
 /**
  * The caller's subscription status: one read of the Entitlements item, time applied at read.

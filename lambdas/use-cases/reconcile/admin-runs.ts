@@ -1,0 +1,40 @@
+import type { Clock } from '../../domain/clock';
+import type { ReconcileDeps } from './reconcile';
+import { reconcile } from './reconcile';
+import { forResponse } from './report-view';
+
+export interface AdminRunDeps {
+  reconcile: () => Promise<ReconcileDeps>;
+  /** Last finished apply run (sync-health shows it next to the fresh dry run). */
+  lastRun: () => Promise<Record<string, unknown> | undefined>;
+  clock: Clock;
+  /** Work budget per request: API Gateway gives an integration 30 s. @default 20000 */
+  budgetMs?: number;
+}
+
+function budget(deps: AdminRunDeps): () => boolean {
+  const started = deps.clock.now().getTime();
+  const limit = deps.budgetMs ?? 20_000;
+  return () => deps.clock.now().getTime() - started > limit;
+}
+
+/** A dry run (optionally one user, or paging after a sub) next to the last finished apply run. */
+export async function syncHealth(deps: AdminRunDeps, query: { user?: string; after?: string }) {
+  const shouldStop = budget(deps);
+  const [report, lastRun] = await Promise.all([
+    deps
+      .reconcile()
+      .then((reconcileDeps) => reconcile(reconcileDeps, { apply: false, trigger: 'admin', shouldStop, ...query })),
+    deps.lastRun(),
+  ]);
+  return { report: forResponse(report), lastRun: lastRun ?? null };
+}
+
+/** An operator's run: dry run or apply; `locked` when another apply run holds the lease. */
+export async function adminReconcile(deps: AdminRunDeps, request: { apply: boolean; user?: string }) {
+  const shouldStop = budget(deps);
+  const report = await reconcile(await deps.reconcile(), { trigger: 'admin', shouldStop, ...request });
+  return report.status === 'locked'
+    ? ({ locked: true } as const)
+    : { locked: false as const, report: forResponse(report) };
+}
