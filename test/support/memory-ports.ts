@@ -1,3 +1,4 @@
+import { sameEmail } from '../../lambdas/domain/email';
 import type { EntitlementRecord } from '../../lambdas/domain/entitlement';
 import { DependencyUnavailableError } from '../../lambdas/domain/errors';
 import type {
@@ -29,7 +30,7 @@ export class MemoryProfiles implements ProfileStore {
   }
   async findByEmail(email: string) {
     this.check();
-    return [...this.items.values()].filter((p) => p.email === email);
+    return [...this.items.values()].filter((p) => sameEmail(p.email, email));
   }
   async findByStripeCustomerId(id: string) {
     return [...this.items.values()].filter((p) => p.stripeCustomerId === id);

@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { CognitoUser, LinkProviderInput, UserDirectory } from '../../domain/cognito-user';
 import { hasEmail } from '../../domain/cognito-user';
-import { normaliseEmail } from '../../domain/email';
+import { asciiEmail, normaliseEmail } from '../../domain/email';
 import { dependencyError } from '../../domain/errors';
 
 /** Users of one Cognito user pool: lookups by email, admin reads, provider linking and a full paged scan. */
@@ -21,11 +21,12 @@ export class CognitoUserDirectory implements UserDirectory {
   /**
    * ListUsers with an exact `email` filter, then a re-check of every returned user's email, normalised: the
    * filter compares raw strings (and cognito-local ignores it and returns every user), so only the re-check
-   * decides. When the raw and normalised forms differ, both are asked for.
+   * decides. The canonical form, its punycode-domain form and the raw address are asked for (ListUsers is
+   * rate-limited: the rarer quoted spellings are left to the profile index, which every confirmed user has).
    */
   async findByEmail(email: string): Promise<CognitoUser[]> {
     const wanted = normaliseEmail(email);
-    const variants = [...new Set([wanted, email.trim()])];
+    const variants = [...new Set([wanted, asciiEmail(wanted), email.trim()])];
     const found = new Map<string, CognitoUser>();
     for (const variant of variants) {
       for await (const user of this.listAllUsers({ filter: `email = "${escapeFilterValue(variant)}"` })) {

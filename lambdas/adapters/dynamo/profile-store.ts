@@ -1,4 +1,5 @@
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { emailLookupForms, sameEmail } from '../../domain/email';
 import { dependencyError } from '../../domain/errors';
 import type { ProfileInput, ProfileStore, UserProfile } from '../../ports/app-ports';
 import { isConditionFailure } from './dynamo-errors';
@@ -19,8 +20,19 @@ export class DynamoProfileStore implements ProfileStore {
     }
   }
 
-  findByEmail(email: string): Promise<UserProfile[]> {
-    return this.queryIndex('EmailIndex', 'email', email);
+  /**
+   * Profiles whose email is equivalent to `email`: one EmailIndex query per stored spelling
+   * (`emailLookupForms`: canonical, punycode domain, quoted local part, the pre-IDNA normal form), results
+   * re-checked by normalised email and de-duplicated.
+   */
+  async findByEmail(email: string): Promise<UserProfile[]> {
+    const found = new Map<string, UserProfile>();
+    for (const form of emailLookupForms(email)) {
+      for (const profile of await this.queryIndex('EmailIndex', 'email', form)) {
+        if (sameEmail(profile.email, email)) found.set(profile.userId, profile);
+      }
+    }
+    return [...found.values()];
   }
 
   findByStripeCustomerId(stripeCustomerId: string): Promise<UserProfile[]> {

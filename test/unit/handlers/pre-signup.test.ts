@@ -88,6 +88,8 @@ describe('Pre-Signup trigger', () => {
       ['other case', 'ALICE@Example.com'],
       ['surrounding spaces', ' alice@example.com '],
       ['full-width (NFKC)', 'ａｌｉｃｅ＠ｅｘａｍｐｌｅ．ｃｏｍ'],
+      ['needlessly quoted local part', '"alice"@example.com'],
+      ['quoted pair in the local part', '"al\\ice"@EXAMPLE.com'],
     ])('rejects a sign-up whose email (%s) is known to Cognito', async (_case, stored) => {
       // Prepare
       cognitoMock.on(ListUsersCommand).resolves({ Users: [cognitoUser('existing', stored, 'UNCONFIRMED')] });
@@ -105,6 +107,42 @@ describe('Pre-Signup trigger', () => {
       event.request.userAttributes.email = 'Alice@EXAMPLE.com';
       // Act / Assess
       await expect(handlerWith()(event)).rejects.toThrow(DUPLICATE_EMAIL_MESSAGE);
+    });
+
+    it.each([
+      ['quoted local part', '"alice"@bücher.de'],
+      ['punycode domain', 'alice@xn--bcher-kva.de'],
+      ['both, upper-case', '"ALICE"@XN--BCHER-KVA.DE'],
+    ])('rejects a sign-up spelling an existing IDN address another way (%s)', async (_case, signUpEmail) => {
+      // Prepare: the existing user signed up as alice@bücher.de
+      cognitoMock.on(ListUsersCommand).resolves({ Users: [cognitoUser('existing', 'alice@bücher.de', 'UNCONFIRMED')] });
+      const event = cloneEvent('preSignUp');
+      event.request.userAttributes.email = signUpEmail;
+      // Act / Assess
+      await expect(handlerWith()(event)).rejects.toThrow(new SignUpRejectedError('duplicate', DUPLICATE_EMAIL_MESSAGE));
+      expect(cognitoMock.commandCalls(ListUsersCommand).map((call) => call.args[0].input.Filter)).toContain(
+        'email = "alice@bücher.de"',
+      );
+    });
+
+    it('finds a profile stored under the punycode or quoted spelling (one EmailIndex query per spelling)', async () => {
+      // Prepare: a profile written before normalisation knew IDNA and quoting
+      ddbMock.on(QueryCommand).callsFake((input: { ExpressionAttributeValues: Record<string, string> }) => ({
+        Items:
+          input.ExpressionAttributeValues[':v'] === '"alice"@xn--bcher-kva.de'
+            ? [{ userId: 'u1', cognitoUsername: 'u1', email: '"alice"@xn--bcher-kva.de' }]
+            : [],
+      }));
+      const event = cloneEvent('preSignUp');
+      event.request.userAttributes.email = 'Alice@Bücher.de';
+      // Act / Assess
+      await expect(handlerWith()(event)).rejects.toThrow(DUPLICATE_EMAIL_MESSAGE);
+      expect(ddbMock.commandCalls(QueryCommand).map((call) => call.args[0].input.ExpressionAttributeValues)).toEqual([
+        { ':v': 'alice@bücher.de' },
+        { ':v': 'alice@xn--bcher-kva.de' },
+        { ':v': '"alice"@bücher.de' },
+        { ':v': '"alice"@xn--bcher-kva.de' },
+      ]);
     });
 
     it('rejects PreSignUp_AdminCreateUser duplicates too', async () => {

@@ -41,6 +41,17 @@ describe('DynamoProfileStore against dynalite', () => {
     expect((await store().findByStripeCustomerId('cus_first')).map((p) => p.userId)).toEqual([id]);
   });
 
+  it('finds a profile by any equivalent spelling of its email, including ones stored before IDNA/quote folding', async () => {
+    const local = `idn-${Date.now()}-${++seq}`;
+    const canonical = sub();
+    const legacy = sub();
+    await store().upsert(input(canonical, { email: `${local}@bücher.de` }), now);
+    await store().upsert(input(legacy, { email: `"${local}"@xn--bcher-kva.de` }), now);
+    const found = await store().findByEmail(`"${local.toUpperCase()}"@XN--BCHER-KVA.de`);
+    expect(found.map((p) => p.userId).sort()).toEqual([canonical, legacy].sort());
+    expect(await store().findByEmail(`${local}@bucher.de`)).toEqual([]);
+  });
+
   it('links a customer once: a second link keeps the first, a missing profile links nothing', async () => {
     const id = sub();
     await store().upsert(input(id), now);

@@ -68,6 +68,23 @@ describe('CognitoUserDirectory', () => {
     ]);
   });
 
+  it('findByEmail also asks with the punycode form of an internationalised domain', async () => {
+    // Prepare
+    cognitoMock
+      .on(ListUsersCommand)
+      .resolves({ Users: [user('a', 'alice@xn--bcher-kva.de'), user('b', 'alice@bucher.de')] });
+    // Act
+    const found = await directory.findByEmail('"Alice"@Bücher.de');
+    // Assess
+    expect(found.map((u) => u.username)).toEqual(['a']);
+    expect(found[0]?.email).toBe('alice@bücher.de');
+    expect(cognitoMock.commandCalls(ListUsersCommand).map((call) => call.args[0].input.Filter)).toEqual([
+      'email = "alice@bücher.de"',
+      'email = "alice@xn--bcher-kva.de"',
+      'email = "\\"Alice\\"@Bücher.de"',
+    ]);
+  });
+
   it('escapes quotes and backslashes in filter values', () => {
     expect(escapeFilterValue('a"b\\c@x.com')).toBe('a\\"b\\\\c@x.com');
   });
