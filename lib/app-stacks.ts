@@ -1,5 +1,6 @@
 import { type App, type Environment, Tags } from 'aws-cdk-lib';
 import { CognitoTriggers } from './constructs/cognito-triggers';
+import { ExampleApi } from './constructs/example-api';
 import { FrontendApi } from './constructs/frontend-api';
 import { Reconcile } from './constructs/reconcile';
 import { StripeWebhook } from './constructs/stripe-webhook';
@@ -42,6 +43,7 @@ export function createAppStacks(app: App, config: StageConfig, env?: Environment
   new FrontendApi(api, 'FrontendApi', { api });
   new StripeWebhook(api, 'StripeWebhook', { api });
   new Reconcile(api, 'Reconcile', { api });
+  new ExampleApi(api, 'ExampleApi', { api });
   for (const stack of [data, auth, api]) {
     Tags.of(stack).add('app', 'entitlements');
     Tags.of(stack).add('stage', config.stage);

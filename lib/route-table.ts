@@ -7,8 +7,13 @@ export interface RouteDefinition {
   id: string;
   method: 'GET' | 'POST';
   path: string;
-  /** `jwt`: the HTTP API's Cognito JWT authorizer; `none`: public (Stripe signs its own requests). */
-  auth: 'jwt' | 'none';
+  /**
+   * `jwt`: the HTTP API's Cognito JWT authorizer; `none`: public (Stripe signs its own requests); `entitlements`:
+   * the entitlements Lambda authorizer (lib/constructs/entitlements-authorizer.ts) enforcing `requires`.
+   */
+  auth: 'jwt' | 'none' | 'entitlements';
+  /** For `entitlements` routes: `feature:<name>` or `plan:<id>` (what GATE_REQUIREMENT carries). */
+  requires?: string;
   /** Handler module, relative to the repository root. */
   entry: string;
 }
@@ -64,6 +69,24 @@ export const ROUTES = {
     auth: 'jwt',
     entry: 'lambdas/handlers/admin-reconcile.ts',
   },
+  exampleReports: {
+    id: 'ExampleReports',
+    method: 'GET',
+    path: '/example/reports',
+    auth: 'entitlements',
+    requires: 'feature:scheduled-backups',
+    entry: 'lambdas/handlers/example-reports.ts',
+  },
+  exampleTeam: {
+    id: 'ExampleTeam',
+    method: 'GET',
+    path: '/example/team',
+    auth: 'jwt',
+    entry: 'lambdas/handlers/example-reports.ts',
+  },
 } as const satisfies Record<string, RouteDefinition>;
+
+/** How long API Gateway caches an entitlements authorizer's answer for one token (the construct's default). */
+export const DEFAULT_AUTHORIZER_CACHE_TTL_SECONDS = 60;
 
 export type RouteKey = keyof typeof ROUTES;

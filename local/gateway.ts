@@ -7,6 +7,7 @@ import { ROUTES, type RouteDefinition } from '../lib/route-table';
 import { listen, type RunningServer } from './emulators/listen';
 import { buildEvent } from './gateway/events';
 import { apiGatewayClaims, createJwtAuthorizer, type JwtAuthorizerOptions } from './gateway/jwt';
+import { type AuthorizerLoader, createAuthorizerRunner, sourceAuthorizerLoader } from './gateway/lambda-authorizer';
 
 export type HttpHandler = (event: APIGatewayProxyEventV2) => Promise<unknown>;
 
@@ -23,11 +24,15 @@ export interface GatewayOptions {
   allowedOrigins?: string[];
   /** Loads a route's handler; defaults to importing `<repo>/<route.entry>` and calling `handlerFromEnv(env)`. */
   loadHandler?: (route: RouteDefinition) => Promise<HttpHandler | undefined>;
+  /** The Lambda authorizer of an `entitlements` route; defaults to the authorizer module built from `env`. */
+  loadAuthorizer?: AuthorizerLoader;
   log?: (line: string) => void;
 }
 
 export interface Gateway extends RunningServer {
   url: string;
+  /** The Lambda authorizers' runs (cache hits excluded), by authorizer id. */
+  authorizerInvocations(id: string): number;
 }
 
 const REPO_ROOT = join(__dirname, '..');
@@ -40,6 +45,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const routes = options.routes ?? Object.values(ROUTES);
   const maxBody = options.maxBodyBytes ?? 1024 * 1024;
   const authorize = createJwtAuthorizer(options.jwt);
+  const lambdaAuthorizers = createAuthorizerRunner({ log: options.log });
+  const loadAuthorizer = options.loadAuthorizer ?? sourceAuthorizerLoader(options.env);
   const handlers = new Map<string, HttpHandler>();
   const load =
     options.loadHandler ??
@@ -112,6 +119,14 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         });
       }
     }
+    let lambdaContext: Record<string, unknown> | undefined;
+    if (route.auth === 'entitlements') {
+      const authorizer = await loadAuthorizer(route);
+      if (!authorizer) throw new Error(`${route.method} ${route.path}: no Lambda authorizer for this route`);
+      const outcome = await lambdaAuthorizers.authorize(authorizer, req, url, route);
+      if (!outcome.allowed) return send(res, outcome.status, outcome.body, cors);
+      lambdaContext = outcome.context;
+    }
     const handler = await handlerFor(route);
     if (!handler) {
       return send(
@@ -126,7 +141,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         cors,
       );
     }
-    const result = await handler(buildEvent(req, url, route, body, claims, scopes));
+    const event = buildEvent(req, url, route, body, claims, scopes);
+    if (lambdaContext) (event.requestContext as { authorizer?: unknown }).authorizer = { lambda: lambdaContext };
+    const result = await handler(event);
     writeResult(res, result, cors);
   }
 
@@ -137,6 +154,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     endpoint,
     url: endpoint,
     port,
+    authorizerInvocations: (id) => lambdaAuthorizers.invocations(id),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

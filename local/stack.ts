@@ -7,7 +7,7 @@ import { type EmulatorBackend, LOCAL_REGION, startEmulatorBackend, TRIGGER_FUNCT
 import { freePort } from './emulators/cognito-local';
 import { type Gateway, startGateway } from './gateway';
 import type { LambdaFunction } from './lambda-invoke';
-import { registerShippedTriggers, shippedRouteLoader } from './shipped/invokers';
+import { registerShippedTriggers, shippedAuthorizerLoader, shippedRouteLoader } from './shipped/invokers';
 import { type ShippedFunctions, startShippedFunctions } from './shipped/shipped-functions';
 import {
   generateSecretKey,
@@ -188,7 +188,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         clientId: backend.userPool.userPoolClientId,
       },
       log,
-      ...(shipped ? { loadHandler: shippedRouteLoader(shipped) } : {}),
+      ...(shipped
+        ? { loadHandler: shippedRouteLoader(shipped), loadAuthorizer: shippedAuthorizerLoader(shipped) }
+        : {}),
     });
     stops.push(() => gateway.close());
     stripe?.setWebhookUrl(`${gateway.url}/webhooks/stripe`);

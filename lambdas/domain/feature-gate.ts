@@ -46,8 +46,28 @@ export class FeatureNotInPlanError extends Error {
   }
 }
 
+/** A bearer token that does not verify (signature, issuer, expiry, app client): the authorizer denies it. */
+export class TokenRejectedError extends Error {
+  override name = 'TokenRejectedError';
+}
+
 export function describeRequirement(requirement: AccessRequirement): string {
   return 'feature' in requirement ? `feature "${requirement.feature}"` : `plan "${requirement.plan}"`;
+}
+
+/** `feature:<name>` or `plan:<id>`: how a requirement travels in an environment variable (GATE_REQUIREMENT). */
+export function requirementToString(requirement: AccessRequirement): string {
+  return 'feature' in requirement ? `feature:${requirement.feature}` : `plan:${requirement.plan}`;
+}
+
+export function parseRequirement(text: string, catalog: PlanCatalog): AccessRequirement {
+  const match = /^(feature|plan):(\S+)$/.exec(text.trim());
+  if (!match?.[2]) {
+    throw new UnknownRequirementError(`"${text}" is not a requirement (feature:<name> or plan:<id>)`);
+  }
+  const requirement: AccessRequirement = match[1] === 'feature' ? { feature: match[2] } : { plan: match[2] as PlanId };
+  assertKnownRequirement(requirement, catalog);
+  return requirement;
 }
 
 /** Fails for a feature no plan grants or a plan the catalog lacks (a typo would otherwise deny everyone). */

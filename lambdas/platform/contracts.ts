@@ -82,6 +82,9 @@ const RECONCILE: FunctionContract = {
   userPool: { poolIdFrom: 'env', actions: [...GROUP_SYNC, 'ListUsers', 'ListUsersInGroup'] },
 };
 
+/** What the feature gate reads (lambdas/wiring/feature-gate.ts): spread into a contract's `tables`. */
+export const GATE_TABLES = { entitlements: ['GetItem'] } as const satisfies FunctionContract['tables'];
+
 export const CONTRACTS = {
   subscriptionStatus: {
     tables: { entitlements: ENTITLEMENT_WRITER, userProfiles: ['GetItem', 'UpdateItem'] },
@@ -133,6 +136,14 @@ export const CONTRACTS = {
   },
   reconcileScheduled: RECONCILE,
   adminReconcile: RECONCILE,
+  /** HTTP API Lambda authorizer (lib/constructs/entitlements-authorizer.ts): verifies the token, gates by plan. */
+  entitlementsAuthorizer: {
+    tables: GATE_TABLES,
+    secrets: [],
+    variables: ['USER_POOL_ID', 'USER_POOL_CLIENT_ID', 'GATE_REQUIREMENT'],
+  },
+  /** The example protected routes (lib/constructs/example-api.ts): one behind the authorizer, one gated in-Lambda. */
+  exampleReports: { tables: GATE_TABLES, secrets: [] },
 } as const satisfies Record<string, FunctionContract>;
 
 export type ContractName = keyof typeof CONTRACTS;

@@ -18,11 +18,10 @@ export interface VerifiedToken {
   expiresAt: number;
 }
 
-/** Verifies a bearer token (signature, issuer, expiry, app client); throws `TokenRejectedError` when it does not. */
+/**
+ * Verifies a bearer token (signature, issuer, expiry, app client); throws `TokenRejectedError` (domain/feature-gate.ts)
+ * when it does not, DependencyUnavailableError when the keys cannot be fetched.
+ */
 export interface TokenVerifier {
   verify(token: string): Promise<VerifiedToken>;
-}
-
-export class TokenRejectedError extends Error {
-  override name = 'TokenRejectedError';
 }

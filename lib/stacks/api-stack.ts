@@ -25,8 +25,11 @@ export interface LambdaRouteOptions {
   readonly method: apigw.HttpMethod | `${apigw.HttpMethod}`;
   /** Usually an `AppFunction#fn` created in this stack. */
   readonly fn: IFunction;
-  /** `jwt`: the Cognito JWT authorizer (ID or access token of the SPA client). `none`: public. */
-  readonly auth: 'jwt' | 'none';
+  /**
+   * `jwt`: the Cognito JWT authorizer (ID or access token of the SPA client). `none`: public. Or any route
+   * authorizer, e.g. `EntitlementsAuthorizers#requireFeature(...)`.
+   */
+  readonly auth: 'jwt' | 'none' | apigw.IHttpRouteAuthorizer;
   /** Required for `auth: 'none'`: why the route is public (recorded as the cdk-nag APIG4 acknowledgement). */
   readonly publicReason?: string;
 }
@@ -128,7 +131,7 @@ export class ApiStack extends Stack {
       path,
       methods: [method as apigw.HttpMethod],
       integration: new HttpLambdaIntegration(`${id}-Integration`, fn),
-      authorizer: auth === 'jwt' ? this.authorizer : new apigw.HttpNoneAuthorizer(),
+      authorizer: auth === 'jwt' ? this.authorizer : auth === 'none' ? new apigw.HttpNoneAuthorizer() : auth,
     });
     if (auth === 'none') {
       for (const route of routes) suppressPublicRoute(route, options.publicReason ?? '');

@@ -1,7 +1,7 @@
 import { readAssemblyFiles } from './assembly-files';
 import { IntrinsicResolver, type Scope } from './intrinsics';
 import { physicalAtt, physicalRef } from './local-names';
-import type { CognitoTriggerName, LocalResourceNames, ShippedApp, ShippedRoute } from './model';
+import type { CognitoTriggerName, LocalResourceNames, ShippedApp, ShippedAuthorizer, ShippedRoute } from './model';
 import { statementsByRole } from './role-policies';
 import { shippedFunctions } from './shipped-functions';
 import { isRecord, resourcesOfType, type StackTemplate } from './template';
@@ -63,19 +63,56 @@ function routesOf(stack: StackTemplate, resolver: IntrinsicResolver, functionOf:
       throw resolver.error(scope, props.Target, 'the target is not an integration of this stack');
     }
     const uri = resolver.string({ stack, logicalId: integrationId }, integration.Properties?.IntegrationUri);
+    const auth = routeAuth(resolver, scope, props.AuthorizationType);
     return {
       method,
       path: routePath,
-      auth: routeAuth(resolver, scope, props.AuthorizationType),
+      auth,
       functionLogicalId: known(resolver, scope, uri, functionOf),
+      ...(auth === 'custom'
+        ? { authorizer: lambdaAuthorizerOf(stack, resolver, scope, props.AuthorizerId, functionOf) }
+        : {}),
     };
   });
+}
+
+/** The route's `AuthorizerId` (a Ref to an AWS::ApiGatewayV2::Authorizer of type REQUEST) and its function. */
+function lambdaAuthorizerOf(
+  stack: StackTemplate,
+  resolver: IntrinsicResolver,
+  scope: Scope,
+  authorizerId: unknown,
+  functionOf: FunctionOf,
+): ShippedAuthorizer {
+  const ref = isRecord(authorizerId) && typeof authorizerId.Ref === 'string' ? authorizerId.Ref : undefined;
+  const resource = ref ? stack.template.Resources?.[ref] : undefined;
+  if (!ref || resource?.Type !== 'AWS::ApiGatewayV2::Authorizer') {
+    throw resolver.error(scope, authorizerId, 'the route names no authorizer of this stack');
+  }
+  const authorizerScope = { stack, logicalId: ref };
+  const props = resource.Properties ?? {};
+  const type = resolver.string(authorizerScope, props.AuthorizerType);
+  if (type !== 'REQUEST')
+    throw resolver.error(authorizerScope, props.AuthorizerType, `authorizer type ${type} is not a Lambda authorizer`);
+  const uri = resolver.string(authorizerScope, props.AuthorizerUri);
+  const sources = props.IdentitySource === undefined ? [] : resolver.strings(authorizerScope, props.IdentitySource);
+  return {
+    functionLogicalId: known(resolver, authorizerScope, uri, functionOf),
+    identitySource: sources,
+    ttlSeconds: props.AuthorizerResultTtlInSeconds === undefined ? 0 : Number(props.AuthorizerResultTtlInSeconds),
+    simpleResponses: props.EnableSimpleResponses === true,
+    payloadFormatVersion:
+      props.AuthorizerPayloadFormatVersion === undefined
+        ? '1.0'
+        : resolver.string(authorizerScope, props.AuthorizerPayloadFormatVersion),
+  };
 }
 
 function routeAuth(resolver: IntrinsicResolver, scope: Scope, type: unknown): ShippedRoute['auth'] {
   const value = type === undefined ? 'NONE' : resolver.string(scope, type);
   if (value === 'JWT') return 'jwt';
   if (value === 'NONE') return 'none';
+  if (value === 'CUSTOM') return 'custom';
   throw resolver.error(scope, type, `authorization type ${value} is not emulated locally`);
 }
 

@@ -38,13 +38,26 @@ export interface ShippedFunction {
   statements: PolicyStatement[];
 }
 
-export type RouteAuth = 'jwt' | 'none';
+export type RouteAuth = 'jwt' | 'none' | 'custom';
+
+/** A Lambda (REQUEST) authorizer of an HTTP API route, as API Gateway would run it. */
+export interface ShippedAuthorizer {
+  functionLogicalId: string;
+  /** e.g. `$request.header.Authorization`: all must be present, and together they are the cache key. */
+  identitySource: string[];
+  /** 0: no caching. */
+  ttlSeconds: number;
+  simpleResponses: boolean;
+  payloadFormatVersion: string;
+}
 
 export interface ShippedRoute {
   method: string;
   path: string;
   auth: RouteAuth;
   functionLogicalId: string;
+  /** For `custom` routes. */
+  authorizer?: ShippedAuthorizer;
 }
 
 /** User pool `LambdaConfig` keys that name a function. */

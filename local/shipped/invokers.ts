@@ -1,6 +1,7 @@
 import type { RouteDefinition } from '../../lib/route-table';
 import { TRIGGER_FUNCTIONS } from '../backend';
 import type { HttpHandler } from '../gateway';
+import type { AuthorizerLoader } from '../gateway/lambda-authorizer';
 import type { LambdaFunction } from '../lambda-invoke';
 import type { ShippedFunctions } from './shipped-functions';
 
@@ -14,7 +15,8 @@ export function shippedRouteLoader(shipped: ShippedFunctions) {
   return async (route: RouteDefinition): Promise<HttpHandler | undefined> => {
     const deployed = shipped.app.routes.find((r) => r.method === route.method && r.path === route.path);
     if (!deployed) return undefined;
-    if (deployed.auth !== route.auth) {
+    const expected = route.auth === 'entitlements' ? 'custom' : route.auth;
+    if (deployed.auth !== expected) {
       throw new Error(
         `${route.method} ${route.path}: the template's auth is ${deployed.auth}, the route table's ${route.auth}`,
       );
@@ -22,6 +24,26 @@ export function shippedRouteLoader(shipped: ShippedFunctions) {
     const fn = shipped.functions.get(deployed.functionLogicalId);
     if (!fn) throw new Error(`${route.method} ${route.path}: no function ${deployed.functionLogicalId}`);
     return (event) => fn.invoke(event);
+  };
+}
+
+/** The Lambda authorizer the template puts on a route: its function, identity sources and cache TTL. */
+export function shippedAuthorizerLoader(shipped: ShippedFunctions): AuthorizerLoader {
+  return async (route) => {
+    const deployed = shipped.app.routes.find((r) => r.method === route.method && r.path === route.path);
+    const authorizer = deployed?.authorizer;
+    if (!authorizer) return undefined;
+    if (!authorizer.simpleResponses || authorizer.payloadFormatVersion !== '2.0') {
+      throw new Error(`${route.method} ${route.path}: only payload 2.0 authorizers with simple responses are emulated`);
+    }
+    const fn = shipped.functions.get(authorizer.functionLogicalId);
+    if (!fn) throw new Error(`${route.method} ${route.path}: no authorizer function ${authorizer.functionLogicalId}`);
+    return {
+      id: authorizer.functionLogicalId,
+      identitySource: authorizer.identitySource,
+      ttlSeconds: authorizer.ttlSeconds,
+      invoke: (event) => fn.invoke(event),
+    };
   };
 }
 

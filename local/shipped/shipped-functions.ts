@@ -109,6 +109,11 @@ function runtimeEnv(
     AWS_ENDPOINT_URL: awsEndpoint,
     ...(usesStripe && options.stripe.apiBase ? { STRIPE_API_BASE: options.stripe.apiBase } : {}),
     ...(options.clockUrl ? { EMULATOR_CLOCK_URL: options.clockUrl } : {}),
+    // A function that verifies tokens itself (the entitlements authorizer) finds cognito-local's issuer here; in AWS
+    // it derives https://cognito-idp.<region>.amazonaws.com/<pool> from its template variables.
+    ...('USER_POOL_CLIENT_ID' in fn.environment
+      ? { COGNITO_ISSUER: `${options.backends.cognito}/${options.userPoolId}` }
+      : {}),
   };
 }
 

@@ -24,7 +24,8 @@ describe('ApiStack', () => {
   });
 
   it('has a JWT authorizer bound to the user pool issuer and the SPA client', () => {
-    template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 1); // one, shared by every JWT route
+    // One JWT authorizer, shared by every JWT route (the example route's entitlements authorizer is REQUEST).
+    template.resourcePropertiesCountIs('AWS::ApiGatewayV2::Authorizer', { AuthorizerType: 'JWT' }, 1);
     const withRoute = createTestApp();
     const fn = new AppFunction(withRoute.api, 'Status', {
       entry: 'test/infra/fixtures/noop-handler.ts',

@@ -4,7 +4,7 @@ import { formatDenials } from '../../local/aws/aws-proxy';
 import { unusedGrants } from '../../local/aws/iam-policy';
 import { runJourney } from '../../local/journey';
 import { runSchedules } from '../../local/shipped/invokers';
-import { call, signedUpUser, uniqueEmail, useShippedStack } from './support';
+import { call, signedInAgain, signedUpUser, uniqueEmail, useShippedStack } from './support';
 import { UNEXERCISED_GRANTS } from './unexercised-grants';
 
 /**
@@ -150,6 +150,27 @@ describe('shipped artifacts: the journeys', () => {
     expect(openApi.status).toBe(200);
   });
 
+  it('the example routes: the entitlements authorizer and the in-Lambda feature gate', async () => {
+    // Prepare
+    const { stack } = world();
+    const user = await signedUpUser(stack, uniqueEmail('example'));
+
+    // Act
+    const denied = await call(stack, 'GET', '/example/reports', user.idToken);
+    const team = await call(stack, 'GET', '/example/team', user.idToken);
+    await call(stack, 'POST', '/subscription/trial', user.idToken, {});
+    const refreshed = await signedInAgain(stack, user.email);
+    const allowed = await call(stack, 'GET', '/example/reports', refreshed);
+
+    // Assess
+    expect(denied).toEqual({ status: 403, body: { message: 'Forbidden' } });
+    expect(team).toMatchObject({
+      status: 403,
+      body: { error: { code: 'feature_not_in_plan', requiredPlan: 'business' } },
+    });
+    expect(allowed).toMatchObject({ status: 200, body: { checkedBy: 'authorizer', plan: 'trial', sub: user.sub } });
+  });
+
   it('admin sync-health and reconcile, then the scheduled reconcile run', async () => {
     // Prepare
     const { stack } = world();
@@ -167,7 +188,7 @@ describe('shipped artifacts: the journeys', () => {
     expect(scheduled).toMatchObject({ status: 'complete' });
   });
 
-  it('invoked all 10 functions with no AccessDenied and no unexpected ERROR log', () => {
+  it('invoked all 12 functions with no AccessDenied and no unexpected ERROR log', () => {
     // Prepare
     const { stack, errorLogs } = world();
     const shipped = stack.shipped;
@@ -178,7 +199,7 @@ describe('shipped artifacts: the journeys', () => {
     const invocations = Object.fromEntries(
       shipped.app.functions.map((fn) => [fn.name, shipped.byName(fn.name).invocations]),
     );
-    expect(Object.keys(invocations)).toHaveLength(10);
+    expect(Object.keys(invocations)).toHaveLength(12);
     for (const [name, count] of Object.entries(invocations))
       expect({ name, invoked: count > 0 }).toEqual({ name, invoked: true });
     const unexpected = errorLogs().filter(

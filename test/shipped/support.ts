@@ -93,7 +93,20 @@ export async function signedUpUser(stack: LocalStack, email: string, options: { 
       AuthParameters: { USERNAME: email, PASSWORD: PASSWORD },
     }),
   );
-  return { sub, idToken: auth.AuthenticationResult?.IdToken ?? '' };
+  return { sub, email, idToken: auth.AuthenticationResult?.IdToken ?? '' };
+}
+
+/** A new ID token for a signed-up user (after a group change; waits a second so the token differs by `iat`). */
+export async function signedInAgain(stack: LocalStack, email: string): Promise<string> {
+  await new Promise((resolve) => setTimeout(resolve, 1100));
+  const auth = await stack.backend.cognitoClient.send(
+    new InitiateAuthCommand({
+      AuthFlow: 'USER_PASSWORD_AUTH',
+      ClientId: stack.info.userPoolClientId,
+      AuthParameters: { USERNAME: email, PASSWORD: PASSWORD },
+    }),
+  );
+  return auth.AuthenticationResult?.IdToken ?? '';
 }
 
 export async function call(stack: LocalStack, method: string, path: string, token?: string, body?: unknown) {

@@ -57,6 +57,9 @@ export const UNEXERCISED_GRANTS: Record<string, string[]> = {
     'dynamodb:Query table/UserProfiles/index/EmailIndex',
     GROUP_RACE,
   ],
+  // The example routes' authorizer and function read Entitlements only (GetItem), and both routes ran.
+  'ExampleApiAuthorizersfeature-scheduled-backups': [],
+  ExampleApiReports: [],
   ReconcileScheduled: RECONCILE_REPAIRS,
   // The admin route ran a dry run only, and no apply: every write is a repair; the lease and checkpoint too.
   ReconcileAdmin: [

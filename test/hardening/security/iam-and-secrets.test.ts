@@ -1,6 +1,7 @@
 import type { Stack } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ROUTES, type RouteDefinition } from '../../../lib/route-table';
 import { TABLES } from '../../../lib/table-definitions';
 import {
   allStacks,
@@ -209,7 +210,7 @@ describe('API protections', () => {
     }
   });
 
-  it('every JWT route uses the Cognito JWT authorizer, and only the webhook and OpenAPI routes are public', () => {
+  it('every JWT route uses the Cognito JWT authorizer (entitlements routes their Lambda authorizer), and only the webhook and OpenAPI routes are public', () => {
     const routes = templates.flatMap(({ resources }) =>
       Object.values(resources)
         .filter((r) => r.Type === 'AWS::ApiGatewayV2::Route')
@@ -217,8 +218,14 @@ describe('API protections', () => {
     );
     const publicRoutes = routes.filter((r) => (r.AuthorizationType ?? 'NONE') === 'NONE').map((r) => r.RouteKey);
     expect(publicRoutes.sort()).toEqual(['GET /openapi.json', 'POST /webhooks/stripe']);
+    const lambdaAuthorized = Object.values(ROUTES)
+      .filter((r: RouteDefinition) => r.auth === 'entitlements')
+      .map((r) => `${r.method} ${r.path}`);
+    expect(lambdaAuthorized).toEqual(['GET /example/reports']);
     for (const route of routes.filter((r) => !publicRoutes.includes(r.RouteKey))) {
-      expect(route.AuthorizationType).toBe('JWT');
+      expect(`${route.RouteKey} ${route.AuthorizationType}`).toBe(
+        `${route.RouteKey} ${lambdaAuthorized.includes(route.RouteKey) ? 'CUSTOM' : 'JWT'}`,
+      );
     }
   });
 });
