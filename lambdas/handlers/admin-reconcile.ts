@@ -5,18 +5,19 @@ import { CONTRACTS } from '../platform/contracts';
 import { type HttpResult, httpError, json } from '../platform/http';
 import { type HttpEvent, jwtRoute, parseBody } from '../platform/http-handler';
 import { lambdaEntry } from '../platform/lambda-entry';
+import type { AdminAccess } from '../use-cases/identity/admin-access';
 import { type AdminRunDeps, adminReconcile, syncHealth } from '../use-cases/reconcile/admin-runs';
-import { deployedReconcileDeps } from '../wiring/reconcile';
+import { adminAccessFromRuntime, deployedReconcileDeps } from '../wiring/reconcile';
 
-export type AdminReconcileDeps = AdminRunDeps;
+export type AdminReconcileDeps = AdminRunDeps & { admins: AdminAccess };
 
 /**
  * GET /admin/sync-health (dry run) and POST /admin/reconcile { apply, user? }: only callers whose verified token
- * carries the `admins` group get past the first line (403 otherwise).
+ * carries the `admins` group and who are members of it in Cognito now get past the first line (403 otherwise).
  */
-export function createAdminReconcileHandler(deps: AdminRunDeps) {
+export function createAdminReconcileHandler(deps: AdminReconcileDeps) {
   return jwtRoute(async (event: HttpEvent, caller): Promise<HttpResult> => {
-    if (!caller.groups.includes(ADMIN_GROUP.name)) {
+    if (!(await deps.admins.isAdmin(caller))) {
       return httpError(403, 'forbidden', `Only members of the ${ADMIN_GROUP.name} group may use this route.`);
     }
     const method = event.requestContext.http.method.toUpperCase();
@@ -40,6 +41,7 @@ const entry = lambdaEntry(CONTRACTS.adminReconcile, (runtime) => {
     reconcile: deps,
     lastRun: async () => (await deps()).state.getLastRun(),
     clock: runtime.clock,
+    admins: adminAccessFromRuntime(runtime),
   });
 });
 export const handler = entry.handler;

@@ -15,6 +15,7 @@ import { StripeSubscriptionSource } from '../adapters/stripe/stripe-subscription
 import type { CONTRACTS } from '../platform/contracts';
 import type { Runtime } from '../platform/runtime';
 import type { Clock } from '../ports/app-ports';
+import { type AdminAccess, createAdminAccess } from '../use-cases/identity/admin-access';
 import type { ReconcileDeps, ReconcileMetrics } from '../use-cases/reconcile/reconcile';
 import { retryAllParkedEvents, retryParkedEventsForCustomer } from '../use-cases/webhook/retry-parked-events';
 
@@ -83,4 +84,9 @@ export function deployedReconcileDeps(runtime: Runtime<typeof CONTRACTS.reconcil
     });
     return built;
   };
+}
+
+/** The admin routes' live membership check (one AdminListGroupsForUser per user, cached briefly per container). */
+export function adminAccessFromRuntime(runtime: Runtime<typeof CONTRACTS.adminReconcile>): AdminAccess {
+  return createAdminAccess({ groups: new CognitoGroupGateway(runtime.cognito, runtime.userPoolId) });
 }

@@ -1,7 +1,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SignUpCommand } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  AdminAddUserToGroupCommand,
+  AdminConfirmSignUpCommand,
+  AdminRemoveUserFromGroupCommand,
+  InitiateAuthCommand,
+  SignUpCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../local/journey';
 import { type LocalStack, startLocalStack } from '../../local/stack';
@@ -41,6 +47,78 @@ function signUp(address: string) {
     }),
   );
 }
+
+/** Signs up (Pre-Signup), confirms (Post-Confirmation), optionally joins `admins`, and signs in. */
+async function signedUpUser(email: string, options: { admin?: boolean } = {}) {
+  const { cognitoClient } = stack.backend;
+  const { userPoolId } = stack.info;
+  const sub = (await signUp(email)).UserSub ?? '';
+  await cognitoClient.send(new AdminConfirmSignUpCommand({ UserPoolId: userPoolId, Username: sub }));
+  if (options.admin) {
+    await cognitoClient.send(
+      new AdminAddUserToGroupCommand({ UserPoolId: userPoolId, Username: sub, GroupName: 'admins' }),
+    );
+  }
+  return { sub, email, idToken: await signIn(email) };
+}
+
+async function signIn(email: string): Promise<string> {
+  const auth = await stack.backend.cognitoClient.send(
+    new InitiateAuthCommand({
+      AuthFlow: 'USER_PASSWORD_AUTH',
+      ClientId: stack.info.userPoolClientId,
+      AuthParameters: { USERNAME: email, PASSWORD: DEMO_PASSWORD },
+    }),
+  );
+  return auth.AuthenticationResult?.IdToken ?? '';
+}
+
+/** A route's JSON answer, read loosely (each test asserts the fields it needs). */
+interface ResponseBody {
+  error?: { code: string; message: string };
+  [field: string]: unknown;
+}
+
+async function call(method: string, path: string, token?: string, body?: unknown) {
+  const response = await fetch(`${stack.info.apiUrl}${path}`, {
+    method,
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  return { status: response.status, body: (text ? JSON.parse(text) : {}) as ResponseBody };
+}
+
+const claims = (token: string) =>
+  JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
+
+describe('admin routes check live membership', () => {
+  it('refuses a removed admin at once, although the token still claims admins', async () => {
+    // Prepare: an operator signs in as an admin, then is removed from the group
+    const operator = await signedUpUser(`${uniqueLocal('operator')}@example.com`, { admin: true });
+    const other = await signedUpUser(`${uniqueLocal('operator-other')}@example.com`, { admin: true });
+    expect(claims(operator.idToken)['cognito:groups']).toContain('admins');
+    await stack.backend.cognitoClient.send(
+      new AdminRemoveUserFromGroupCommand({
+        UserPoolId: stack.info.userPoolId,
+        Username: operator.sub,
+        GroupName: 'admins',
+      }),
+    );
+
+    // Act
+    const removed = await call('GET', `/admin/sync-health?user=${operator.sub}`, operator.idToken);
+    const stillAdmin = await call('GET', `/admin/sync-health?user=${other.sub}`, other.idToken);
+
+    // Assess
+    expect(removed.status).toBe(403);
+    expect(removed.body.error?.code).toBe('forbidden');
+    expect(stillAdmin.status).toBe(200);
+  });
+});
 
 describe('equivalent email spellings', () => {
   it.each([

@@ -4,6 +4,7 @@ import { DynamoReconcileStateStore } from '../../../../lambdas/adapters/dynamo/r
 import { createAdminReconcileHandler } from '../../../../lambdas/handlers/admin-reconcile';
 import { createReconcileScheduledHandler } from '../../../../lambdas/handlers/reconcile-scheduled';
 import { systemClock } from '../../../../lambdas/ports/app-ports';
+import { createAdminAccess } from '../../../../lambdas/use-cases/identity/admin-access';
 import { reconcile } from '../../../../lambdas/use-cases/reconcile/reconcile';
 import { confirmedUser, kindsBySub, linkedUser, stores, subscribe, useReconcileWorld } from './support';
 
@@ -100,7 +101,7 @@ describe('reconcile runs: resume, lease, schedule and admin routes', () => {
     expect(await stores(w).profiles.get(user.sub)).toBeDefined();
   });
 
-  async function adminRouteWorld(tag: string) {
+  async function adminRouteWorld(tag: string, liveGroups: string[] = ['admins']) {
     const w = world();
     const user = await linkedUser(w, tag);
     await subscribe(w, user.customer, 'pro_yearly');
@@ -109,9 +110,24 @@ describe('reconcile runs: resume, lease, schedule and admin routes', () => {
       reconcile: () => w.deps(),
       lastRun: () => state.getLastRun(),
       clock: systemClock,
+      // What Cognito lists for the caller now (the token's claim is set per event).
+      admins: createAdminAccess({ groups: { listGroupsForUser: async () => liveGroups } }),
     });
     return { w, user, handler };
   }
+
+  it('rejects a token that still claims admins when Cognito no longer lists the caller there (403)', async () => {
+    // Prepare
+    const { w, user, handler } = await adminRouteWorld('removed-admin', ['free']);
+
+    // Act
+    const response = await handler(adminEvent('POST', ['admins'], { apply: true, user: user.sub }));
+
+    // Assess
+    expect(response.statusCode).toBe(403);
+    expect(JSON.parse(response.body).error.code).toBe('forbidden');
+    expect(await stores(w).entitlements.get(user.sub)).toMatchObject({ plan: 'free' });
+  });
 
   it('rejects non-admins (403) and invalid bodies (400) on the admin routes, writing nothing', async () => {
     // Prepare
