@@ -1,7 +1,7 @@
 import type { DriftContext, StripeCustomerSnapshot } from './drift-snapshots';
 import type { Entitlement, EntitlementRecord } from './entitlement';
 import { computeEntitlement, keepRunningNoCardTrial, type WebhookEntitlementRecord } from './entitlement-policy';
-import { type CustomerState, customerStateOf, withStripeSubscriptions } from './event-ordering';
+import { type CustomerState, customerStateOf, resolvedSubscriptions, withStripeSubscriptions } from './event-ordering';
 
 /**
  * The entitlement a user should have, computed exactly as the webhook's write path computes it (same merge, same
@@ -61,12 +61,7 @@ export function expectedEntitlement(
   state: CustomerState,
   ctx: Pick<DriftContext, 'catalog' | 'policy' | 'now'>,
 ): Entitlement {
-  const computed = computeEntitlement(
-    Object.values(state.subscriptions),
-    ctx.catalog,
-    ctx.now,
-    ctx.policy,
-    state.billing,
-  );
-  return keepRunningNoCardTrial(record, computed, Object.values(state.subscriptions), ctx.now);
+  const subscriptions = resolvedSubscriptions(state, ctx.catalog);
+  const computed = computeEntitlement(subscriptions, ctx.catalog, ctx.now, ctx.policy, state.billing);
+  return keepRunningNoCardTrial(record, computed, subscriptions, ctx.now);
 }

@@ -7,6 +7,7 @@ import {
   type SubscriptionStatus,
 } from './entitlement';
 import type { PlanCatalog, PlanDefinition, PlanId } from './plan-catalog';
+import { type PlanMemory, payloadPlan } from './plan-mapping';
 import type { NormalisedSubscription } from './stripe-events';
 
 /**
@@ -18,8 +19,13 @@ import type { NormalisedSubscription } from './stripe-events';
 export interface SubscriptionSnapshot {
   id: string;
   status: SubscriptionStatus;
-  /** Null when no item's price is in the catalog (grants nothing; logged as a configuration error). */
+  /**
+   * The plan the payload itself gives (plan-mapping.ts `payloadPlan`). Null when none of its prices maps: the policy
+   * then falls back to the customer's plan memory (`resolvePlan`), and the webhook logs a configuration error.
+   */
   plan: PlanId | null;
+  /** The subscription's price ids (what the plan memory is keyed by). Absent on records written before it. */
+  priceIds?: string[];
   priceLabel: string;
   currentPeriodStart: number | null;
   currentPeriodEnd: number | null;
@@ -51,6 +57,8 @@ export interface EntitlementPolicy {
 export type WebhookEntitlementRecord = EntitlementRecord & {
   subscriptions?: Record<string, SubscriptionSnapshot>;
   billing?: BillingState;
+  /** What this customer's events taught about prices and plans (plan-mapping.ts). */
+  planMemory?: PlanMemory;
   /**
    * Audit entries written in the same conditional write as their change and kept until known to be in the
    * AuditLog (a redelivery or reconcile re-puts them, idempotently). Internal: never part of an API answer.
@@ -62,15 +70,12 @@ export function emptyBillingState(): BillingState {
   return { disputes: {}, lastRefundAt: null, lastPaidAt: null, customerDeletedAt: null };
 }
 
-/** Best-precedence catalog plan among a subscription's prices (an unknown price grants nothing). */
+/** The plan a subscription's payload gives (plan-mapping.ts: catalog first, then our checkout's claim). */
 export function planOfSubscription(
   subscription: NormalisedSubscription,
   catalog: PlanCatalog,
 ): PlanDefinition | undefined {
-  const plans = subscription.prices
-    .map((price) => catalog.planForPrice(price))
-    .filter((plan): plan is PlanDefinition => plan !== undefined);
-  return plans.sort((a, b) => a.precedence - b.precedence)[0];
+  return payloadPlan(subscription, catalog).plan;
 }
 
 export function snapshotOf(
@@ -82,6 +87,7 @@ export function snapshotOf(
     id: subscription.id,
     status: subscription.status,
     plan: planOfSubscription(subscription, catalog)?.id ?? null,
+    priceIds: subscription.prices.flatMap((price) => (price.id ? [price.id] : [])),
     priceLabel: subscription.priceLabel,
     currentPeriodStart: subscription.currentPeriodStart,
     currentPeriodEnd: subscription.currentPeriodEnd,

@@ -6,6 +6,7 @@ import {
   type WebhookEntitlementRecord,
 } from './entitlement-policy';
 import type { PlanCatalog } from './plan-catalog';
+import { emptyPlanMemory, type PlanMemory, type PlanSource, rememberPlans, resolvePlan } from './plan-mapping';
 import type { NormalisedEvent, NormalisedSubscription } from './stripe-events';
 
 /**
@@ -33,13 +34,26 @@ export function orderEvent(
 export interface CustomerState {
   subscriptions: Record<string, SubscriptionSnapshot>;
   billing: BillingState;
+  plans: PlanMemory;
 }
 
 export function customerStateOf(record: WebhookEntitlementRecord | undefined): CustomerState {
   return {
     subscriptions: { ...(record?.subscriptions ?? {}) },
     billing: { ...emptyBillingState(), ...(record?.billing ?? {}) },
+    plans: { ...emptyPlanMemory(), ...(record?.planMemory ?? {}) },
   };
+}
+
+/** The snapshots with the plan each stands for (payload, else the plan memory): what the policy computes over. */
+export function resolvedSubscriptions(
+  state: CustomerState,
+  catalog: PlanCatalog,
+): (SubscriptionSnapshot & { planSource: PlanSource })[] {
+  return Object.values(state.subscriptions).map((snapshot) => {
+    const { plan, source } = resolvePlan(snapshot, state.plans, catalog);
+    return { ...snapshot, plan, planSource: source };
+  });
 }
 
 export type Transition =
@@ -47,8 +61,11 @@ export type Transition =
   | { kind: 'applied'; state: CustomerState }
   /** Nothing to change (older, duplicate, or a signal with no effect on entitlements). */
   | { kind: 'unchanged' }
-  /** Same second as the stored state of this subscription: re-read the customer's subscriptions from Stripe. */
-  | { kind: 'tie' };
+  /**
+   * Same second as the stored state of this subscription: re-read the customer's subscriptions from Stripe and
+   * merge them into `state` (which holds what the payload taught regardless, e.g. the plan memory).
+   */
+  | { kind: 'tie'; state: CustomerState };
 
 /** Applies one event to a customer's state with the ordering guard. Payment signals are max-registers. */
 export function transition(state: CustomerState, event: NormalisedEvent, catalog: PlanCatalog): Transition {
@@ -56,11 +73,14 @@ export function transition(state: CustomerState, event: NormalisedEvent, catalog
   switch (signal.kind) {
     case 'subscription': {
       const id = signal.subscription.id;
+      // Every event teaches the plan memory, an older one too (it is keyed by event time, not arrival).
+      const plans = rememberPlans(state.plans, signal.subscription, catalog, event.created);
+      const learned = plans === state.plans ? state : { ...state, plans };
       const order = orderEvent(state.subscriptions[id], event);
-      if (order === 'tie') return { kind: 'tie' };
-      if (order !== 'newer') return { kind: 'unchanged' };
+      if (order === 'tie') return { kind: 'tie', state: learned };
+      if (order !== 'newer') return learned === state ? { kind: 'unchanged' } : { kind: 'applied', state: learned };
       const snapshot = snapshotOf(signal.subscription, catalog, event);
-      return { kind: 'applied', state: { ...state, subscriptions: { ...state.subscriptions, [id]: snapshot } } };
+      return { kind: 'applied', state: { ...learned, subscriptions: { ...learned.subscriptions, [id]: snapshot } } };
     }
     case 'invoice': {
       if (!signal.paid) return { kind: 'unchanged' };
@@ -117,10 +137,12 @@ export function withStripeSubscriptions(
   event: { id: string; created: number },
 ): CustomerState {
   const next = { ...state.subscriptions };
+  let plans = state.plans;
   for (const subscription of subscriptions) {
     const stored = next[subscription.id];
     const created = Math.max(stored?.eventCreated ?? 0, event.created);
     next[subscription.id] = snapshotOf(subscription, catalog, { id: event.id, created });
+    plans = rememberPlans(plans, subscription, catalog, created);
   }
-  return { ...state, subscriptions: next };
+  return { ...state, subscriptions: next, plans };
 }

@@ -30,6 +30,13 @@ const planSchema = z
       .object({ month: z.string().min(1).optional(), year: z.string().min(1).optional() })
       .strict()
       .default({}),
+    /**
+     * Stripe price ids that are this plan whatever their lookup key (prices that lost their key to
+     * `transfer_lookup_key`, or were never given one). Only on purchasable plans.
+     */
+    priceIds: z.array(z.string().min(1)).optional(),
+    /** Stripe product ids whose every price is this plan (webhook payloads name a price's product by id). */
+    productIds: z.array(z.string().min(1)).optional(),
     features: z.array(z.string().min(1)),
     /** Length of the no-card trial this plan grants (only the `trial` plan). */
     trialDays: z.number().int().positive().optional(),
@@ -48,7 +55,29 @@ export const catalogSchema = z
       precedence: new Map<number, string>(),
     };
     const lookupKeys = new Map<string, string>();
+    const ids = { priceIds: new Map<string, string>(), productIds: new Map<string, string>() };
     catalog.plans.forEach((plan, index) => {
+      for (const field of ['priceIds', 'productIds'] as const) {
+        const list = plan[field] ?? [];
+        if (list.length > 0 && Object.keys(plan.prices).length === 0) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['plans', index, field],
+            message: `plan "${plan.id}" is not sold (no lookup keys): it cannot own ${field}`,
+          });
+        }
+        for (const id of list) {
+          const owner = ids[field].get(id);
+          if (owner !== undefined) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['plans', index, field],
+              message: `duplicate ${field === 'priceIds' ? 'price' : 'product'} id "${id}" (plans "${owner}" and "${plan.id}")`,
+            });
+          }
+          ids[field].set(id, plan.id);
+        }
+      }
       if (seen.id.has(plan.id))
         ctx.addIssue({ code: 'custom', path: ['plans', index, 'id'], message: `duplicate plan "${plan.id}"` });
       seen.id.set(plan.id, index);
@@ -133,10 +162,14 @@ export class PlanCatalog {
   readonly plans: readonly PlanDefinition[];
   private readonly byId: Map<PlanId, PlanDefinition>;
   private readonly byLookupKey: Map<string, PlanDefinition>;
+  private readonly byPriceId: Map<string, PlanDefinition>;
+  private readonly byProductId: Map<string, PlanDefinition>;
 
   private constructor(plans: PlanDefinition[]) {
     this.plans = plans;
     this.byId = new Map(plans.map((plan) => [plan.id, plan]));
+    this.byPriceId = new Map(plans.flatMap((plan) => (plan.priceIds ?? []).map((id) => [id, plan] as const)));
+    this.byProductId = new Map(plans.flatMap((plan) => (plan.productIds ?? []).map((id) => [id, plan] as const)));
     this.byLookupKey = new Map(
       plans.flatMap((plan) =>
         Object.values(plan.prices)
@@ -204,22 +237,27 @@ export class PlanCatalog {
   }
 
   /**
-   * Maps a Stripe price to a plan: by `lookup_key`, else by price `metadata.plan`, else by product
-   * `metadata.plan` (when the product is expanded). Only purchasable plans count; anything else is unknown.
+   * Maps a Stripe price to a plan from what a webhook payload carries, in this order: its id (`priceIds`, the most
+   * specific), its `lookup_key`, its `metadata.plan`, its product's id (`productIds`). Only purchasable plans count; anything else
+   * is unknown (undefined). A product's `metadata.plan` is never read: payloads name the product by id only, so a
+   * mapping that needed it would differ between an event and a re-read of Stripe.
    */
   planForPrice(price: StripePriceLike): PlanDefinition | undefined {
-    if (price.lookup_key) {
-      const plan = this.byLookupKey.get(price.lookup_key);
-      if (plan) return plan;
-    }
-    const product = typeof price.product === 'object' && price.product !== null ? price.product : undefined;
-    for (const candidate of [price.metadata?.plan, product?.metadata?.plan]) {
-      if (candidate && this.hasPlan(candidate)) {
-        const plan = this.plan(candidate);
-        if (Object.keys(plan.prices).length > 0) return plan;
-      }
-    }
-    return undefined;
+    const byId = price.id ? this.byPriceId.get(price.id) : undefined;
+    if (byId) return byId;
+    const byKey = price.lookup_key ? this.byLookupKey.get(price.lookup_key) : undefined;
+    if (byKey) return byKey;
+    const byMetadata = this.purchasable(price.metadata?.plan);
+    if (byMetadata) return byMetadata;
+    const productId = typeof price.product === 'string' ? price.product : price.product?.id;
+    return productId ? this.byProductId.get(productId) : undefined;
+  }
+
+  /** The purchasable plan with this id, or undefined (free, trial, unknown ids). */
+  purchasable(planId: string | null | undefined): PlanDefinition | undefined {
+    if (!planId || !this.hasPlan(planId)) return undefined;
+    const plan = this.plan(planId);
+    return Object.keys(plan.prices).length > 0 ? plan : undefined;
   }
 }
 

@@ -53,7 +53,14 @@ export function normaliseSubscription(input: unknown): NormalisedSubscription {
     currentPeriodEnd: effectiveEnd,
     trialEnd: sub.trial_end ?? null,
     metadataSub: subFromMetadata(sub.metadata),
+    checkoutClaim: checkoutClaimOf(sub.metadata),
   };
+}
+
+function checkoutClaimOf(metadata: Record<string, string> | null | undefined) {
+  const plan = metadata?.plan?.trim();
+  const priceId = metadata?.price_id?.trim();
+  return plan && priceId ? { plan, priceId } : null;
 }
 
 function invoiceSignal(object: unknown, type: HandledEventType): Normalised {

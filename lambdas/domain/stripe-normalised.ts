@@ -17,6 +17,11 @@ export interface NormalisedSubscription {
   currentPeriodEnd: number | null;
   trialEnd: number | null;
   metadataSub: string | null;
+  /**
+   * What our checkout wrote on the subscription (`metadata.plan` + `metadata.price_id`): the plan it sold with that
+   * price. Null when absent (subscriptions made elsewhere, or before checkout wrote the price id).
+   */
+  checkoutClaim?: { plan: string; priceId: string } | null;
 }
 
 /** The part of an event that matters to entitlements, one variant per family of event types. */

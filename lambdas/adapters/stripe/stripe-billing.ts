@@ -49,7 +49,9 @@ export class StripeBillingGateway implements BillingGateway {
           cancel_url: input.cancelUrl,
           metadata,
           subscription_data: {
-            metadata,
+            // The price sold with the plan: lets the webhook map this subscription while it stays on this price,
+            // whatever happens to the price's lookup key (plan-mapping.ts, checkout claim).
+            metadata: { ...metadata, price_id: input.priceId },
             ...(input.trialDays ? { trial_period_days: input.trialDays } : {}),
           },
         },

@@ -20,19 +20,10 @@ export class StripeSubscriptionSource implements SubscriptionSource {
     try {
       const stripe = await this.sdk();
       const subscriptions: Stripe.Subscription[] = [];
-      // status 'all' includes canceled ones, so a re-read can also end a subscription. Stripe allows 4 levels of
-      // expansion, so `data.items.data.price.product` is refused: products are fetched below, only for prices
-      // that need the `metadata.plan` fallback (no lookup key, no price metadata).
+      // status 'all' includes canceled ones, so a re-read can also end a subscription. Prices are used as listed,
+      // naming their product by id exactly as webhook payloads do, so a re-read maps plans the way an event does.
       for await (const subscription of stripe.subscriptions.list({ customer: customerId, status: 'all', limit: 100 })) {
         subscriptions.push(subscription);
-      }
-      const products = new Map<string, Promise<Stripe.Product>>();
-      for (const item of subscriptions.flatMap((s) => s.items.data)) {
-        const { price } = item;
-        if (price.lookup_key || price.metadata?.plan || typeof price.product !== 'string') continue;
-        const id = price.product;
-        if (!products.has(id)) products.set(id, stripe.products.retrieve(id));
-        item.price = { ...price, product: await (products.get(id) as Promise<Stripe.Product>) };
       }
       return subscriptions;
     } catch (error) {

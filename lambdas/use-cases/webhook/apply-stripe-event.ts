@@ -117,7 +117,7 @@ export async function applyStripeEvent(
     const step = transition(state, event, deps.catalog);
     const rereadAll = deps.rereadEveryEvent === true && (signal.kind === 'subscription' || signal.kind === 'invoice');
     if (step.kind === 'tie' || rereadAll) {
-      const base = step.kind === 'applied' ? step.state : state;
+      const base = step.kind === 'unchanged' ? state : step.state;
       return withStripeSubscriptions(base, await stripeSubscriptions(), deps.catalog, event);
     }
     return step.kind === 'applied' ? step.state : undefined;

@@ -5,7 +5,7 @@ import {
   type WebhookEntitlementRecord,
 } from '../../domain/entitlement-policy';
 import { DependencyUnavailableError } from '../../domain/errors';
-import { type CustomerState, customerStateOf } from '../../domain/event-ordering';
+import { type CustomerState, customerStateOf, resolvedSubscriptions } from '../../domain/event-ordering';
 import { logger } from '../../platform/logger';
 import { applyGroups } from './apply-groups';
 import type {
@@ -58,7 +58,7 @@ export async function commitEntitlement(
     next.pendingAudit = await carryPendingAudit(deps, record, entry);
     const outcome = await deps.entitlements.writeIfVersion(next, record ? record.entitlementsVersion : null);
     if (outcome === 'conflict') continue;
-    logUnknownPrices(next, change);
+    logUnknownPrices(deps, next, change);
     if (entry) await deps.audit.append(entry);
     const groups = await applyGroups(deps, next, user);
     return { sub: user.sub, changed: true, before, record: next, groups };
@@ -95,7 +95,7 @@ function nextRecord(deps: EntitlementWriterDeps, input: NextRecordInput): Webhoo
       },
       now,
     );
-  const subscriptions = Object.values(state.subscriptions);
+  const subscriptions = resolvedSubscriptions(state, deps.catalog);
   const computed = computeEntitlement(subscriptions, deps.catalog, now, deps.policy, state.billing);
   const entitlement = keepRunningNoCardTrial(base, computed, subscriptions, now);
   return {
@@ -103,6 +103,7 @@ function nextRecord(deps: EntitlementWriterDeps, input: NextRecordInput): Webhoo
     ...entitlement,
     subscriptions: state.subscriptions,
     billing: state.billing,
+    planMemory: state.plans,
     subscriptionIds: Object.keys(state.subscriptions).sort(),
     stripeCustomerId: base.stripeCustomerId ?? user.stripeCustomerId,
     email: base.email ?? user.email ?? user.profile?.email,
@@ -113,13 +114,27 @@ function nextRecord(deps: EntitlementWriterDeps, input: NextRecordInput): Webhoo
   };
 }
 
-function logUnknownPrices(record: WebhookEntitlementRecord, change: ChangeSource): void {
-  for (const snapshot of Object.values(record.subscriptions ?? {})) {
-    if (snapshot.plan === null && snapshot.eventId === change.id) {
-      logger.error('configuration error: subscription price is not in the plan catalog, it grants nothing', {
-        subscriptionId: snapshot.id,
-        price: snapshot.priceLabel,
-        eventId: change.id,
+/**
+ * A price that maps to no plan is a configuration error (operators count these lines: UnmappedPrices) unless the
+ * customer's events mapped that very price before (its lookup key moved to a new price: Stripe's documented price
+ * change, logged as info). When the subscription's last known plan is kept, the line says so.
+ */
+function logUnknownPrices(deps: EntitlementWriterDeps, record: WebhookEntitlementRecord, change: ChangeSource): void {
+  const state = customerStateOf(record);
+  for (const snapshot of resolvedSubscriptions(state, deps.catalog)) {
+    if (snapshot.planSource === 'payload' || snapshot.eventId !== change.id) continue;
+    const fields = { subscriptionId: snapshot.id, price: snapshot.priceLabel, eventId: change.id };
+    if (snapshot.planSource === 'remembered-price') {
+      logger.info('subscription price has no plan in the catalog now; its earlier mapping is kept', {
+        ...fields,
+        keptPlan: snapshot.plan,
+      });
+    } else if (snapshot.plan === null) {
+      logger.error('configuration error: subscription price is not in the plan catalog, it grants nothing', fields);
+    } else {
+      logger.error('configuration error: subscription price is not in the plan catalog, its last known plan is kept', {
+        ...fields,
+        keptPlan: snapshot.plan,
       });
     }
   }

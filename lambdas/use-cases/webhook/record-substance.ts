@@ -21,6 +21,7 @@ export function meaningful(record: WebhookEntitlementRecord) {
     ...entitlementOf(record),
     subscriptions: record.subscriptions ?? {},
     billing: record.billing ?? null,
+    planMemory: record.planMemory ?? null,
     stripeCustomerId: record.stripeCustomerId ?? null,
     email: record.email ?? null,
     cognitoUsername: record.cognitoUsername ?? null,

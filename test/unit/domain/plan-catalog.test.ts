@@ -53,19 +53,33 @@ describe('plan catalog defaults', () => {
 });
 
 describe('price -> plan', () => {
-  const catalog = PlanCatalog.defaults();
+  const input = base();
+  for (const plan of input.plans) {
+    if (plan.id === 'pro') Object.assign(plan, { priceIds: ['price_pro_legacy'], productIds: ['prod_pro'] });
+    if (plan.id === 'business') Object.assign(plan, { productIds: ['prod_business'] });
+  }
+  const catalog = PlanCatalog.parse(input);
 
   it.each([
-    [{ lookup_key: 'pro_monthly' }, 'pro'],
-    [{ lookup_key: 'business_yearly', metadata: { plan: 'starter' } }, 'business'],
-    [{ lookup_key: null, metadata: { plan: 'starter' } }, 'starter'],
-    [{ lookup_key: 'legacy_key', metadata: { plan: 'enterprise' } }, 'enterprise'],
-    [{ lookup_key: null, metadata: {}, product: { id: 'prod_1', metadata: { plan: 'pro' } } }, 'pro'],
-    [{ lookup_key: null, metadata: null, product: 'prod_unexpanded' }, undefined],
-    [{ lookup_key: 'unknown_price' }, undefined],
-    [{ lookup_key: null, metadata: { plan: 'free' } }, undefined],
-    [{ lookup_key: null, metadata: { plan: 'platinum' } }, undefined],
-  ])('%j maps to %s', (price, expected) => {
+    ['lookup key', { lookup_key: 'pro_monthly' }, 'pro'],
+    ['lookup key before price metadata', { lookup_key: 'business_yearly', metadata: { plan: 'starter' } }, 'business'],
+    ['price metadata.plan', { lookup_key: null, metadata: { plan: 'starter' } }, 'starter'],
+    ['unknown key, price metadata.plan', { lookup_key: 'legacy_key', metadata: { plan: 'enterprise' } }, 'enterprise'],
+    ['price id (a key moved away)', { id: 'price_pro_legacy', lookup_key: null }, 'pro'],
+    ['price id before a lookup key', { id: 'price_pro_legacy', lookup_key: 'starter_monthly' }, 'pro'],
+    ['product id (as payloads name it)', { id: 'price_new', lookup_key: null, product: 'prod_pro' }, 'pro'],
+    ['product id, expanded', { id: 'price_new', lookup_key: null, product: { id: 'prod_business' } }, 'business'],
+    ['lookup key before product', { lookup_key: 'starter_monthly', product: 'prod_pro' }, 'starter'],
+    [
+      'product metadata is never read',
+      { lookup_key: null, metadata: {}, product: { id: 'prod_1', metadata: { plan: 'pro' } } },
+      undefined,
+    ],
+    ['unknown product id', { lookup_key: null, metadata: null, product: 'prod_unexpanded' }, undefined],
+    ['unknown lookup key', { lookup_key: 'unknown_price' }, undefined],
+    ['metadata naming a plan that is not sold', { lookup_key: null, metadata: { plan: 'free' } }, undefined],
+    ['metadata naming no plan', { lookup_key: null, metadata: { plan: 'platinum' } }, undefined],
+  ])('%s: %j maps to %s', (_name, price, expected) => {
     expect(catalog.planForPrice(price)?.id).toBe(expected);
   });
 });
@@ -110,6 +124,28 @@ describe('invalid catalogs are rejected with a message naming the problem', () =
     pro.group = 'admins';
     expect(() => PlanCatalog.parse(input)).toThrow(/plan "free" is required.*|duplicate group "admins"/);
     expect(() => PlanCatalog.parse(input)).toThrow(/duplicate group "admins"/);
+  });
+
+  it('rejects a price or product id owned by two plans', () => {
+    const input = base();
+    for (const plan of input.plans) {
+      if (plan.id === 'pro' || plan.id === 'business') Object.assign(plan, { priceIds: ['price_x'] });
+      if (plan.id === 'starter' || plan.id === 'enterprise') Object.assign(plan, { productIds: ['prod_x'] });
+    }
+    expect(() => PlanCatalog.parse(input)).toThrow(/duplicate price id "price_x" \(plans "pro" and "business"\)/);
+    expect(() => PlanCatalog.parse(input)).toThrow(
+      /duplicate product id "prod_x" \(plans "starter" and "enterprise"\)/,
+    );
+  });
+
+  it('rejects price or product ids on a plan that is not sold', () => {
+    const input = base();
+    const free = input.plans.find((p) => p.id === 'free');
+    if (!free) throw new Error('fixture');
+    Object.assign(free, { productIds: ['prod_free'] });
+    expect(() => PlanCatalog.parse(input)).toThrow(
+      /plan "free" is not sold \(no lookup keys\): it cannot own productIds/,
+    );
   });
 
   it('rejects JSON that does not parse', () => {

@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DependencyUnavailableError } from '../../../lambdas/domain/errors';
+import { PlanCatalog } from '../../../lambdas/domain/plan-catalog';
 import { createStripeWebhookHandler, MAX_WEBHOOK_BODY_BYTES } from '../../../lambdas/handlers/stripe-webhook';
 import { SecretValue } from '../../../lambdas/platform/secrets';
 import {
@@ -218,7 +219,12 @@ describe('POST /webhooks/stripe handler', () => {
     expect(sideEffects()).toEqual(applied);
   });
 
-  it('applies the pre-2025-03-31 shape (period on the subscription, plan from product metadata)', async () => {
+  it('applies the pre-2025-03-31 shape (period on the subscription, plan from the product id the catalog lists)', async () => {
+    const input = PlanCatalog.defaults().toJSON();
+    for (const plan of input.plans) if (plan.id === 'pro') Object.assign(plan, { productIds: ['prod_pro'] });
+    memory = memoryDeps({ catalog: PlanCatalog.parse(input) });
+    memory.profiles.add('sub-user-1', 'cus_base');
+    handle = createStripeWebhookHandler(memory.deps);
     const legacy = subscriptionObject({ legacy: true, lookupKey: null, periodEnd: nowSeconds + 86400 });
     const response = await handle(
       sign(

@@ -104,7 +104,7 @@ describe('StripeBillingGateway', () => {
         cancel_url: 'https://app.example.com/no',
         metadata: { cognito_sub: 'sub-1', plan: 'pro', interval: 'month' },
         subscription_data: {
-          metadata: { cognito_sub: 'sub-1', plan: 'pro', interval: 'month' },
+          metadata: { cognito_sub: 'sub-1', plan: 'pro', interval: 'month', price_id: 'price_123' },
           trial_period_days: 14,
         },
       },

@@ -17,6 +17,7 @@ import {
   stripeEvent,
   subscriptionObject,
 } from '../../../fixtures/stripe/builders';
+import { useLogCapture } from '../../../support/logs';
 import { memoryDeps, NOW } from '../../../support/webhook-memory';
 
 const T = Math.floor(NOW.getTime() / 1000) - 3600;
@@ -235,5 +236,38 @@ describe('applyStripeEvent', () => {
     expect(record()).toMatchObject({ plan: 'pro', lastEventCreated: T + 19, cognitoGroups: ['pro'] });
     expect(memory.groups.groupsOf('user-sub-user-1')).toEqual(['pro']);
     expect(memory.ledger.ids.size).toBe(20);
+  });
+
+  describe('a price that maps to nothing (configuration error, logged for the UnmappedPrices metric)', () => {
+    const logs = useLogCapture();
+
+    it('keeps the last known plan and says so', async () => {
+      // Prepare
+      await apply(subEvent('updated', { lookupKey: 'pro_monthly' }, T));
+
+      // Act
+      const outcome = await apply(subEvent('updated', { lookupKey: 'unknown_price' }, T + 1));
+
+      // Assess
+      expect(outcome).toMatchObject({ kind: 'applied', entitlement: { plan: 'pro', entitled: true } });
+      expect(logs.errors()).toEqual([
+        'configuration error: subscription price is not in the plan catalog, its last known plan is kept',
+      ]);
+      expect(logs.lines.find((line) => line.level === 'ERROR')).toMatchObject({
+        price: 'unknown_price',
+        keptPlan: 'pro',
+      });
+    });
+
+    it('grants nothing when no plan was ever known', async () => {
+      // Act
+      const outcome = await apply(subEvent('updated', { lookupKey: 'unknown_price' }, T));
+
+      // Assess
+      expect(outcome).toMatchObject({ kind: 'applied', entitlement: { plan: 'free', entitled: false } });
+      expect(logs.errors()).toEqual([
+        'configuration error: subscription price is not in the plan catalog, it grants nothing',
+      ]);
+    });
   });
 });
