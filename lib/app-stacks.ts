@@ -1,7 +1,9 @@
-import { type App, type Environment, Tags } from 'aws-cdk-lib';
+import { type App, Aspects, type Environment, Tags } from 'aws-cdk-lib';
+import { NotifyAlarmTopic } from './alarms';
 import { CognitoTriggers } from './constructs/cognito-triggers';
 import { ExampleApi } from './constructs/example-api';
 import { FrontendApi } from './constructs/frontend-api';
+import { Operations } from './constructs/operations';
 import { Reconcile } from './constructs/reconcile';
 import { StripeWebhook } from './constructs/stripe-webhook';
 import { ApiStack } from './stacks/api-stack';
@@ -32,7 +34,7 @@ export function createAppStacks(app: App, config: StageConfig, env?: Environment
     description: `Entitlements (${config.stage}): Cognito user pool, app client and plan groups`,
     data,
   });
-  new CognitoTriggers(auth, 'CognitoTriggers', { auth });
+  const triggers = new CognitoTriggers(auth, 'CognitoTriggers', { auth });
   const api = new ApiStack(app, `${prefix}-Api`, {
     ...common,
     description: `Entitlements (${config.stage}): HTTP API`,
@@ -40,13 +42,16 @@ export function createAppStacks(app: App, config: StageConfig, env?: Environment
     userPoolClient: auth.userPoolClient,
     data,
   });
-  new FrontendApi(api, 'FrontendApi', { api });
-  new StripeWebhook(api, 'StripeWebhook', { api });
-  new Reconcile(api, 'Reconcile', { api });
+  const frontend = new FrontendApi(api, 'FrontendApi', { api });
+  const webhook = new StripeWebhook(api, 'StripeWebhook', { api });
+  const reconcile = new Reconcile(api, 'Reconcile', { api });
   new ExampleApi(api, 'ExampleApi', { api });
+  const operations = new Operations(api, 'Operations', { api, webhook, reconcile, frontend, triggers });
   for (const stack of [data, auth, api]) {
     Tags.of(stack).add('app', 'entitlements');
     Tags.of(stack).add('stage', config.stage);
+    // Every alarm notifies the stage's topic; one created outside the Api stack fails synth.
+    Aspects.of(stack).add(new NotifyAlarmTopic(operations.alarmTopic.topic));
   }
   return { config, data, auth, api };
 }

@@ -27,6 +27,9 @@ export const NAG_REASONS = {
     'SMG4: Stripe API keys and webhook signing secrets are issued and rolled in the Stripe dashboard, not by a ' +
     'rotation Lambda. The operator rolls them in Stripe and runs `aws secretsmanager put-secret-value`; Lambdas ' +
     're-read the value on cold start.',
+  deadLetterQueue:
+    "SQS3: this queue is itself the dead-letter queue (of the scheduled reconcile's EventBridge target and its " +
+    'Lambda on-failure destination); a message in it raises the DeadLetterMessages alarm and is inspected by hand.',
 } as const;
 
 function acknowledge(scope: IConstruct, id: string, reason: string): void {
@@ -53,4 +56,9 @@ export function suppressStripeSecretRotation(secret: IConstruct): void {
 /** A deliberately public route (APIG4: no authorizer), e.g. the Stripe webhook that authenticates by signature. */
 export function suppressPublicRoute(route: IConstruct, reason: string): void {
   acknowledge(route, 'AwsSolutions-APIG4', `APIG4: ${reason}`);
+}
+
+/** A queue that is itself a dead-letter queue needs none of its own (SQS3). */
+export function suppressDeadLetterQueueFindings(queue: IConstruct): void {
+  acknowledge(queue, 'AwsSolutions-SQS3', NAG_REASONS.deadLetterQueue);
 }

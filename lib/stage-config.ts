@@ -44,6 +44,19 @@ export interface StageConfig {
   /** Cognito Plus feature plan with full-function threat protection (billed per MAU). */
   readonly threatProtection: boolean;
   readonly apiThrottle: ApiThrottle;
+  readonly alarms: AlarmSettings;
+}
+
+/** Who the alarms reach and when the time-based ones fire (see lib/constructs/operations.ts). */
+export interface AlarmSettings {
+  /** Email addresses subscribed to the stage's alarm topic (each confirms once, from the email AWS sends). */
+  readonly emails: readonly string[];
+  /** Longest gap between two scheduled reconcile runs: from a `rate(...)` schedule, or given for `cron(...)`. */
+  readonly reconcileIntervalMinutes: number;
+  /** Alarm when no scheduled reconcile run has completed for this long. Default: twice the interval. */
+  readonly reconcileOverdueMinutes: number;
+  /** Alarm when parked webhook events survive every completed reconcile run for this many hours. */
+  readonly parkedEventsHours: number;
 }
 
 /** Context keys read by `stageConfigFromContext`; anything else in the context is CDK's own. */
@@ -57,6 +70,10 @@ export const STAGE_CONTEXT_KEYS = [
   'logRetentionDays',
   'threatProtection',
   'apiThrottle',
+  'alarmEmails',
+  'reconcileIntervalMinutes',
+  'reconcileOverdueMinutes',
+  'parkedEventsAlarmHours',
 ] as const;
 
 const DEV_ORIGINS = ['http://localhost:5173', 'http://localhost:3000'];
@@ -100,6 +117,25 @@ const json = (value: unknown) => {
   }
 };
 
+/** CloudWatch evaluates an alarm over at most 7 days (hourly periods). */
+const MAX_ALARM_WINDOW_MINUTES = 7 * 24 * 60;
+
+const RATE_UNIT_MINUTES: Record<string, number> = {
+  minute: 1,
+  minutes: 1,
+  hour: 60,
+  hours: 60,
+  day: 1440,
+  days: 1440,
+};
+
+/** `rate(2 hours)` -> 120; undefined for `cron(...)` (its gaps vary: the stage config must say). */
+export function rateScheduleMinutes(expression: string): number | undefined {
+  const match = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/.exec(expression);
+  if (!match) return undefined;
+  return Number(match[1]) * (RATE_UNIT_MINUTES[match[2] ?? ''] ?? Number.NaN);
+}
+
 const bool = z.preprocess((value) => (value === 'true' ? true : value === 'false' ? false : value), z.boolean());
 
 const overridesSchema = z
@@ -121,6 +157,19 @@ const overridesSchema = z
       json,
       z.object({ rateLimit: z.number().positive(), burstLimit: z.number().int().positive() }).strict(),
     ),
+    alarmEmails: z.preprocess(csv, z.array(z.email('must be an email address'))),
+    /** Needed with a cron(...) schedule (the longest gap between runs); derived from a rate(...) schedule. */
+    reconcileIntervalMinutes: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_ALARM_WINDOW_MINUTES / 2),
+    reconcileOverdueMinutes: z.coerce.number().int().min(5).max(MAX_ALARM_WINDOW_MINUTES),
+    parkedEventsAlarmHours: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_ALARM_WINDOW_MINUTES / 60),
   })
   .partial()
   .strict();
@@ -167,6 +216,9 @@ export function parseStageConfig(input: {
     );
   }
 
+  const reconcileSchedule = merged.reconcileSchedule ?? 'rate(1 hour)';
+  const alarms = alarmSettings(stage, reconcileSchedule, merged);
+
   let planCatalog: PlanCatalog;
   try {
     planCatalog = merged.planCatalog === undefined ? PlanCatalog.defaults() : PlanCatalog.parse(merged.planCatalog);
@@ -185,7 +237,7 @@ export function parseStageConfig(input: {
     planCatalog,
     gracePeriodDays: merged.gracePeriodDays ?? 7,
     revokeOnDispute: merged.revokeOnDispute ?? true,
-    reconcileSchedule: merged.reconcileSchedule ?? 'rate(1 hour)',
+    reconcileSchedule,
     logRetention: (merged.logRetentionDays ??
       (isProduction
         ? RetentionDays.ONE_YEAR
@@ -195,6 +247,52 @@ export function parseStageConfig(input: {
     threatProtection: merged.threatProtection ?? false,
     apiThrottle:
       merged.apiThrottle ?? (isProduction ? { rateLimit: 200, burstLimit: 400 } : { rateLimit: 50, burstLimit: 100 }),
+    alarms,
+  };
+}
+
+function alarmSettings(stage: string, schedule: string, merged: z.output<typeof overridesSchema>): AlarmSettings {
+  const fromRate = rateScheduleMinutes(schedule);
+  if (fromRate !== undefined && merged.reconcileIntervalMinutes !== undefined) {
+    throw new StageConfigError(
+      `Invalid context "reconcileIntervalMinutes" for stage "${stage}": the schedule ${schedule} already sets it; ` +
+        'give it only with a cron(...) schedule',
+    );
+  }
+  const interval = fromRate ?? merged.reconcileIntervalMinutes;
+  if (interval === undefined) {
+    throw new StageConfigError(
+      `Stage "${stage}" needs reconcileIntervalMinutes with the schedule ${schedule}: the longest gap in minutes ` +
+        'between two runs, which the "reconcile overdue" and "parked events" alarms are timed by',
+    );
+  }
+  if (interval > MAX_ALARM_WINDOW_MINUTES / 2) {
+    throw new StageConfigError(
+      `Invalid context "reconcileSchedule" for stage "${stage}": runs more than 3.5 days apart cannot be watched ` +
+        'by a CloudWatch alarm (7-day evaluation limit)',
+    );
+  }
+  const overdue = merged.reconcileOverdueMinutes ?? Math.max(2 * interval, 60);
+  if (overdue < interval) {
+    throw new StageConfigError(
+      `Invalid context "reconcileOverdueMinutes" for stage "${stage}": ${overdue} is shorter than the schedule's ` +
+        `interval (${interval} minutes), the alarm would fire between two healthy runs`,
+    );
+  }
+  // Parked events are retried by every run: only events that outlive two runs say the retry cannot apply them.
+  const minParkedHours = Math.ceil((2 * interval) / 60);
+  const parkedEventsHours = merged.parkedEventsAlarmHours ?? Math.max(6, minParkedHours);
+  if (parkedEventsHours < minParkedHours) {
+    throw new StageConfigError(
+      `Invalid context "parkedEventsAlarmHours" for stage "${stage}": ${parkedEventsHours} h is less than two ` +
+        `reconcile intervals (${minParkedHours} h); a parked event must survive at least one retry to count`,
+    );
+  }
+  return {
+    emails: merged.alarmEmails ?? [],
+    reconcileIntervalMinutes: interval,
+    reconcileOverdueMinutes: overdue,
+    parkedEventsHours,
   };
 }
 

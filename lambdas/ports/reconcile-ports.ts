@@ -70,6 +70,10 @@ export const RECONCILE_METRICS = {
   namespace: 'Entitlements',
   service: 'reconcile',
   repairsFailed: 'ReconcileRepairsFailed',
+  /** Scheduled full apply runs: 1 when the run reached the last user, 0 when it stopped early (resumes next time). */
+  scheduledRunsCompleted: 'ReconcileScheduledRunsCompleted',
+  /** Parked webhook events a completed scheduled run found (and retried): events the webhook could not apply. */
+  parkedEventsAtCompletion: 'ReconcileParkedEvents',
 } as const;
 
 /** Where a finished run's counts go (CloudWatch metrics in AWS). */

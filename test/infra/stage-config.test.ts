@@ -94,3 +94,49 @@ describe('stage config', () => {
     expect(() => parseStageConfig(input)).toThrow(message);
   });
 });
+
+describe('stage config: alarms', () => {
+  it('defaults: no email, overdue after two intervals, parked events after 6 h', () => {
+    expect(parseStageConfig({ stage: 'dev' }).alarms).toEqual({
+      emails: [],
+      reconcileIntervalMinutes: 60,
+      reconcileOverdueMinutes: 120,
+      parkedEventsHours: 6,
+    });
+  });
+
+  it('reads emails as a list or comma-separated, and derives the windows from a rate schedule', () => {
+    const config = parseStageConfig({
+      stage: 'dev',
+      stageOverrides: { alarmEmails: ['ops@example.com'], reconcileSchedule: 'rate(1 day)' },
+      overrides: { alarmEmails: 'ops@example.com,oncall@example.com' },
+    });
+    expect(config.alarms).toEqual({
+      emails: ['ops@example.com', 'oncall@example.com'],
+      reconcileIntervalMinutes: 1440,
+      reconcileOverdueMinutes: 2880,
+      parkedEventsHours: 48,
+    });
+  });
+
+  it('a cron schedule needs its interval; a rate schedule refuses one', () => {
+    const cron = { reconcileSchedule: 'cron(0 3 * * ? *)' };
+    expect(() => parseStageConfig({ stage: 'dev', overrides: cron })).toThrow(/needs reconcileIntervalMinutes/);
+    expect(
+      parseStageConfig({ stage: 'dev', overrides: { ...cron, reconcileIntervalMinutes: '1440' } }).alarms,
+    ).toMatchObject({ reconcileIntervalMinutes: 1440, reconcileOverdueMinutes: 2880 });
+    expect(() => parseStageConfig({ stage: 'dev', overrides: { reconcileIntervalMinutes: 60 } })).toThrow(
+      /already sets it/,
+    );
+  });
+
+  it.each([
+    [{ alarmEmails: 'not-an-email' }, /alarmEmails\.0: must be an email address/],
+    [{ reconcileOverdueMinutes: 30 }, /reconcileOverdueMinutes.*shorter than the schedule's interval/],
+    [{ parkedEventsAlarmHours: 1 }, /parkedEventsAlarmHours.*less than two reconcile intervals/],
+    [{ parkedEventsAlarmHours: 200 }, /parkedEventsAlarmHours/],
+    [{ reconcileSchedule: 'rate(7 days)' }, /cannot be watched/],
+  ])('rejects %j', (overrides, message) => {
+    expect(() => parseStageConfig({ stage: 'dev', overrides })).toThrow(message);
+  });
+});

@@ -60,7 +60,14 @@ export const UNEXERCISED_GRANTS: Record<string, string[]> = {
   // The example routes' authorizer and function read Entitlements only (GetItem), and both routes ran.
   'ExampleApiAuthorizersfeature-scheduled-backups': [],
   ExampleApiReports: [],
-  ReconcileScheduled: RECONCILE_REPAIRS,
+  // Lambda's on-failure destination sends a run that failed outright to the dead-letter queue with the function's
+  // role (CDK's SqsDestination grants all three); the journeys' runs succeed.
+  ReconcileScheduled: [
+    ...RECONCILE_REPAIRS,
+    'sqs:GetQueueAttributes local-ReconcileDeadLetters4AE84050.Arn',
+    'sqs:GetQueueUrl local-ReconcileDeadLetters4AE84050.Arn',
+    'sqs:SendMessage local-ReconcileDeadLetters4AE84050.Arn',
+  ],
   // The admin route ran a dry run only, and no apply: every write is a repair; the lease and checkpoint too. Its
   // AdminListGroupsForUser is used: every admin request checks live `admins` membership.
   ReconcileAdmin: [

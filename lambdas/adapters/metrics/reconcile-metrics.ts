@@ -10,7 +10,8 @@ export function driftMetricName(kind: string): string {
 
 /**
  * Publishes a run as Powertools (EMF) metrics: one count per drift kind (zeros included, so dashboards and alarms
- * see a steady series), repairs applied / failed, users checked. Dimensions: service and stage.
+ * see a steady series), repairs applied / failed, users checked, and for scheduled runs whether the run completed
+ * and how many parked events it found. Dimensions: service and stage.
  */
 export class PowertoolsReconcileMetrics implements ReconcileMetrics {
   private readonly metrics: Metrics;
@@ -32,6 +33,19 @@ export class PowertoolsReconcileMetrics implements ReconcileMetrics {
     this.metrics.addMetric('ReconcileRepairsApplied', MetricUnit.Count, report.repairs.applied);
     this.metrics.addMetric(RECONCILE_METRICS.repairsFailed, MetricUnit.Count, report.repairs.failed);
     this.metrics.addMetric('ReconcileUsersChecked', MetricUnit.Count, report.usersChecked);
+    // Only the schedule's full apply runs say "reconcile keeps up": admin and CLI runs would hide a stopped schedule.
+    if (report.trigger === 'schedule' && report.mode === 'apply' && report.scope === 'all') {
+      const completed = report.status === 'complete';
+      this.metrics.addMetric(RECONCILE_METRICS.scheduledRunsCompleted, MetricUnit.Count, completed ? 1 : 0);
+      // A partial run has not looked at parked events yet (they come last): no value rather than a false 0.
+      if (completed) {
+        this.metrics.addMetric(
+          RECONCILE_METRICS.parkedEventsAtCompletion,
+          MetricUnit.Count,
+          report.counts['parked-events'],
+        );
+      }
+    }
     this.metrics.publishStoredMetrics();
   }
 }
