@@ -8,6 +8,7 @@ import { PlanCatalog } from '../lambdas/domain/plan-catalog';
 import { createCognitoClient, createDynamoDocumentClient } from '../lambdas/platform/clients';
 import { startCognitoLocal } from './emulators/cognito-local';
 import { startDynalite } from './emulators/dynalite';
+import { LocalInbox } from './emulators/inbox';
 import type { RunningServer } from './emulators/listen';
 import { type LambdaFunction, startLambdaInvokeServer } from './lambda-invoke';
 import { createTables, localTableNames, type TableNames, tableEnv } from './tables';
@@ -38,6 +39,8 @@ export interface EmulatorBackend {
   lambdaInvoke: RunningServer;
   /** Register trigger handlers here (keys from TRIGGER_FUNCTIONS). */
   functions: Map<string, LambdaFunction>;
+  /** What Cognito would have emailed (confirmation codes), newest last. */
+  inbox: LocalInbox;
   ddb: DynamoDBDocumentClient;
   cognitoClient: CognitoIdentityProviderClient;
   stop(): Promise<void>;
@@ -62,7 +65,9 @@ export async function startEmulatorBackend(options: EmulatorBackendOptions = {})
       ...(temporary ? {} : { path: join(stateDir, 'dynamodb') }),
     });
     started.push(dynamodb);
+    const inbox = new LocalInbox();
     const cognito = await startCognitoLocal({
+      inbox,
       dataDir: join(stateDir, 'cognito'),
       port: options.ports?.cognito,
       lambdaEndpoint: lambdaInvoke.endpoint,
@@ -100,6 +105,7 @@ export async function startEmulatorBackend(options: EmulatorBackendOptions = {})
       cognito,
       lambdaInvoke,
       functions,
+      inbox,
       ddb: createDynamoDocumentClient({ region: LOCAL_REGION, endpoint: dynamodb.endpoint }),
       cognitoClient,
       async stop() {

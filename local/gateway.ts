@@ -8,6 +8,7 @@ import { listen, type RunningServer } from './emulators/listen';
 import { buildEvent } from './gateway/events';
 import { apiGatewayClaims, createJwtAuthorizer, type JwtAuthorizerOptions } from './gateway/jwt';
 import { type AuthorizerLoader, createAuthorizerRunner, sourceAuthorizerLoader } from './gateway/lambda-authorizer';
+import type { StaticHandler } from './web/server';
 
 export type HttpHandler = (event: APIGatewayProxyEventV2) => Promise<unknown>;
 
@@ -26,6 +27,8 @@ export interface GatewayOptions {
   loadHandler?: (route: RouteDefinition) => Promise<HttpHandler | undefined>;
   /** The Lambda authorizer of an `entitlements` route; defaults to the authorizer module built from `env`. */
   loadAuthorizer?: AuthorizerLoader;
+  /** Pages served beside the API (the example app under /app/); answers true when it handled the request. */
+  serveStatic?: StaticHandler;
   log?: (line: string) => void;
 }
 
@@ -91,6 +94,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       res.end();
       return;
     }
+    if (options.serveStatic && (await options.serveStatic(req, res, url))) return;
     const route = routes.find((r) => r.path === url.pathname && r.method === method);
     if (!route) {
       await discard(req);

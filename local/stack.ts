@@ -17,10 +17,13 @@ import {
   type StripeEmulatorOptions,
   startStripeEmulator,
 } from './stripe/emulator';
+import { createWebApp, WEB_APP_PATH } from './web/server';
 
 /** The contract scripts and tests rely on: `$LOCAL_DIR/stack.json`. */
 export interface StackInfo {
   apiUrl: string;
+  /** The example page (sign up, status, checkout, the gated example routes). */
+  webUrl: string;
   region: string;
   userPoolId: string;
   userPoolClientId: string;
@@ -188,6 +191,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         clientId: backend.userPool.userPoolClientId,
       },
       log,
+      serveStatic: createWebApp({
+        region: LOCAL_REGION,
+        cognitoEndpoint: backend.cognito.endpoint,
+        userPoolClientId: backend.userPool.userPoolClientId,
+        inbox: backend.inbox,
+      }),
       ...(shipped
         ? { loadHandler: shippedRouteLoader(shipped), loadAuthorizer: shippedAuthorizerLoader(shipped) }
         : {}),
@@ -199,6 +208,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     const info: StackInfo = {
       apiUrl: gateway.url,
+      webUrl: `${gateway.url}${WEB_APP_PATH}`,
       region: LOCAL_REGION,
       userPoolId: backend.userPool.userPoolId,
       userPoolClientId: backend.userPool.userPoolClientId,

@@ -54,6 +54,7 @@ async function main(): Promise<void> {
   const stripeMode = stack.stripe ? 'local emulator' : 'real Stripe (test mode)';
   console.log(
     [
+      `Example app  ${info.webUrl}  (sign up, check out, see the gated example routes flip)`,
       `Local stack ready in ${((Date.now() - started) / 1000).toFixed(1)} s (state: ${stack.stateDir})`,
       `  API         ${info.apiUrl}`,
       `  Cognito     ${info.cognitoEndpoint}  pool ${info.userPoolId}  client ${info.userPoolClientId}`,

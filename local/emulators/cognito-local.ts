@@ -13,6 +13,7 @@ import { otp } from 'cognito-local/lib/services/otp';
 import { JwtTokenGenerator } from 'cognito-local/lib/services/tokenGenerator';
 import { UserPoolServiceFactoryImpl } from 'cognito-local/lib/services/userPoolService';
 import pino from 'pino';
+import { InboxMessageSender, type LocalInbox } from './inbox';
 import { PortInUseError, type RunningServer } from './listen';
 
 export interface CognitoLocalOptions {
@@ -25,6 +26,8 @@ export interface CognitoLocalOptions {
   lambdaEndpoint?: string;
   /** Log cognito-local's own requests (noisy). */
   verbose?: boolean;
+  /** Where confirmation codes go instead of the console (local/emulators/inbox.ts). */
+  inbox?: LocalInbox;
 }
 
 /**
@@ -69,7 +72,10 @@ export async function startCognitoLocal(options: CognitoLocalOptions): Promise<R
     clock,
     cognito: cognitoClient,
     config,
-    messages: new MessagesService(triggers, new MessageDeliveryService(new ConsoleMessageSender())),
+    messages: new MessagesService(
+      triggers,
+      new MessageDeliveryService(options.inbox ? new InboxMessageSender(options.inbox) : new ConsoleMessageSender()),
+    ),
     otp,
     tokenGenerator: new JwtTokenGenerator(clock, triggers, config.TokenConfig),
     triggers,

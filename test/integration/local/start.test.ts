@@ -128,6 +128,7 @@ describe('npm start', () => {
     expect(Object.keys(info).sort()).toEqual(
       [
         'apiUrl',
+        'webUrl',
         'region',
         'userPoolId',
         'userPoolClientId',
@@ -140,6 +141,9 @@ describe('npm start', () => {
       ].sort(),
     );
     expect(info.stripeSecretKey).toMatch(/^sk_test_local_/);
+    expect(output().trimStart().split('\n')[0]).toBe(
+      `Example app  ${String(info.webUrl)}  (sign up, check out, see the gated example routes flip)`,
+    );
     expect(apiAnswers).toBe(404);
     expect(code).toBe(0);
     expect(await survivors(spawned)).toEqual([]);

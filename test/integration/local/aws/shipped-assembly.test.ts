@@ -46,8 +46,8 @@ afterAll(() => {
 });
 
 describe('the synthesized assembly of this repo', () => {
-  it('holds ten functions, each with a bundle on disk', () => {
-    expect(app.functions).toHaveLength(10);
+  it('holds twelve functions, each with a bundle on disk', () => {
+    expect(app.functions).toHaveLength(12);
     for (const shipped of app.functions) {
       expect(existsSync(path.join(shipped.assetDir, 'index.js')), shipped.name).toBe(true);
     }
@@ -77,12 +77,25 @@ describe('the synthesized assembly of this repo', () => {
     expect(decision).toMatchObject({ allowed: true });
   });
 
-  it('wires the webhook route, both Cognito triggers and one schedule', () => {
+  it('wires the webhook route, the example route behind its Lambda authorizer, both Cognito triggers and one schedule', () => {
     expect(app.routes).toContainEqual({
       method: 'POST',
       path: '/webhooks/stripe',
       auth: 'none',
       functionLogicalId: fn('StripeWebhook').logicalId,
+    });
+    expect(app.routes).toContainEqual({
+      method: 'GET',
+      path: '/example/reports',
+      auth: 'custom',
+      functionLogicalId: fn('ExampleApiReports').logicalId,
+      authorizer: {
+        functionLogicalId: fn('ExampleApiAuthorizersfeature-scheduled-backups').logicalId,
+        identitySource: ['$request.header.Authorization'],
+        ttlSeconds: 60,
+        simpleResponses: true,
+        payloadFormatVersion: '2.0',
+      },
     });
     expect(app.triggers).toEqual({
       PreSignUp: fn('CognitoTriggersPreSignUp').logicalId,
