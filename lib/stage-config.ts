@@ -44,6 +44,18 @@ export interface StageConfig {
   /** Cognito Plus feature plan with full-function threat protection (billed per MAU). */
   readonly threatProtection: boolean;
   readonly apiThrottle: ApiThrottle;
+  /** Throttle of the Stripe webhook route alone (route settings), so Stripe's bursts and the app's calls stay apart. */
+  readonly webhookThrottle: ApiThrottle;
+  /**
+   * Reserved concurrency, `undefined` when not reserved (context value 0). Reserving takes the capacity out of the
+   * account's unreserved pool, which must keep 10: an account still at the default limit of 10 can reserve none.
+   */
+  readonly reservedConcurrency: {
+    /** Caps the webhook so a Stripe burst cannot starve the sign-up triggers (and guarantees it that much). */
+    readonly webhook: number | undefined;
+    /** The scheduled reconcile: 1 keeps two runs from overlapping (the lease makes overlap harmless, not free). */
+    readonly reconcile: number | undefined;
+  };
   readonly alarms: AlarmSettings;
 }
 
@@ -70,6 +82,9 @@ export const STAGE_CONTEXT_KEYS = [
   'logRetentionDays',
   'threatProtection',
   'apiThrottle',
+  'webhookThrottle',
+  'webhookReservedConcurrency',
+  'reconcileReservedConcurrency',
   'alarmEmails',
   'reconcileIntervalMinutes',
   'reconcileOverdueMinutes',
@@ -157,6 +172,13 @@ const overridesSchema = z
       json,
       z.object({ rateLimit: z.number().positive(), burstLimit: z.number().int().positive() }).strict(),
     ),
+    webhookThrottle: z.preprocess(
+      json,
+      z.object({ rateLimit: z.number().positive(), burstLimit: z.number().int().positive() }).strict(),
+    ),
+    /** 0 leaves the function unreserved. */
+    webhookReservedConcurrency: z.coerce.number().int().min(0).max(1000),
+    reconcileReservedConcurrency: z.coerce.number().int().min(0).max(10),
     alarmEmails: z.preprocess(csv, z.array(z.email('must be an email address'))),
     /** Needed with a cron(...) schedule (the longest gap between runs); derived from a rate(...) schedule. */
     reconcileIntervalMinutes: z.coerce
@@ -247,9 +269,20 @@ export function parseStageConfig(input: {
     threatProtection: merged.threatProtection ?? false,
     apiThrottle:
       merged.apiThrottle ?? (isProduction ? { rateLimit: 200, burstLimit: 400 } : { rateLimit: 50, burstLimit: 100 }),
+    // Stripe sends at most a few events per second per account in normal operation, more after a bulk change.
+    webhookThrottle:
+      merged.webhookThrottle ??
+      (isProduction ? { rateLimit: 100, burstLimit: 200 } : { rateLimit: 25, burstLimit: 50 }),
+    // dev runs in fresh accounts, often still at 10 concurrent executions, where any reservation fails the deploy.
+    reservedConcurrency: {
+      webhook: unlessZero(merged.webhookReservedConcurrency ?? (isDev ? 0 : isProduction ? 50 : 10)),
+      reconcile: unlessZero(merged.reconcileReservedConcurrency ?? (isDev ? 0 : 1)),
+    },
     alarms,
   };
 }
+
+const unlessZero = (value: number) => (value === 0 ? undefined : value);
 
 function alarmSettings(stage: string, schedule: string, merged: z.output<typeof overridesSchema>): AlarmSettings {
   const fromRate = rateScheduleMinutes(schedule);

@@ -62,6 +62,7 @@ export class Reconcile extends Construct {
       // The handler stops starting batches 90 s before the limit and checkpoints; the next run resumes.
       timeout: Duration.minutes(15),
       memorySize: 1024,
+      reservedConcurrentExecutions: config.reservedConcurrency.reconcile,
     }).useContract(CONTRACTS.reconcileScheduled, resources);
     this.admin = new AppFunction(this, 'Admin', {
       entry: ROUTES.adminReconcile.entry,
