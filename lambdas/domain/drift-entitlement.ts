@@ -26,7 +26,8 @@ export function sameEntitlement(a: Entitlement, b: Entitlement): boolean {
     a.currentPeriodEnd === b.currentPeriodEnd &&
     a.trialEndsAt === b.trialEndsAt &&
     a.cancelAtPeriodEnd === b.cancelAtPeriodEnd &&
-    a.graceEndsAt === b.graceEndsAt
+    a.graceEndsAt === b.graceEndsAt &&
+    JSON.stringify(a.paymentReversal ?? null) === JSON.stringify(b.paymentReversal ?? null)
   );
 }
 

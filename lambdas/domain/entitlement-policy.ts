@@ -6,6 +6,14 @@ import {
   freeEntitlement,
   type SubscriptionStatus,
 } from './entitlement';
+import {
+  type ChargeFacts,
+  type DisputeFacts,
+  type InvoiceFacts,
+  type PaymentReversalAction,
+  type Reversal,
+  reversalOf,
+} from './payment-facts';
 import type { PlanCatalog, PlanDefinition, PlanId } from './plan-catalog';
 import { type PlanMemory, payloadPlan } from './plan-mapping';
 import type { NormalisedSubscription } from './stripe-events';
@@ -36,21 +44,22 @@ export interface SubscriptionSnapshot {
   eventId: string;
 }
 
-/** Per-customer payment signals. Every field only moves forward, so any delivery order gives the same value. */
+/** Per-customer payment facts (payment-facts.ts). Every field only moves one way: any delivery order agrees. */
 export interface BillingState {
-  disputes: Record<string, { open: boolean; lost: boolean; eventCreated: number }>;
-  /** Newest full refund (epoch s). */
-  lastRefundAt: number | null;
-  /** Newest paid invoice (epoch s): a payment after a refund restores entitlement. */
-  lastPaidAt: number | null;
+  invoices: Record<string, InvoiceFacts>;
+  charges: Record<string, ChargeFacts>;
+  disputes: Record<string, DisputeFacts>;
   /** `customer.deleted`: every subscription state at or before this second reads as canceled. */
   customerDeletedAt: number | null;
 }
 
 export interface EntitlementPolicy {
   gracePeriodDays: number;
-  /** An open dispute, a lost dispute or a full refund of the latest payment revokes entitlement. */
-  revokeOnDispute: boolean;
+  /**
+   * A full refund or lost dispute of the charge that paid a subscription's latest non-zero invoice: `revoke` ends
+   * that subscription's access, `flag` keeps it and marks the entitlement, `ignore` does neither.
+   */
+  paymentReversal: PaymentReversalAction;
 }
 
 /** The Entitlements item as the webhook keeps it: the shared record plus the state it recomputes from. */
@@ -67,7 +76,23 @@ export type WebhookEntitlementRecord = EntitlementRecord & {
 };
 
 export function emptyBillingState(): BillingState {
-  return { disputes: {}, lastRefundAt: null, lastPaidAt: null, customerDeletedAt: null };
+  return { invoices: {}, charges: {}, disputes: {}, customerDeletedAt: null };
+}
+
+/**
+ * The billing state of a stored record. Records written before per-object facts have `lastRefundAt`/`lastPaidAt`
+ * and disputes without their charge: those cannot be tied to a subscription's payment and are dropped.
+ */
+export function billingStateOf(stored: Partial<BillingState> | undefined): BillingState {
+  const disputes = Object.fromEntries(
+    Object.entries(stored?.disputes ?? {}).filter(([, dispute]) => typeof dispute?.chargeId === 'string'),
+  );
+  return {
+    invoices: { ...(stored?.invoices ?? {}) },
+    charges: { ...(stored?.charges ?? {}) },
+    disputes,
+    customerDeletedAt: stored?.customerDeletedAt ?? null,
+  };
 }
 
 /** The plan a subscription's payload gives (plan-mapping.ts: catalog first, then our checkout's claim). */
@@ -98,15 +123,6 @@ export function snapshotOf(
   };
 }
 
-/** True when payment signals revoke entitlement (independent of the policy switch). */
-export function paymentRevoked(billing: BillingState): boolean {
-  const paidAfter = (at: number) => billing.lastPaidAt !== null && billing.lastPaidAt > at;
-  const disputes = Object.values(billing.disputes);
-  if (disputes.some((dispute) => dispute.open)) return true;
-  if (disputes.some((dispute) => dispute.lost && !paidAfter(dispute.eventCreated))) return true;
-  return billing.lastRefundAt !== null && !paidAfter(billing.lastRefundAt);
-}
-
 const DAY_SECONDS = 86_400;
 const iso = (epochSeconds: number | null) =>
   epochSeconds === null ? null : new Date(epochSeconds * 1000).toISOString();
@@ -118,6 +134,10 @@ interface Evaluated {
   /** Status to report when this subscription is the one shown. */
   status: Entitlement['status'];
   graceEnd: number | null;
+  /** The money for its current access was taken back (payment-facts.ts `reversalOf`). */
+  reversal: Reversal | undefined;
+  /** Entitled but for the reversal, which the policy says revokes. */
+  revoked: boolean;
 }
 
 function evaluate(
@@ -149,7 +169,15 @@ function evaluate(
     if (graceEnd <= nowSeconds) reported = 'expired';
   }
   if (periodOver && (status === 'active' || status === 'trialing' || status === 'past_due')) reported = 'canceled';
-  return { snapshot, plan, entitled: entitled && plan !== undefined, status: reported, graceEnd };
+  const reversal = reversalOf(snapshot.id, billing);
+  const wouldBeEntitled = entitled && plan !== undefined;
+  const revoked = wouldBeEntitled && reversal !== undefined && policy.paymentReversal === 'revoke';
+  return { snapshot, plan, entitled: wouldBeEntitled && !revoked, status: reported, graceEnd, reversal, revoked };
+}
+
+/** What the entitlement says about a reversal: the revoking one, or the winner's flagged one. */
+function reversalView(action: 'revoked' | 'flagged', reversal: Reversal | undefined): Entitlement['paymentReversal'] {
+  return reversal ? { action, reason: reversal.reason, chargeId: reversal.chargeId } : null;
 }
 
 /**
@@ -183,7 +211,9 @@ const rankOf = (status: Entitlement['status']) => {
 /**
  * The entitlement of a customer: the entitled subscription with the best plan precedence wins, so a late
  * cancellation of one subscription never revokes another paid one. Nothing entitled: the free plan with the
- * most actionable status (past_due before canceled, ...). Payment revocation (dispute / full refund) applies when the policy says.
+ * most actionable status (past_due before canceled, ...). A subscription whose current payment was reversed (full
+ * refund or lost dispute of the charge that paid its latest non-zero invoice) is revoked, flagged or left alone as
+ * the policy says; other subscriptions and one-off charges are not affected.
  */
 export function computeEntitlement(
   subscriptions: readonly SubscriptionSnapshot[],
@@ -195,16 +225,13 @@ export function computeEntitlement(
   if (subscriptions.length === 0) return freeEntitlement(catalog, 'none');
   const nowSeconds = Math.floor(now.getTime() / 1000);
   const evaluated = subscriptions.map((snapshot) => evaluate(snapshot, catalog, nowSeconds, policy, billing));
-  const revoked = policy.revokeOnDispute && paymentRevoked(billing);
-  const winner = revoked
-    ? undefined
-    : evaluated
-        .filter((candidate) => candidate.entitled)
-        .sort(
-          (a, b) =>
-            (a.plan?.precedence ?? Number.MAX_SAFE_INTEGER) - (b.plan?.precedence ?? Number.MAX_SAFE_INTEGER) ||
-            stableOrder(a, b),
-        )[0];
+  const winner = evaluated
+    .filter((candidate) => candidate.entitled)
+    .sort(
+      (a, b) =>
+        (a.plan?.precedence ?? Number.MAX_SAFE_INTEGER) - (b.plan?.precedence ?? Number.MAX_SAFE_INTEGER) ||
+        stableOrder(a, b),
+    )[0];
   if (winner?.plan) {
     const { snapshot, plan } = winner;
     return {
@@ -217,8 +244,12 @@ export function computeEntitlement(
       trialEndsAt: snapshot.status === 'trialing' ? iso(snapshot.trialEnd) : null,
       cancelAtPeriodEnd: snapshot.cancelAtPeriodEnd,
       graceEndsAt: iso(winner.graceEnd),
+      paymentReversal: policy.paymentReversal === 'flag' ? reversalView('flagged', winner.reversal) : null,
     };
   }
+  const revoked = [...evaluated].filter((candidate) => candidate.revoked).sort(stableOrder)[0];
+  if (revoked)
+    return { ...freeEntitlement(catalog, revoked.status), paymentReversal: reversalView('revoked', revoked.reversal) };
   const latest = [...evaluated].sort((a, b) => rankOf(a.status) - rankOf(b.status) || stableOrder(a, b))[0];
   const free = freeEntitlement(catalog, latest?.status ?? 'none');
   return latest?.status === 'expired' && latest.snapshot.status === 'trialing'

@@ -32,6 +32,17 @@ export interface Entitlement {
   cancelAtPeriodEnd: boolean;
   /** End of the past_due grace window, when one is running. */
   graceEndsAt: string | null;
+  /**
+   * The charge that paid the current period was fully refunded or lost in a dispute: access `revoked`, or kept and
+   * `flagged` (per-stage policy). Absent on records written before it.
+   */
+  paymentReversal?: PaymentReversalView | null;
+}
+
+export interface PaymentReversalView {
+  action: 'revoked' | 'flagged';
+  reason: 'refund' | 'dispute';
+  chargeId: string;
 }
 
 /** The Entitlements table item (key `cognito_sub`). */
@@ -68,6 +79,7 @@ export function freeEntitlement(catalog: PlanCatalog, status: EntitlementStatus 
     trialEndsAt: null,
     cancelAtPeriodEnd: false,
     graceEndsAt: null,
+    paymentReversal: null,
   };
 }
 
@@ -116,5 +128,16 @@ export function evaluateAtRead(entitlement: Entitlement, catalog: PlanCatalog, n
 export function entitlementOf(record: Entitlement): Entitlement {
   const { status, plan, entitled, features, groups, currentPeriodEnd, trialEndsAt, cancelAtPeriodEnd, graceEndsAt } =
     record;
-  return { status, plan, entitled, features, groups, currentPeriodEnd, trialEndsAt, cancelAtPeriodEnd, graceEndsAt };
+  return {
+    status,
+    plan,
+    entitled,
+    features,
+    groups,
+    currentPeriodEnd,
+    trialEndsAt,
+    cancelAtPeriodEnd,
+    graceEndsAt,
+    paymentReversal: record.paymentReversal ?? null,
+  };
 }

@@ -1,10 +1,11 @@
 import {
   type BillingState,
-  emptyBillingState,
+  billingStateOf,
   type SubscriptionSnapshot,
   snapshotOf,
   type WebhookEntitlementRecord,
 } from './entitlement-policy';
+import { type ChargeRead, type InvoiceFacts, mergeCharge, mergeDispute, mergeInvoice } from './payment-facts';
 import type { PlanCatalog } from './plan-catalog';
 import { emptyPlanMemory, type PlanMemory, type PlanSource, rememberPlans, resolvePlan } from './plan-mapping';
 import type { NormalisedEvent, NormalisedSubscription } from './stripe-events';
@@ -40,7 +41,7 @@ export interface CustomerState {
 export function customerStateOf(record: WebhookEntitlementRecord | undefined): CustomerState {
   return {
     subscriptions: { ...(record?.subscriptions ?? {}) },
-    billing: { ...emptyBillingState(), ...(record?.billing ?? {}) },
+    billing: billingStateOf(record?.billing),
     plans: { ...emptyPlanMemory(), ...(record?.planMemory ?? {}) },
   };
 }
@@ -67,7 +68,7 @@ export type Transition =
    */
   | { kind: 'tie'; state: CustomerState };
 
-/** Applies one event to a customer's state with the ordering guard. Payment signals are max-registers. */
+/** Applies one event to a customer's state with the ordering guard. Payment facts are registers (payment-facts.ts). */
 export function transition(state: CustomerState, event: NormalisedEvent, catalog: PlanCatalog): Transition {
   const { signal } = event;
   switch (signal.kind) {
@@ -83,34 +84,35 @@ export function transition(state: CustomerState, event: NormalisedEvent, catalog
       return { kind: 'applied', state: { ...learned, subscriptions: { ...learned.subscriptions, [id]: snapshot } } };
     }
     case 'invoice': {
-      if (!signal.paid) return { kind: 'unchanged' };
-      if (state.billing.lastPaidAt !== null && state.billing.lastPaidAt >= event.created) return { kind: 'unchanged' };
-      return { kind: 'applied', state: { ...state, billing: { ...state.billing, lastPaidAt: event.created } } };
+      const { subscriptionId, outcome } = signal;
+      // Only subscription invoices decide access; a $0 invoice (trial start, credit, 100 % coupon) is never a payment.
+      if (subscriptionId === null) return { kind: 'unchanged' };
+      if (outcome === 'paid' && !signal.amountPaid) return { kind: 'unchanged' };
+      const seen: Partial<InvoiceFacts> =
+        outcome === 'paid'
+          ? { subscriptionId, paidAt: event.created, amountPaid: signal.amountPaid }
+          : outcome === 'failed'
+            ? { subscriptionId, firstFailedAt: event.created }
+            : { subscriptionId, closedAt: event.created };
+      return billingStep(state, withInvoice(state.billing, signal.invoiceId, seen));
     }
     case 'refund': {
-      if (!signal.full) return { kind: 'unchanged' };
-      if (state.billing.lastRefundAt !== null && state.billing.lastRefundAt >= event.created) {
-        return { kind: 'unchanged' };
-      }
-      return { kind: 'applied', state: { ...state, billing: { ...state.billing, lastRefundAt: event.created } } };
+      if (!signal.charge) return { kind: 'unchanged' };
+      return billingStep(state, withChargeRead(state.billing, signal.charge));
     }
     case 'dispute': {
-      const stored = state.billing.disputes[signal.disputeId];
-      const order = orderEvent(stored ? { eventCreated: stored.eventCreated } : undefined, event);
-      let entry = { open: signal.open, lost: signal.lost, eventCreated: event.created };
-      if (order === 'tie' && stored) {
-        // A dispute closes after it opens, and a loss is final: at the same second, merge so that any delivery
-        // order gives the same entry (closed beats open, lost beats won).
-        entry = { open: stored.open && signal.open, lost: stored.lost || signal.lost, eventCreated: event.created };
-        if (entry.open === stored.open && entry.lost === stored.lost) return { kind: 'unchanged' };
-      } else if (order !== 'newer') return { kind: 'unchanged' };
-      return {
-        kind: 'applied',
-        state: {
-          ...state,
-          billing: { ...state.billing, disputes: { ...state.billing.disputes, [signal.disputeId]: entry } },
-        },
+      const seen = {
+        chargeId: signal.chargeId,
+        outcome: signal.outcome,
+        fundsReinstated: signal.fundsReinstated,
+        at: event.created,
       };
+      const disputes = {
+        ...state.billing.disputes,
+        [signal.disputeId]: mergeDispute(state.billing.disputes[signal.disputeId], seen),
+      };
+      const billing = { ...state.billing, disputes };
+      return billingStep(state, signal.charge ? withChargeRead(billing, signal.charge) : billing);
     }
     case 'customer-deleted': {
       if (state.billing.customerDeletedAt !== null && state.billing.customerDeletedAt >= event.created) {
@@ -124,6 +126,53 @@ export function transition(state: CustomerState, event: NormalisedEvent, catalog
     case 'checkout':
       return { kind: 'unchanged' };
   }
+}
+
+/** Applied when the payment facts changed (they are registers: re-applying the same event changes nothing). */
+function billingStep(state: CustomerState, billing: BillingState): Transition {
+  return stable(billing) === stable(state.billing)
+    ? { kind: 'unchanged' }
+    : { kind: 'applied', state: { ...state, billing } };
+}
+
+function withInvoice(billing: BillingState, invoiceId: string, seen: Partial<InvoiceFacts>): BillingState {
+  return {
+    ...billing,
+    invoices: { ...billing.invoices, [invoiceId]: mergeInvoice(billing.invoices[invoiceId], seen) },
+  };
+}
+
+/** What one read of a charge says: its refunded amount, and the invoice it paid (which counts as paid). */
+function withChargeRead(billing: BillingState, read: ChargeRead & { readAt: number }): BillingState {
+  const facts = {
+    invoiceId: read.invoice?.id ?? null,
+    amount: read.amount,
+    amountRefunded: read.amountRefunded,
+    readAt: read.readAt,
+  };
+  const next = {
+    ...billing,
+    charges: { ...billing.charges, [read.chargeId]: mergeCharge(billing.charges[read.chargeId], facts) },
+  };
+  const invoice = read.invoice;
+  if (!invoice?.subscriptionId || !invoice.amountPaid || invoice.paidAt === null) return next;
+  return withInvoice(next, invoice.id, {
+    subscriptionId: invoice.subscriptionId,
+    paidAt: invoice.paidAt,
+    amountPaid: invoice.amountPaid,
+  });
+}
+
+/** Key-order-independent JSON of plain data. */
+function stable(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stable).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => a.localeCompare(b));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stable(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value ?? null);
 }
 
 /**

@@ -1,3 +1,4 @@
+import { disputeOutcomeOf } from './payment-facts';
 import type { HandledEventType, StripeEventEnvelope } from './stripe-envelope';
 import type { NormalisedEvent, NormalisedSubscription, StripeSignal } from './stripe-normalised';
 import {
@@ -6,6 +7,7 @@ import {
   customerSchema,
   disputeSchema,
   invoiceSchema,
+  refundSchema,
   subscriptionSchema,
 } from './stripe-object-schemas';
 import { idOf, parseWith, subFromMetadata } from './stripe-parsing';
@@ -63,7 +65,15 @@ function checkoutClaimOf(metadata: Record<string, string> | null | undefined) {
   return plan && priceId ? { plan, priceId } : null;
 }
 
-function invoiceSignal(object: unknown, type: HandledEventType): Normalised {
+const INVOICE_OUTCOMES = {
+  'invoice.paid': 'paid',
+  'invoice.payment_succeeded': 'paid',
+  'invoice.payment_failed': 'failed',
+  'invoice.voided': 'closed',
+  'invoice.marked_uncollectible': 'closed',
+} as const;
+
+function invoiceSignal(object: unknown, type: keyof typeof INVOICE_OUTCOMES): Normalised {
   const invoice = parseWith(invoiceSchema, object, 'invoice');
   const details = invoice.parent?.subscription_details;
   return {
@@ -71,8 +81,9 @@ function invoiceSignal(object: unknown, type: HandledEventType): Normalised {
     signal: {
       kind: 'invoice',
       invoiceId: invoice.id,
-      paid: type !== 'invoice.payment_failed',
+      outcome: INVOICE_OUTCOMES[type],
       subscriptionId: idOf(details?.subscription) ?? idOf(invoice.subscription),
+      amountPaid: invoice.amount_paid ?? null,
       metadataSub:
         subFromMetadata(details?.metadata) ??
         subFromMetadata(invoice.subscription_details?.metadata) ??
@@ -121,23 +132,24 @@ function refundSignal(object: unknown): Normalised {
   };
 }
 
-const DISPUTE_OPEN_STATUSES = new Set([
-  'warning_needs_response',
-  'warning_under_review',
-  'needs_response',
-  'under_review',
-]);
+/** A refund object's events (`refund.updated`, `refund.failed`, `charge.refund.updated`): they name the charge. */
+function refundObjectSignal(object: unknown): Normalised {
+  const refund = parseWith(refundSchema, object, 'refund');
+  return {
+    customerId: null,
+    signal: { kind: 'refund', chargeId: idOf(refund.charge) ?? '', full: null, metadataSub: null },
+  };
+}
 
 function disputeSignal(object: unknown, type: HandledEventType): Normalised {
   const dispute = parseWith(disputeSchema, object, 'dispute');
   const charge = dispute.charge;
-  const open = type === 'charge.dispute.created' || DISPUTE_OPEN_STATUSES.has(dispute.status);
   const signal: StripeSignal = {
     kind: 'dispute',
     disputeId: dispute.id,
     chargeId: typeof charge === 'string' ? charge : charge.id,
-    open: open && type !== 'charge.dispute.closed',
-    lost: type === 'charge.dispute.closed' && dispute.status === 'lost',
+    outcome: disputeOutcomeOf(dispute.status),
+    fundsReinstated: type === 'charge.dispute.funds_reinstated',
   };
   return { customerId: typeof charge === 'string' ? null : idOf(charge.customer), signal };
 }
@@ -157,6 +169,8 @@ function normaliseObject(type: HandledEventType, object: unknown): Normalised {
     case 'invoice.paid':
     case 'invoice.payment_succeeded':
     case 'invoice.payment_failed':
+    case 'invoice.voided':
+    case 'invoice.marked_uncollectible':
       return invoiceSignal(object, type);
     case 'checkout.session.completed':
       return checkoutSignal(object);
@@ -164,8 +178,14 @@ function normaliseObject(type: HandledEventType, object: unknown): Normalised {
       return customerDeletedSignal(object);
     case 'charge.refunded':
       return refundSignal(object);
+    case 'charge.refund.updated':
+    case 'refund.updated':
+    case 'refund.failed':
+      return refundObjectSignal(object);
     case 'charge.dispute.created':
+    case 'charge.dispute.updated':
     case 'charge.dispute.closed':
+    case 'charge.dispute.funds_reinstated':
       return disputeSignal(object, type);
   }
 }

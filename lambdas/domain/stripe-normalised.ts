@@ -1,4 +1,5 @@
 import type { SubscriptionStatus } from './entitlement';
+import type { ChargeRead, DisputeOutcome } from './payment-facts';
 import type { StripePriceLike } from './plan-catalog';
 import type { HandledEventType } from './stripe-envelope';
 
@@ -27,7 +28,16 @@ export interface NormalisedSubscription {
 /** The part of an event that matters to entitlements, one variant per family of event types. */
 export type StripeSignal =
   | { kind: 'subscription'; subscription: NormalisedSubscription }
-  | { kind: 'invoice'; invoiceId: string; paid: boolean; subscriptionId: string | null; metadataSub: string | null }
+  | {
+      kind: 'invoice';
+      invoiceId: string;
+      /** paid: `invoice.paid`/`payment_succeeded`; failed: `payment_failed`; closed: voided or uncollectible. */
+      outcome: 'paid' | 'failed' | 'closed';
+      subscriptionId: string | null;
+      /** Cents paid (0 for a $0 invoice); null when the payload does not say. */
+      amountPaid: number | null;
+      metadataSub: string | null;
+    }
   | {
       kind: 'checkout';
       sessionId: string;
@@ -37,8 +47,23 @@ export type StripeSignal =
       email: string | null;
     }
   | { kind: 'customer-deleted'; metadataSub: string | null; email: string | null }
-  | { kind: 'refund'; chargeId: string; full: boolean; metadataSub: string | null }
-  | { kind: 'dispute'; disputeId: string; chargeId: string; open: boolean; lost: boolean };
+  | {
+      kind: 'refund';
+      chargeId: string;
+      /** From `charge.refunded` (the charge at that moment); null for a refund object's events (no charge totals). */
+      full: boolean | null;
+      metadataSub: string | null;
+      /** The charge as Stripe has it now: read by the webhook before applying (refund and dispute events). */
+      charge?: ChargeRead;
+    }
+  | {
+      kind: 'dispute';
+      disputeId: string;
+      chargeId: string;
+      outcome: DisputeOutcome;
+      fundsReinstated: boolean;
+      charge?: ChargeRead;
+    };
 
 export interface NormalisedEvent {
   id: string;

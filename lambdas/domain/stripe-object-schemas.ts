@@ -53,6 +53,8 @@ export const invoiceSchema = z.looseObject({
   /** Legacy location of the subscription's metadata snapshot. */
   subscription_details: z.looseObject({ metadata: metadataSchema }).nullish(),
   metadata: metadataSchema,
+  amount_paid: z.number().int().nonnegative().nullish(),
+  status_transitions: z.looseObject({ paid_at: epochSeconds.nullish() }).nullish(),
 });
 
 export const checkoutSessionSchema = z.looseObject({
@@ -80,6 +82,14 @@ export const chargeSchema = z.looseObject({
   amount: z.number().int().nonnegative(),
   amount_refunded: z.number().int().nonnegative(),
   refunded: z.boolean(),
+  metadata: metadataSchema,
+});
+
+export const refundSchema = z.looseObject({
+  id: z.string().min(1),
+  object: z.literal('refund').optional(),
+  charge: idRef,
+  status: z.string().nullish(),
   metadata: metadataSchema,
 });
 

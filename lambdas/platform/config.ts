@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import type { EntitlementPolicy } from '../domain/entitlement-policy';
 import { AppError } from '../domain/errors';
+import { PAYMENT_REVERSAL_ACTIONS } from '../domain/payment-facts';
 import { PlanCatalog } from '../domain/plan-catalog';
 import { type FunctionContract, SECRETS, TABLE_ENV } from './contracts';
 
@@ -80,14 +82,27 @@ export const policyEnvSchema = z.object({
   PLAN_CATALOG: catalogJson,
   /** Days a past_due subscription stays entitled. */
   GRACE_PERIOD_DAYS: z.coerce.number().int().min(0).max(60).default(7),
-  /** Whether an open dispute or a full refund of the latest invoice revokes entitlement. */
+  /** Older switch: `false` is PAYMENT_REVERSAL=ignore, `true` (default) is revoke. PAYMENT_REVERSAL wins when set. */
   REVOKE_ON_DISPUTE: z
     .enum(['true', 'false'])
     .default('true')
     .transform((v) => v === 'true'),
+  /**
+   * What a full refund or lost dispute of the charge that paid a subscription's latest non-zero invoice does:
+   * `revoke` (that subscription's access ends), `flag` (access kept, the entitlement says so), `ignore`.
+   */
+  PAYMENT_REVERSAL: z.enum(PAYMENT_REVERSAL_ACTIONS).optional(),
 });
 
 export type PolicyEnv = z.output<typeof policyEnvSchema>;
+
+/** The entitlement policy a function's environment sets. */
+export function entitlementPolicyOf(policy: PolicyEnv): EntitlementPolicy {
+  return {
+    gracePeriodDays: policy.GRACE_PERIOD_DAYS,
+    paymentReversal: policy.PAYMENT_REVERSAL ?? (policy.REVOKE_ON_DISPUTE ? 'revoke' : 'ignore'),
+  };
+}
 
 /** What a contract's environment parses to. Tables are keyed by their variable name. */
 export interface ContractEnv<C extends FunctionContract> {

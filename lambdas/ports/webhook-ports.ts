@@ -1,4 +1,5 @@
 import type { AuditEntry } from '../domain/audit-entry';
+import type { ChargeRead } from '../domain/payment-facts';
 import type { StripeCustomerRef } from './app-ports';
 
 /** Ports of the Stripe webhook use cases (adapters in lambdas/adapters, in-memory doubles in tests). */
@@ -39,13 +40,17 @@ export interface AuditLog {
   append(entry: AuditEntry): Promise<void>;
 }
 
-/** Read side of Stripe the webhook needs: only on ties, unresolvable users and disputes. */
+/** Read side of Stripe the webhook needs: only on ties, unresolvable users, refunds and disputes. */
 export interface SubscriptionSource {
   /** Every subscription of the customer (any status), as raw Stripe objects (normalised by the caller). */
   listForCustomer(customerId: string): Promise<unknown[]>;
   retrieveCustomer(customerId: string): Promise<StripeCustomerRef | undefined>;
-  /** The customer of a charge (disputes name only their charge). */
-  customerOfCharge(chargeId: string): Promise<string | undefined>;
+  /**
+   * A charge as Stripe has it now (customer, amounts) and the invoice it paid, if any, through Stripe's invoice
+   * payments; undefined for an unknown charge. Refund and dispute events are decided on it (a dispute names only its
+   * charge; a refund's later failure changes the charge, not the event that reported the refund).
+   */
+  readCharge(chargeId: string): Promise<Omit<ChargeRead, 'readAt'> | undefined>;
 }
 
 /**

@@ -12,6 +12,7 @@ import { AwsReconcileSource } from '../adapters/reconcile-source';
 import { StripeCustomerGateway } from '../adapters/stripe/stripe-customers';
 import { StripeListing } from '../adapters/stripe/stripe-listing';
 import { StripeSubscriptionSource } from '../adapters/stripe/stripe-subscriptions';
+import { entitlementPolicyOf } from '../platform/config';
 import type { CONTRACTS } from '../platform/contracts';
 import type { Runtime } from '../platform/runtime';
 import type { Clock } from '../ports/app-ports';
@@ -42,10 +43,7 @@ export async function reconcileDepsFromRuntime(
   const entitlements = new DynamoEntitlementStore(ddb, tables.ENTITLEMENTS_TABLE);
   const parked = new DynamoParkedEventStore(ddb, tables.PARKED_EVENTS_TABLE);
   const audit = new DynamoAuditLog(ddb, tables.AUDIT_TABLE);
-  const policy = {
-    gracePeriodDays: runtime.policy.GRACE_PERIOD_DAYS,
-    revokeOnDispute: runtime.policy.REVOKE_ON_DISPUTE,
-  };
+  const policy = entitlementPolicyOf(runtime.policy);
   const writer = { entitlements, profiles, groups, audit, catalog, policy, clock: options.clock };
   const eventDeps = { ...writer, stripe: new StripeSubscriptionSource(stripe), parked };
   return {

@@ -8,7 +8,7 @@ import { LazyCustomerGateway } from '../adapters/stripe/lazy-customer-gateway';
 import { StripeCustomerGateway } from '../adapters/stripe/stripe-customers';
 import { StripeSubscriptionSource } from '../adapters/stripe/stripe-subscriptions';
 import type { UserDirectory } from '../domain/cognito-user';
-import { parseEnv, preSignUpEnvSchema } from '../platform/config';
+import { entitlementPolicyOf, parseEnv, preSignUpEnvSchema } from '../platform/config';
 import type { CONTRACTS } from '../platform/contracts';
 import type { Runtime } from '../platform/runtime';
 import type { GroupGateway } from '../ports/app-ports';
@@ -60,10 +60,7 @@ export function postConfirmationDeps(
   const customers = new LazyCustomerGateway(
     async () => new StripeCustomerGateway(await runtime.stripe(TRIGGER_STRIPE_OPTIONS)),
   );
-  const policy = {
-    gracePeriodDays: runtime.policy.GRACE_PERIOD_DAYS,
-    revokeOnDispute: runtime.policy.REVOKE_ON_DISPUTE,
-  };
+  const policy = entitlementPolicyOf(runtime.policy);
   return perPool((userPoolId) => {
     const groups: GroupGateway = new CognitoGroupGateway(runtime.cognito, userPoolId);
     const eventDeps = { entitlements, profiles, groups, stripe, parked, audit, catalog: runtime.catalog, policy };

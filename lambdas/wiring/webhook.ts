@@ -6,6 +6,7 @@ import { DynamoProfileStore } from '../adapters/dynamo/profile-store';
 import { DynamoWebhookLedger } from '../adapters/dynamo/webhook-ledger';
 import { StripeSignatureVerifier } from '../adapters/stripe/stripe-signature';
 import { StripeSubscriptionSource } from '../adapters/stripe/stripe-subscriptions';
+import { entitlementPolicyOf } from '../platform/config';
 import type { CONTRACTS, CognitoAction, DynamoAction, SecretKey } from '../platform/contracts';
 import type { Runtime } from '../platform/runtime';
 import { systemClock } from '../ports/app-ports';
@@ -33,7 +34,7 @@ export function stripeEventDeps(runtime: Runtime<StripeEventContract>): StripeEv
     parked: new DynamoParkedEventStore(ddb, tables.PARKED_EVENTS_TABLE),
     audit: new DynamoAuditLog(ddb, tables.AUDIT_TABLE),
     catalog: runtime.catalog,
-    policy: { gracePeriodDays: runtime.policy.GRACE_PERIOD_DAYS, revokeOnDispute: runtime.policy.REVOKE_ON_DISPUTE },
+    policy: entitlementPolicyOf(runtime.policy),
     clock: runtime.clock,
   };
 }

@@ -50,7 +50,7 @@ export function collectInvoice(billing: Billing, invoice: Invoice, at: number): 
   facts.paymentIntent = intent.id;
   billing.store.internal(intent.id).invoice = invoice.id;
   if (plan.outcome === 'succeeded') {
-    markInvoicePaid(billing, invoice, at, invoicePayment(intent, at));
+    markInvoicePaid(billing, invoice, at, invoicePayment(invoice.id, intent, at));
     if (sub) afterPaid(billing, sub, at);
   } else if (plan.outcome !== 'processing') {
     afterFailure(billing, invoice, sub, at, plan.outcome === 'requires_payment_method');
@@ -113,7 +113,7 @@ export function settleInvoicePayment(billing: Billing, intent: PaymentIntent, at
   if (!invoice) return;
   const sub = subscriptionFor(billing, invoice);
   if (result === 'succeeded') {
-    markInvoicePaid(billing, invoice, at, invoicePayment(intent, at));
+    markInvoicePaid(billing, invoice, at, invoicePayment(invoice.id, intent, at));
     if (sub) afterPaid(billing, sub, at);
   } else {
     afterFailure(billing, invoice, sub, at, false);

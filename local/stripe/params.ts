@@ -191,6 +191,7 @@ export const ALLOW = {
   portalConfigurationUpdate: [...PORTAL_CONFIGURATION, 'active'],
   portalConfigurationList: ['active', 'is_default', ...PAGING],
   invoiceList: ['customer', 'subscription', 'status', 'collection_method', ...RANGE('created'), ...PAGING],
+  invoicePaymentList: ['invoice', 'payment.type', 'payment.payment_intent', 'status', ...RANGE('created'), ...PAGING],
   invoicePay: ['payment_method', 'off_session', 'paid_out_of_band', 'forgive', 'source', 'expand.#'],
   eventList: ['type', 'types.#', 'delivery_success', ...RANGE('created'), ...PAGING],
   productCreate: ['id', ...PRODUCT_FIELDS],

@@ -209,10 +209,12 @@ export function settlePayment(billing: Billing, intent: PaymentIntent, at: numbe
 }
 
 /** The invoice payment record an invoice lists under `payments` (current API versions). */
-export function invoicePayment(intent: PaymentIntent, at: number) {
+/** The invoice payment (https://docs.stripe.com/api/invoice-payment) that ties a PaymentIntent to its invoice. */
+export function invoicePayment(invoice: string, intent: PaymentIntent, at: number) {
   return {
     id: newId('inpay'),
     object: 'invoice_payment',
+    invoice,
     amount_paid: intent.amount_received,
     amount_requested: intent.amount,
     created: at,

@@ -216,7 +216,7 @@ function payFirstInvoice(billing: Billing, sub: Subscription, invoice: Invoice, 
   Object.assign(billing.store.internal(invoice.id), { paymentIntent: intent.id, firstAttemptAt: at });
   billing.store.internal(intent.id).invoice = invoice.id;
   if (plan.outcome === 'succeeded') {
-    markInvoicePaid(billing, invoice, at, invoicePayment(intent, at));
+    markInvoicePaid(billing, invoice, at, invoicePayment(invoice.id, intent, at));
     if (sub.status !== 'active') setStatus(billing, sub, 'active', at);
   } else if (plan.outcome === 'failed') {
     // The first invoice is not retried: the customer has 23 hours to pay it, then the subscription expires.

@@ -1,6 +1,7 @@
 import { type SigningSecret, StripeSignatureVerifier } from '../../lambdas/adapters/stripe/stripe-signature';
 import type { WebhookEntitlementRecord } from '../../lambdas/domain/entitlement-policy';
 import { DependencyUnavailableError } from '../../lambdas/domain/errors';
+import type { ChargeRead } from '../../lambdas/domain/payment-facts';
 import { PlanCatalog } from '../../lambdas/domain/plan-catalog';
 import type {
   EntitlementStore,
@@ -128,9 +129,15 @@ export class FakeStripe implements SubscriptionSource {
     this.calls.customer += 1;
     return this.customers.get(customerId);
   }
-  async customerOfCharge(chargeId: string) {
+  /** Full reads by charge id; a charge only in `charges` reads as an unrefunded one-off charge of 9.00. */
+  readonly chargeReads = new Map<string, Omit<ChargeRead, 'readAt'>>();
+  async readCharge(chargeId: string) {
     this.calls.charge += 1;
-    return this.charges.get(chargeId);
+    const read = this.chargeReads.get(chargeId);
+    if (read) return structuredClone(read);
+    const customerId = this.charges.get(chargeId);
+    if (customerId === undefined) return undefined;
+    return { chargeId, customerId, amount: 900, amountRefunded: 0, invoice: null };
   }
   total() {
     return this.calls.list + this.calls.customer + this.calls.charge;
@@ -200,7 +207,7 @@ export function memoryDeps(overrides: Partial<DeliveryDeps> = {}) {
     audit,
     ledger,
     catalog,
-    policy: { gracePeriodDays: 7, revokeOnDispute: true },
+    policy: { gracePeriodDays: 7, paymentReversal: 'revoke' as const },
     clock: { now: () => now },
     verifier: verifierWith({ get: async () => TEST_WEBHOOK_SECRET, refresh: async () => TEST_WEBHOOK_SECRET }),
     ...overrides,

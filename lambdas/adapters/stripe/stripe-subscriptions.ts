@@ -1,5 +1,6 @@
 import type Stripe from 'stripe';
 import { dependencyError } from '../../domain/errors';
+import type { ChargeRead } from '../../domain/payment-facts';
 import type { StripeCustomerRef } from '../../ports/app-ports';
 import type { SubscriptionSource } from '../../ports/webhook-ports';
 import { StripeCustomerGateway } from './stripe-customers';
@@ -35,15 +36,44 @@ export class StripeSubscriptionSource implements SubscriptionSource {
     return new StripeCustomerGateway(await this.sdk()).retrieve(customerId);
   }
 
-  async customerOfCharge(chargeId: string): Promise<string | undefined> {
+  async readCharge(chargeId: string): Promise<Omit<ChargeRead, 'readAt'> | undefined> {
     try {
-      const charge = await (await this.sdk()).charges.retrieve(chargeId);
-      const customer = charge.customer;
-      if (!customer) return undefined;
-      return typeof customer === 'string' ? customer : customer.id;
+      const stripe = await this.sdk();
+      const charge = await stripe.charges.retrieve(chargeId);
+      const paymentIntent = idOf(charge.payment_intent);
+      // Since 2025-03-31 a charge no longer names its invoice: the invoice payment of its PaymentIntent does.
+      const payments = paymentIntent
+        ? await stripe.invoicePayments.list({
+            payment: { type: 'payment_intent', payment_intent: paymentIntent },
+            limit: 1,
+            expand: ['data.invoice'],
+          })
+        : undefined;
+      const invoice = payments?.data[0]?.invoice;
+      const paid = typeof invoice === 'object' && invoice !== null && !('deleted' in invoice) ? invoice : undefined;
+      return {
+        chargeId: charge.id,
+        customerId: idOf(charge.customer) ?? null,
+        amount: charge.amount,
+        amountRefunded: charge.amount_refunded,
+        invoice: paid
+          ? {
+              id: paid.id,
+              subscriptionId: idOf(paid.parent?.subscription_details?.subscription) ?? null,
+              amountPaid: paid.amount_paid,
+              paidAt: paid.status_transitions?.paid_at ?? null,
+            }
+          : null,
+      };
     } catch (error) {
       if ((error as { statusCode?: number }).statusCode === 404) return undefined;
-      throw dependencyError('stripe', 'charge retrieve', error);
+      throw dependencyError('stripe', 'charge read', error);
     }
   }
+}
+
+/** The id of an expandable field (an id or an object), undefined when absent. */
+function idOf(value: string | { id: string } | null | undefined): string | undefined {
+  if (!value) return undefined;
+  return typeof value === 'string' ? value : value.id;
 }

@@ -52,11 +52,15 @@ export async function applyStripeEvent(
   options: ApplyOptions = {},
 ): Promise<ApplyOutcome> {
   let stripeReads = 0;
-  let customerId = event.customerId;
-  if (customerId === null && event.signal.kind === 'dispute') {
+  if (event.signal.kind === 'refund' || event.signal.kind === 'dispute') {
+    // Decided on the charge as Stripe has it now (amounts after any failed refund, the invoice it paid).
     stripeReads += 1;
-    customerId = (await deps.stripe.customerOfCharge(event.signal.chargeId)) ?? null;
+    const read = await deps.stripe.readCharge(event.signal.chargeId);
+    if (!read) return { kind: 'ignored', reason: `charge ${event.signal.chargeId} is not in Stripe` };
+    const charge = { ...read, readAt: deps.clock.now().getTime() };
+    event = { ...event, customerId: event.customerId ?? read.customerId, signal: { ...event.signal, charge } };
   }
+  const customerId = event.customerId;
   if (customerId === null) return { kind: 'ignored', reason: 'the event names no Stripe customer' };
 
   const { signal } = event;

@@ -118,7 +118,7 @@ class LedgerGuard {
     return {
       listForCustomer: (customerId) => first().then(() => stripe.listForCustomer(customerId)),
       retrieveCustomer: (customerId) => first().then(() => stripe.retrieveCustomer(customerId)),
-      customerOfCharge: (chargeId) => first().then(() => stripe.customerOfCharge(chargeId)),
+      readCharge: (chargeId) => first().then(() => stripe.readCharge(chargeId)),
     };
   }
 }

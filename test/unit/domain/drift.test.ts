@@ -17,7 +17,7 @@ const NOW = new Date('2026-06-01T12:00:00Z');
 const nowSeconds = NOW.getTime() / 1000;
 const ctx: DriftContext = {
   catalog,
-  policy: { gracePeriodDays: 7, revokeOnDispute: true },
+  policy: { gracePeriodDays: 7, paymentReversal: 'revoke' as const },
   now: NOW,
   stripeListedAt: nowSeconds,
   runId: 'run-1',

@@ -9,7 +9,7 @@ import {
 import { PlanCatalog } from '../../../lambdas/domain/plan-catalog';
 
 const catalog = PlanCatalog.defaults();
-const policy = { gracePeriodDays: 7, revokeOnDispute: true };
+const policy = { gracePeriodDays: 7, paymentReversal: 'revoke' as const };
 const day = 86_400;
 const periodStart = Date.parse('2026-01-01T00:00:00Z') / 1000;
 const periodEnd = periodStart + 30 * day;
@@ -207,30 +207,129 @@ describe('computeEntitlement: several subscriptions', () => {
   });
 });
 
-describe('computeEntitlement: disputes, refunds, deleted customers', () => {
-  const billing = (overrides: Partial<BillingState>): BillingState => ({ ...emptyBillingState(), ...overrides });
-  const active = [snapshot({})];
+describe('computeEntitlement: refunds and disputes, scoped to the payment of the current period', () => {
   const at = periodStart + day;
+  const paid = (subscriptionId: string, paidAt: number, amountPaid = 2900) => ({
+    subscriptionId,
+    paidAt,
+    amountPaid,
+    firstFailedAt: null,
+    closedAt: null,
+  });
+  const charge = (invoiceId: string | null, amountRefunded = 0, amount = 2900) => ({
+    invoiceId,
+    amount,
+    amountRefunded,
+    readAt: at * 1000,
+  });
+  const dispute = (chargeId: string, outcome: 'open' | 'won' | 'lost', fundsReinstated = false) => ({
+    chargeId,
+    outcome,
+    fundsReinstated,
+    at,
+  });
+  /** sub_a paid in_1 (last month, ch_1) and in_2 (this period, ch_2); ch_x is a one-off payment. */
+  const billing = (overrides: Partial<BillingState>): BillingState => ({
+    ...emptyBillingState(),
+    invoices: { in_1: paid('sub_a', periodStart - 30 * day), in_2: paid('sub_a', periodStart) },
+    charges: { ch_1: charge('in_1'), ch_2: charge('in_2'), ch_x: charge(null) },
+    ...overrides,
+  });
+  const withCharges = (changes: Record<string, ReturnType<typeof charge>>) =>
+    billing({ charges: { ch_1: charge('in_1'), ch_2: charge('in_2'), ch_x: charge(null), ...changes } });
 
-  it.each([
-    ['an open dispute revokes', billing({ disputes: { dp: { open: true, lost: false, eventCreated: at } } }), false],
+  const TABLE: [string, BillingState, boolean, string | null][] = [
+    ['no refund, no dispute', billing({}), true, null],
     [
-      'a dispute closed as won restores',
-      billing({ disputes: { dp: { open: false, lost: false, eventCreated: at } } }),
-      true,
+      'a full refund of the charge that paid this period revokes',
+      withCharges({ ch_2: charge('in_2', 2900) }),
+      false,
+      'refund',
     ],
-    ['a lost dispute revokes', billing({ disputes: { dp: { open: false, lost: true, eventCreated: at } } }), false],
-    ['a full refund revokes', billing({ lastRefundAt: at }), false],
-    ['a payment after the refund restores', billing({ lastRefundAt: at, lastPaidAt: at + 1 }), true],
-    ['a payment before the refund does not', billing({ lastRefundAt: at, lastPaidAt: at - 1 }), false],
-    ['a deleted customer has no entitlement', billing({ customerDeletedAt: periodStart + 1 }), false],
-  ])('%s', (_name, state, entitled) => {
-    expect(computeEntitlement(active, catalog, PHASES.early, policy, state).entitled).toBe(entitled);
+    ['a partial refund never revokes', withCharges({ ch_2: charge('in_2', 1450) }), true, null],
+    ['a full refund of last month (goodwill) does not revoke', withCharges({ ch_1: charge('in_1', 2900) }), true, null],
+    ['a full refund of a one-off charge does not revoke', withCharges({ ch_x: charge(null, 2900) }), true, null],
+    [
+      'a refund that failed later (read back unrefunded) restores',
+      withCharges({ ch_2: charge('in_2', 0) }),
+      true,
+      null,
+    ],
+    ['a lost dispute of this period revokes', billing({ disputes: { du: dispute('ch_2', 'lost') } }), false, 'dispute'],
+    ['an open dispute does not revoke', billing({ disputes: { du: dispute('ch_2', 'open') } }), true, null],
+    ['a won dispute does not revoke', billing({ disputes: { du: dispute('ch_2', 'won') } }), true, null],
+    [
+      'a lost dispute whose funds were reinstated does not revoke',
+      billing({ disputes: { du: dispute('ch_2', 'lost', true) } }),
+      true,
+      null,
+    ],
+    [
+      'a lost dispute of a one-off charge does not revoke',
+      billing({ disputes: { du: dispute('ch_x', 'lost') } }),
+      true,
+      null,
+    ],
+    [
+      'a later non-zero payment restores (it becomes the latest invoice)',
+      billing({
+        invoices: {
+          in_1: paid('sub_a', periodStart - 30 * day),
+          in_2: paid('sub_a', periodStart),
+          in_3: paid('sub_a', at),
+        },
+        charges: { ch_2: charge('in_2', 2900) },
+      }),
+      true,
+      null,
+    ],
+    [
+      'a $0 invoice after the refund does not restore',
+      billing({
+        invoices: { in_2: paid('sub_a', periodStart), in_0: paid('sub_a', at, 0) },
+        charges: { ch_2: charge('in_2', 2900) },
+      }),
+      false,
+      'refund',
+    ],
+  ];
+
+  it.each(TABLE)('%s', (_name, state, entitled, reason) => {
+    // Act
+    const result = computeEntitlement([snapshot({})], catalog, PHASES.early, policy, state);
+
+    // Assess
+    expect(result.entitled).toBe(entitled);
+    expect(result.plan).toBe(entitled ? 'pro' : 'free');
+    expect(result.paymentReversal ?? null).toEqual(
+      reason ? { action: 'revoked', reason, chargeId: reason === 'refund' ? 'ch_2' : 'ch_2' } : null,
+    );
   });
 
-  it('keeps entitlement on a dispute when the policy says so', () => {
-    const state = billing({ disputes: { dp: { open: true, lost: false, eventCreated: at } }, lastRefundAt: at });
-    const result = computeEntitlement(active, catalog, PHASES.early, { ...policy, revokeOnDispute: false }, state);
-    expect(result.entitled).toBe(true);
+  it.each([
+    ['revoke', false, { action: 'revoked', reason: 'refund', chargeId: 'ch_2' }],
+    ['flag', true, { action: 'flagged', reason: 'refund', chargeId: 'ch_2' }],
+    ['ignore', true, null],
+  ] as const)('per stage: %s -> entitled %s', (paymentReversal, entitled, view) => {
+    const state = withCharges({ ch_2: charge('in_2', 2900) });
+    const result = computeEntitlement([snapshot({})], catalog, PHASES.early, { ...policy, paymentReversal }, state);
+    expect(result).toMatchObject({ entitled, paymentReversal: view });
+  });
+
+  it("revokes only the subscription whose payment was reversed: another one's access stays", () => {
+    // Prepare
+    const subs = [snapshot({}), snapshot({ id: 'sub_b', plan: 'starter' })];
+    const state = withCharges({ ch_2: charge('in_2', 2900) });
+
+    // Act
+    const result = computeEntitlement(subs, catalog, PHASES.early, policy, state);
+
+    // Assess
+    expect(result).toMatchObject({ entitled: true, plan: 'starter', paymentReversal: null });
+  });
+
+  it('a deleted customer has no entitlement', () => {
+    const state = { ...emptyBillingState(), customerDeletedAt: periodStart + 1 };
+    expect(computeEntitlement([snapshot({})], catalog, PHASES.early, policy, state).entitled).toBe(false);
   });
 });

@@ -24,6 +24,7 @@ const pro = (overrides: Partial<Entitlement>): Entitlement => ({
   trialEndsAt: null,
   cancelAtPeriodEnd: false,
   graceEndsAt: null,
+  paymentReversal: null,
   ...overrides,
 });
 

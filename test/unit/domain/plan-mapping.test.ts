@@ -13,7 +13,7 @@ import { type NormalisedEvent, normaliseEvent, normaliseSubscription } from '../
 import { stripeEvent, subscriptionObject } from '../../fixtures/stripe/builders';
 
 const catalog = PlanCatalog.defaults();
-const policy = { gracePeriodDays: 7, revokeOnDispute: true };
+const policy = { gracePeriodDays: 7, paymentReversal: 'revoke' as const };
 const T0 = 1767225600;
 const NOW = new Date((T0 + 10 * 86400) * 1000);
 

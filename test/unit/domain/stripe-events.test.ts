@@ -62,13 +62,14 @@ describe('normaliseEvent', () => {
     expect(current.signal).toMatchObject({
       kind: 'invoice',
       subscriptionId: 'sub_x',
-      paid: true,
+      outcome: 'paid',
+      amountPaid: 900,
       metadataSub: 'sub-user-1',
     });
     expect(legacy.signal).toMatchObject({
       kind: 'invoice',
       subscriptionId: 'sub_y',
-      paid: true,
+      outcome: 'paid',
       metadataSub: 'sub-user-1',
     });
   });
@@ -95,9 +96,46 @@ describe('normaliseEvent', () => {
     const closed = normalise(stripeEvent('charge.dispute.closed', disputeObject({ status: 'lost' })));
     expect(closed).toMatchObject({
       customerId: null,
-      signal: { kind: 'dispute', open: false, lost: true, chargeId: 'ch_base' },
+      signal: { kind: 'dispute', outcome: 'lost', fundsReinstated: false, chargeId: 'ch_base' },
     });
   });
+
+  it.each([
+    ['charge.dispute.created', 'needs_response', 'open', false],
+    ['charge.dispute.updated', 'under_review', 'open', false],
+    ['charge.dispute.closed', 'won', 'won', false],
+    ['charge.dispute.closed', 'lost', 'lost', false],
+    ['charge.dispute.funds_reinstated', 'won', 'won', true],
+    ['charge.dispute.closed', 'warning_closed', 'won', false],
+  ])('reads %s (%s) as a dispute %s, funds reinstated %s', (type, status, outcome, fundsReinstated) => {
+    expect(normalise(stripeEvent(type, disputeObject({ status }))).signal).toEqual({
+      kind: 'dispute',
+      disputeId: 'dp_base',
+      chargeId: 'ch_base',
+      outcome,
+      fundsReinstated,
+    });
+  });
+
+  it.each([
+    ['invoice.paid', 'paid'],
+    ['invoice.payment_failed', 'failed'],
+    ['invoice.voided', 'closed'],
+    ['invoice.marked_uncollectible', 'closed'],
+  ])('reads %s as %s', (type, outcome) => {
+    expect(normalise(stripeEvent(type, invoiceObject())).signal).toMatchObject({ kind: 'invoice', outcome });
+  });
+
+  it.each(['refund.updated', 'refund.failed', 'charge.refund.updated'])(
+    'reads %s as a refund of its charge',
+    (type) => {
+      const refund = { id: 're_1', object: 'refund', charge: 'ch_base', amount: 900, status: 'failed', metadata: {} };
+      expect(normalise(stripeEvent(type, refund))).toMatchObject({
+        customerId: null,
+        signal: { kind: 'refund', chargeId: 'ch_base', full: null },
+      });
+    },
+  );
 
   it('rejects something that is not a Stripe event', () => {
     expect(() => parseEventEnvelope({ hello: 'world' })).toThrow(/invalid Stripe event/);

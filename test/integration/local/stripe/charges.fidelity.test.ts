@@ -140,6 +140,44 @@ describe('Refunds', () => {
   });
 });
 
+describe('Which invoice a charge paid (https://docs.stripe.com/api/invoice-payment)', () => {
+  it("a subscription charge's PaymentIntent has the invoice's payment; a one-off charge's has none", async () => {
+    // Prepare
+    const emulator = emulatorOf();
+    const { stripe, customer, subscription, charge } = await paidSubscription(emulator);
+    const oneOff = await stripe.paymentIntents.create({
+      customer: customer.id,
+      amount: 500,
+      currency: 'usd',
+      payment_method: String(customer.invoice_settings.default_payment_method),
+      confirm: true,
+    });
+
+    // Act
+    const ofSubscription = await stripe.invoicePayments.list({
+      payment: { type: 'payment_intent', payment_intent: String(charge.payment_intent) },
+      expand: ['data.invoice'],
+    });
+    const ofOneOff = await stripe.invoicePayments.list({
+      payment: { type: 'payment_intent', payment_intent: oneOff.id },
+    });
+
+    // Assess
+    const invoice = ofSubscription.data[0]?.invoice as Stripe.Invoice;
+    expect(ofSubscription.data).toHaveLength(1);
+    expect(invoice).toMatchObject({
+      id: subscription.latest_invoice,
+      amount_paid: charge.amount,
+      parent: { subscription_details: { subscription: subscription.id } },
+    });
+    expect(ofSubscription.data[0]).toMatchObject({
+      status: 'paid',
+      payment: { payment_intent: charge.payment_intent },
+    });
+    expect(ofOneOff.data).toEqual([]);
+  });
+});
+
 describe('Disputes', () => {
   it('test card 4000000000000259: disputed right after the payment (created, funds_withdrawn); winning evidence -> under_review -> won', async () => {
     // Prepare
@@ -162,14 +200,17 @@ describe('Disputes', () => {
     expect(opened[0]?.data.object).toMatchObject({ charge: charge.id, reason: 'fraudulent', amount: charge.amount });
     expect(productReads(opened)[0]).toMatchObject({
       customerId: null,
-      signal: { kind: 'dispute', chargeId: charge.id, open: true, lost: false },
+      signal: { kind: 'dispute', chargeId: charge.id, outcome: 'open', fundsReinstated: false },
     });
     expect(statuses(updated)).toEqual([['charge.dispute.updated', 'under_review']]);
     expect(statuses(closed)).toEqual([
       ['charge.dispute.closed', 'won'],
       ['charge.dispute.funds_reinstated', 'won'],
     ]);
-    expect(productReads(closed)[0]?.signal).toMatchObject({ open: false, lost: false });
+    expect(productReads(closed).map((r) => r.signal)).toMatchObject([
+      { outcome: 'won', fundsReinstated: false },
+      { outcome: 'won', fundsReinstated: true },
+    ]);
     expect((await stripe.charges.retrieve(charge.id)).disputed).toBe(true);
   });
 
@@ -189,7 +230,7 @@ describe('Disputes', () => {
 
     // Assess
     expect(statuses(lost)).toEqual([['charge.dispute.closed', 'lost']]);
-    expect(productReads(lost)[0]?.signal).toMatchObject({ open: false, lost: true });
+    expect(productReads(lost)[0]?.signal).toMatchObject({ outcome: 'lost', fundsReinstated: false });
     expect(closedNow.status).toBe('lost');
     expect(refund).toMatchObject({ statusCode: 400, code: 'charge_disputed' });
   });

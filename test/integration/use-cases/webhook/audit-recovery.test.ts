@@ -70,7 +70,7 @@ describe('audit entries after a failed AuditLog put (dynalite + cognito-local)',
       groups: new CognitoGroupGateway(cognitoClient, userPool.userPoolId),
       audit: new DynamoAuditLog(ddb, auditTable),
       catalog: PlanCatalog.defaults(),
-      policy: { gracePeriodDays: 7, revokeOnDispute: true },
+      policy: { gracePeriodDays: 7, paymentReversal: 'revoke' as const },
       clock: { now: () => new Date() },
     });
     const list = [subscriptionObject({ customer: user.customerId, userSub: user.sub, lookupKey: 'business_monthly' })];

@@ -115,23 +115,85 @@ describe('applyStripeEvent', () => {
     expect(record()?.cognitoGroups).toEqual(['starter']);
   });
 
-  it('revokes on an open dispute (charge looked up in Stripe) and restores when won', async () => {
-    memory.stripe.charges.set('ch_base', 'cus_base');
-    await apply(subEvent('created', {}, T));
-    await apply(stripeEvent('charge.dispute.created', disputeObject(), { created: T + 1 }));
-    expect(record()).toMatchObject({ entitled: false, groups: ['free'] });
-    await apply(stripeEvent('charge.dispute.closed', disputeObject({ status: 'won' }), { created: T + 2 }));
-    expect(record()).toMatchObject({ entitled: true, plan: 'starter' });
-  });
+  describe('refunds and disputes (decided on the charge as Stripe has it now)', () => {
+    /** The charge that paid in_base (sub_base's latest non-zero invoice), as Stripe reads it. */
+    const paidCharge = (amountRefunded: number, invoice: string | null = 'in_base') =>
+      memory.stripe.chargeReads.set('ch_base', {
+        chargeId: 'ch_base',
+        customerId: 'cus_base',
+        amount: 900,
+        amountRefunded,
+        invoice: invoice ? { id: invoice, subscriptionId: 'sub_base', amountPaid: 900, paidAt: T } : null,
+      });
 
-  it('revokes on a full refund, not on a partial one, and a later payment restores', async () => {
-    await apply(subEvent('created', {}, T));
-    await apply(stripeEvent('charge.refunded', chargeObject({ amountRefunded: 100 }), { created: T + 1 }));
-    expect(record()?.entitled).toBe(true);
-    await apply(stripeEvent('charge.refunded', chargeObject({ amountRefunded: 900 }), { created: T + 2 }));
-    expect(record()?.entitled).toBe(false);
-    await apply(stripeEvent('invoice.paid', invoiceObject(), { created: T + 3 }));
-    expect(record()?.entitled).toBe(true);
+    it('does not revoke on an open dispute, revokes when it is lost, and one read per event finds the customer', async () => {
+      paidCharge(0);
+      await apply(subEvent('created', {}, T));
+      const opened = await apply(stripeEvent('charge.dispute.created', disputeObject(), { created: T + 1 }));
+      expect(opened).toMatchObject({ kind: 'applied', stripeReads: 1, entitlement: { entitled: true } });
+      await apply(stripeEvent('charge.dispute.closed', disputeObject({ status: 'lost' }), { created: T + 2 }));
+      expect(record()).toMatchObject({
+        entitled: false,
+        groups: ['free'],
+        paymentReversal: { action: 'revoked', reason: 'dispute', chargeId: 'ch_base' },
+      });
+    });
+
+    it('a dispute won on appeal (funds reinstated) restores, whatever the order', async () => {
+      paidCharge(0);
+      await apply(subEvent('created', {}, T));
+      await apply(stripeEvent('charge.dispute.funds_reinstated', disputeObject({ status: 'won' }), { created: T + 3 }));
+      await apply(stripeEvent('charge.dispute.closed', disputeObject({ status: 'lost' }), { created: T + 2 }));
+      expect(record()).toMatchObject({ entitled: true, plan: 'starter', paymentReversal: null });
+    });
+
+    it('revokes on a full refund of the paying charge, not on a partial one; a later payment restores', async () => {
+      await apply(subEvent('created', {}, T));
+      paidCharge(100);
+      await apply(stripeEvent('charge.refunded', chargeObject({ amountRefunded: 100 }), { created: T + 1 }));
+      expect(record()?.entitled).toBe(true);
+      paidCharge(900);
+      await apply(stripeEvent('charge.refunded', chargeObject({ amountRefunded: 900 }), { created: T + 2 }));
+      expect(record()).toMatchObject({ entitled: false, paymentReversal: { action: 'revoked', reason: 'refund' } });
+      const next = invoiceObject();
+      next.id = 'in_next';
+      await apply(stripeEvent('invoice.paid', next, { created: T + 3 }));
+      expect(record()).toMatchObject({ entitled: true, paymentReversal: null });
+    });
+
+    it('a refund that fails later (refund.failed) undoes the revocation', async () => {
+      await apply(subEvent('created', {}, T));
+      paidCharge(900);
+      await apply(stripeEvent('charge.refunded', chargeObject({ amountRefunded: 900 }), { created: T + 1 }));
+      expect(record()?.entitled).toBe(false);
+      memory.setNow(new Date(NOW.getTime() + 3_600_000));
+      paidCharge(0);
+      const refund = { id: 're_1', object: 'refund', charge: 'ch_base', amount: 900, status: 'failed', metadata: {} };
+      await apply(stripeEvent('refund.failed', refund, { created: T + 3601 }));
+      expect(record()).toMatchObject({ entitled: true, paymentReversal: null });
+    });
+
+    it('never revokes for a full refund of a one-off charge', async () => {
+      await apply(subEvent('created', {}, T));
+      paidCharge(900, null);
+      await apply(stripeEvent('charge.refunded', chargeObject({ amountRefunded: 900 }), { created: T + 1 }));
+      expect(record()).toMatchObject({ entitled: true, plan: 'starter' });
+    });
+
+    it('a $0 invoice after a refund does not restore', async () => {
+      await apply(subEvent('created', {}, T));
+      paidCharge(900);
+      await apply(stripeEvent('charge.refunded', chargeObject({ amountRefunded: 900 }), { created: T + 1 }));
+      const free = invoiceObject();
+      Object.assign(free, { id: 'in_zero', amount_paid: 0 });
+      await apply(stripeEvent('invoice.paid', free, { created: T + 2 }));
+      expect(record()?.entitled).toBe(false);
+    });
+
+    it('ignores an event whose charge Stripe does not know', async () => {
+      const outcome = await apply(stripeEvent('charge.dispute.created', disputeObject(), { created: T }));
+      expect(outcome).toMatchObject({ kind: 'ignored' });
+    });
   });
 
   it('ends everything on customer.deleted, even if older subscription events arrive later', async () => {
