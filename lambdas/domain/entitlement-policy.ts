@@ -13,6 +13,7 @@ import {
   type PaymentReversalAction,
   type Reversal,
   reversalOf,
+  unpaidStreakStart,
 } from './payment-facts';
 import type { PlanCatalog, PlanDefinition, PlanId } from './plan-catalog';
 import { type PlanMemory, payloadPlan } from './plan-mapping';
@@ -152,10 +153,11 @@ function evaluate(
   const status: SubscriptionStatus = deleted ? 'canceled' : snapshot.status;
   const periodOver =
     snapshot.cancelAtPeriodEnd && snapshot.currentPeriodEnd !== null && snapshot.currentPeriodEnd <= nowSeconds;
-  // The grace window starts when the unpaid period started (payload data, so delivery order cannot move it).
+  // The grace window starts with the unpaid streak (payment facts are registers: delivery order cannot move it).
   const graceEnd =
     status === 'past_due'
-      ? (snapshot.currentPeriodStart ?? snapshot.eventCreated) + policy.gracePeriodDays * DAY_SECONDS
+      ? (unpaidStreakStart(snapshot.id, billing.invoices) ?? snapshot.currentPeriodStart ?? snapshot.eventCreated) +
+        policy.gracePeriodDays * DAY_SECONDS
       : null;
   let entitled = false;
   let reported: Entitlement['status'] = status;

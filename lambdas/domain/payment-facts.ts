@@ -149,3 +149,23 @@ export function reversalOf(
   }
   return undefined;
 }
+
+/**
+ * When a subscription's current unpaid streak started: the first failed payment of its invoices still owed (not
+ * paid, voided or uncollectible) that failed after its last non-zero payment. Renewals during the streak add later
+ * failures and do not move it; a payment ends it. Undefined when no such failure is known (the caller falls back).
+ */
+export function unpaidStreakStart(
+  subscriptionId: string,
+  invoices: Readonly<Record<string, InvoiceFacts>>,
+): number | undefined {
+  const lastPayment = latestPaidInvoice(invoices, subscriptionId)?.facts.paidAt ?? null;
+  let start: number | undefined;
+  for (const facts of Object.values(invoices)) {
+    if (facts.subscriptionId !== subscriptionId || facts.firstFailedAt === null) continue;
+    if (facts.paidAt !== null || facts.closedAt !== null) continue;
+    if (lastPayment !== null && facts.firstFailedAt <= lastPayment) continue;
+    start = start === undefined ? facts.firstFailedAt : Math.min(start, facts.firstFailedAt);
+  }
+  return start;
+}
