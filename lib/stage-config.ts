@@ -1,6 +1,7 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { z } from 'zod';
 import { PlanCatalog } from '../lambdas/domain/plan-catalog';
+import { secretLikeReason } from './secret-patterns';
 
 /**
  * Per-stage settings, read once from CDK context and validated with zod so a bad value fails `cdk synth` with a
@@ -57,6 +58,60 @@ export interface StageConfig {
     readonly reconcile: number | undefined;
   };
   readonly alarms: AlarmSettings;
+  /** Federated sign-in providers; none by default (email + password only). */
+  readonly identityProviders: IdentityProviderSettings;
+  /** Prefix of the Cognito domain (`https://<prefix>.auth.<region>.amazoncognito.com`): hosted sign-in, OAuth, IdPs. */
+  readonly authDomainPrefix: string | undefined;
+  /** SES as the pool's email sender; undefined: Cognito's own sender (about 50 emails a day). */
+  readonly sesEmail: SesEmailSettings | undefined;
+}
+
+/**
+ * A secret the stage config names but never holds: a Secrets Manager secret name or ARN whose SecretString is the
+ * value (CloudFormation reads it at deploy through a dynamic reference; the template carries only the reference).
+ */
+export type SecretReference = string;
+
+export interface IdentityProviderSettings {
+  readonly google?: { readonly clientId: string; readonly clientSecretId: SecretReference };
+  readonly apple?: {
+    /** The Services ID (the client id of Sign in with Apple). */
+    readonly servicesId: string;
+    readonly teamId: string;
+    readonly keyId: string;
+    /** Secret whose SecretString is the .p8 private key (PEM). */
+    readonly privateKeySecretId: SecretReference;
+  };
+  readonly oidc?: readonly {
+    /** Provider name, also the prefix of its users' usernames: lowercase letters, digits and "-" (never "_"). */
+    readonly name: string;
+    readonly clientId: string;
+    readonly clientSecretId: SecretReference;
+    readonly issuerUrl: string;
+    /** @default ['openid', 'email', 'profile'] */
+    readonly scopes?: readonly string[];
+  }[];
+  readonly saml?: readonly {
+    readonly name: string;
+    readonly metadataUrl: string;
+    /** SAML attribute holding the email. @default the WS-Federation emailaddress claim */
+    readonly emailAttribute?: string;
+    /**
+     * SAML attribute saying the email is verified. Without one, a SAML user whose email belongs to an existing
+     * account is refused rather than linked (Pre-Signup links only vouched emails).
+     */
+    readonly emailVerifiedAttribute?: string;
+  }[];
+}
+
+export interface SesEmailSettings {
+  /** Sender address, on the verified identity (that address, or an address of that domain). */
+  readonly fromAddress: string;
+  /** ARN of the verified SES identity (email address or domain) the pool sends through. */
+  readonly identityArn: string;
+  readonly fromName?: string;
+  readonly replyTo?: string;
+  readonly configurationSet?: string;
 }
 
 /** Who the alarms reach and when the time-based ones fire (see lib/constructs/operations.ts). */
@@ -89,6 +144,9 @@ export const STAGE_CONTEXT_KEYS = [
   'reconcileIntervalMinutes',
   'reconcileOverdueMinutes',
   'parkedEventsAlarmHours',
+  'identityProviders',
+  'authDomainPrefix',
+  'sesEmail',
 ] as const;
 
 const DEV_ORIGINS = ['http://localhost:5173', 'http://localhost:3000'];
@@ -151,6 +209,99 @@ export function rateScheduleMinutes(expression: string): number | undefined {
   return Number(match[1]) * (RATE_UNIT_MINUTES[match[2] ?? ''] ?? Number.NaN);
 }
 
+/** A Secrets Manager name or ARN, never the secret itself (checked for what secrets look like). */
+const secretReference = z
+  .string()
+  .regex(
+    /^(arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+|[A-Za-z0-9/_+=.@-]{1,512})$/,
+    'must be a Secrets Manager secret name or ARN',
+  )
+  .refine(
+    (value) =>
+      value.startsWith('arn:') || (!/^GOCSPX-/.test(value) && secretLikeReason('reference', value) === undefined),
+    'looks like a secret value: store it in Secrets Manager and give the secret name or ARN',
+  );
+
+const providerName = z
+  .string()
+  // Its users' usernames are "<name>_<id>": Pre-Signup links by that prefix, which must equal the name exactly.
+  .regex(/^[a-z0-9][a-z0-9-]{1,30}[a-z0-9]$/, 'must be 3-32 lowercase letters, digits or "-" (no "_")')
+  .refine(
+    (name) => !/^(google|signinwithapple|facebook|loginwithamazon|cognito)$/i.test(name),
+    'is a name Cognito reserves for its built-in providers',
+  );
+
+const httpsUrl = z.url({ protocol: /^https$/, error: 'must be an https URL' });
+
+const identityProvidersSchema = z
+  .object({
+    google: z.object({ clientId: z.string().min(1), clientSecretId: secretReference }).strict(),
+    apple: z
+      .object({
+        servicesId: z.string().min(1),
+        teamId: z.string().regex(/^[A-Z0-9]{10}$/, 'must be the 10-character Apple team id'),
+        keyId: z.string().regex(/^[A-Z0-9]{10}$/, 'must be the 10-character key id'),
+        privateKeySecretId: secretReference,
+      })
+      .strict(),
+    oidc: z.array(
+      z
+        .object({
+          name: providerName,
+          clientId: z.string().min(1),
+          clientSecretId: secretReference,
+          issuerUrl: httpsUrl,
+          scopes: z.array(z.string().min(1)).min(1).optional(),
+        })
+        .strict(),
+    ),
+    saml: z.array(
+      z
+        .object({
+          name: providerName,
+          metadataUrl: httpsUrl,
+          emailAttribute: z.string().min(1).optional(),
+          emailVerifiedAttribute: z.string().min(1).optional(),
+        })
+        .strict(),
+    ),
+  })
+  .partial()
+  .strict()
+  .refine(
+    (idps) => {
+      const names = [...(idps.oidc ?? []), ...(idps.saml ?? [])].map((idp) => idp.name.toLowerCase());
+      return new Set(names).size === names.length;
+    },
+    { message: 'OIDC and SAML provider names must be unique' },
+  );
+
+const sesEmailSchema = z
+  .object({
+    fromAddress: z.email('must be an email address'),
+    identityArn: z
+      .string()
+      .regex(
+        /^arn:aws[a-z-]*:ses:[a-z0-9-]+:\d{12}:identity\/[^\s]+$/,
+        'must be an SES identity ARN (arn:aws:ses:<region>:<account>:identity/<domain or address>)',
+      ),
+    fromName: z
+      .string()
+      .regex(/^[^<>"\r\n]{1,64}$/, 'must be a plain display name')
+      .optional(),
+    replyTo: z.email('must be an email address').optional(),
+    configurationSet: z.string().min(1).optional(),
+  })
+  .strict()
+  .refine(
+    (ses) => {
+      const identity = ses.identityArn.slice(ses.identityArn.indexOf(':identity/') + ':identity/'.length).toLowerCase();
+      const address = ses.fromAddress.toLowerCase();
+      return identity === address || address.endsWith(`@${identity}`);
+    },
+    { message: "fromAddress must be the identity itself or an address of the identity's domain" },
+  );
+
 const bool = z.preprocess((value) => (value === 'true' ? true : value === 'false' ? false : value), z.boolean());
 
 const overridesSchema = z
@@ -180,6 +331,12 @@ const overridesSchema = z
     webhookReservedConcurrency: z.coerce.number().int().min(0).max(1000),
     reconcileReservedConcurrency: z.coerce.number().int().min(0).max(10),
     alarmEmails: z.preprocess(csv, z.array(z.email('must be an email address'))),
+    identityProviders: z.preprocess(json, identityProvidersSchema),
+    authDomainPrefix: z
+      .string()
+      .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'must be lowercase letters, digits and "-" (1-63)')
+      .refine((prefix) => !/aws|amazon|cognito/.test(prefix), 'may not contain "aws", "amazon" or "cognito"'),
+    sesEmail: z.preprocess(json, sesEmailSchema),
     /** Needed with a cron(...) schedule (the longest gap between runs); derived from a rate(...) schedule. */
     reconcileIntervalMinutes: z.coerce
       .number()
@@ -239,6 +396,18 @@ export function parseStageConfig(input: {
   }
 
   const reconcileSchedule = merged.reconcileSchedule ?? 'rate(1 hour)';
+  const identityProviders = merged.identityProviders ?? {};
+  const federated =
+    identityProviders.google ||
+    identityProviders.apple ||
+    identityProviders.oidc?.length ||
+    identityProviders.saml?.length;
+  if (federated && !merged.authDomainPrefix) {
+    throw new StageConfigError(
+      `Stage "${stage}" has identityProviders but no authDomainPrefix: federated sign-in goes through the ` +
+        'Cognito domain (https://<prefix>.auth.<region>.amazoncognito.com), give its prefix',
+    );
+  }
   const alarms = alarmSettings(stage, reconcileSchedule, merged);
 
   let planCatalog: PlanCatalog;
@@ -279,6 +448,9 @@ export function parseStageConfig(input: {
       reconcile: unlessZero(merged.reconcileReservedConcurrency ?? (isDev ? 0 : 1)),
     },
     alarms,
+    identityProviders,
+    authDomainPrefix: merged.authDomainPrefix,
+    sesEmail: merged.sesEmail,
   };
 }
 

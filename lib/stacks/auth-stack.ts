@@ -3,6 +3,7 @@ import * as cognito from 'aws-cdk-lib/aws-cognito';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
 import { ADMIN_GROUP } from '../../lambdas/domain/plan-catalog';
+import { addIdentityProviders, sesEmailConfiguration } from '../identity-providers';
 import { suppressUserPoolFindings } from '../nag-suppressions';
 import type { StageConfig } from '../stage-config';
 import type { DataStack } from './data-stack';
@@ -33,6 +34,10 @@ export class AuthStack extends Stack {
   readonly userPoolClient: cognito.UserPoolClient;
   /** Group name -> CfnUserPoolGroup, catalog plans plus `admins`. */
   readonly groups: ReadonlyMap<string, cognito.CfnUserPoolGroup>;
+  /** The Cognito domain (hosted sign-in, OAuth endpoints, federated IdPs), when the stage gives `authDomainPrefix`. */
+  readonly domain: cognito.UserPoolDomain | undefined;
+  /** The stage's federated identity providers (none by default). */
+  readonly identityProviders: readonly cognito.IUserPoolIdentityProvider[];
 
   constructor(scope: Construct, id: string, props: AuthStackProps) {
     super(scope, id, props);
@@ -67,6 +72,17 @@ export class AuthStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
     });
     suppressUserPoolFindings(this.userPool, { plusTier: config.threatProtection });
+    // SES when the stage names a verified identity; else Cognito's own sender (about 50 emails a day).
+    if (config.sesEmail) {
+      const cfnPool = this.userPool.node.defaultChild as cognito.CfnUserPool;
+      cfnPool.emailConfiguration = sesEmailConfiguration(config.sesEmail);
+    }
+
+    const federated = addIdentityProviders(this, this.userPool, config.identityProviders);
+    this.identityProviders = federated.resources;
+    this.domain = config.authDomainPrefix
+      ? this.userPool.addDomain('Domain', { cognitoDomain: { domainPrefix: config.authDomainPrefix } })
+      : undefined;
 
     this.userPoolClient = this.userPool.addClient('SpaClient', {
       generateSecret: false,
@@ -82,8 +98,10 @@ export class AuthStack extends Stack {
         callbackUrls: config.allowedOrigins.map((origin) => `${origin}${config.authCallbackPath}`),
         logoutUrls: config.allowedOrigins.map((origin) => `${origin}/`),
       },
-      supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
+      supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO, ...federated.clientProviders],
     });
+    // The client names the providers: CloudFormation must create them first.
+    for (const provider of federated.resources) this.userPoolClient.node.addDependency(provider);
 
     const groups = new Map<string, cognito.CfnUserPoolGroup>();
     const addGroup = (logicalId: string, groupName: string, precedence: number, description: string) => {

@@ -37,6 +37,9 @@ describe('federated usernames', () => {
     ['signinwithapple_001.ab', { providerName: 'SignInWithApple', providerUserId: '001.ab' }],
     ['Facebook_9', { providerName: 'Facebook', providerUserId: '9' }],
     ['Okta_a_b', { providerName: 'Okta', providerUserId: 'a_b' }],
+    // OIDC/SAML names as lib/stage-config.ts allows them (lowercase, "-", never "_"): linking needs the exact name.
+    ['okta_00u1ab2c', { providerName: 'okta', providerUserId: '00u1ab2c' }],
+    ['corp-ad_user@example.com', { providerName: 'corp-ad', providerUserId: 'user@example.com' }],
   ])('%s', (username, expected) => {
     expect(parseFederatedUsername(username)).toEqual(expected);
   });
