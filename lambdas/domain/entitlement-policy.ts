@@ -52,6 +52,11 @@ export interface BillingState {
   disputes: Record<string, DisputeFacts>;
   /** `customer.deleted`: every subscription state at or before this second reads as canceled. */
   customerDeletedAt: number | null;
+  /**
+   * First time (epoch s) a Stripe trial was seen: a subscription `trialing` or with a `trial_end`, or a checkout that
+   * granted one. The user's trial is then used for good (one trial per identity).
+   */
+  trialGrantedAt: number | null;
 }
 
 export interface EntitlementPolicy {
@@ -77,7 +82,7 @@ export type WebhookEntitlementRecord = EntitlementRecord & {
 };
 
 export function emptyBillingState(): BillingState {
-  return { invoices: {}, charges: {}, disputes: {}, customerDeletedAt: null };
+  return { invoices: {}, charges: {}, disputes: {}, customerDeletedAt: null, trialGrantedAt: null };
 }
 
 /**
@@ -93,6 +98,7 @@ export function billingStateOf(stored: Partial<BillingState> | undefined): Billi
     charges: { ...(stored?.charges ?? {}) },
     disputes,
     customerDeletedAt: stored?.customerDeletedAt ?? null,
+    trialGrantedAt: stored?.trialGrantedAt ?? null,
   };
 }
 

@@ -76,7 +76,8 @@ export function transition(state: CustomerState, event: NormalisedEvent, catalog
       const id = signal.subscription.id;
       // Every event teaches the plan memory, an older one too (it is keyed by event time, not arrival).
       const plans = rememberPlans(state.plans, signal.subscription, catalog, event.created);
-      const learned = plans === state.plans ? state : { ...state, plans };
+      const billing = withTrialSeen(state.billing, signal.subscription, event.created);
+      const learned = plans === state.plans && billing === state.billing ? state : { ...state, plans, billing };
       const order = orderEvent(state.subscriptions[id], event);
       if (order === 'tie') return { kind: 'tie', state: learned };
       if (order !== 'newer') return learned === state ? { kind: 'unchanged' } : { kind: 'applied', state: learned };
@@ -123,9 +124,22 @@ export function transition(state: CustomerState, event: NormalisedEvent, catalog
         state: { ...state, billing: { ...state.billing, customerDeletedAt: event.created } },
       };
     }
-    case 'checkout':
-      return { kind: 'unchanged' };
+    case 'checkout': {
+      if (!signal.trialGranted) return { kind: 'unchanged' };
+      return billingStep(state, withTrialGranted(state.billing, event.created));
+    }
   }
+}
+
+/** A trial was granted at `at`: the first such time is kept (a min-register). */
+function withTrialGranted(billing: BillingState, at: number): BillingState {
+  return billing.trialGrantedAt !== null && billing.trialGrantedAt <= at ? billing : { ...billing, trialGrantedAt: at };
+}
+
+/** A subscription trialing, or with a trial end (Stripe keeps it after the trial), shows a trial was granted. */
+function withTrialSeen(billing: BillingState, subscription: NormalisedSubscription, at: number): BillingState {
+  const trial = subscription.status === 'trialing' || subscription.trialEnd !== null;
+  return trial ? withTrialGranted(billing, at) : billing;
 }
 
 /** Applied when the payment facts changed (they are registers: re-applying the same event changes nothing). */
@@ -187,11 +201,13 @@ export function withStripeSubscriptions(
 ): CustomerState {
   const next = { ...state.subscriptions };
   let plans = state.plans;
+  let billing = state.billing;
   for (const subscription of subscriptions) {
     const stored = next[subscription.id];
     const created = Math.max(stored?.eventCreated ?? 0, event.created);
     next[subscription.id] = snapshotOf(subscription, catalog, { id: event.id, created });
     plans = rememberPlans(plans, subscription, catalog, created);
+    billing = withTrialSeen(billing, subscription, created);
   }
-  return { ...state, subscriptions: next, plans };
+  return { ...state, subscriptions: next, plans, billing };
 }

@@ -103,6 +103,7 @@ function checkoutSignal(object: unknown): Normalised {
       metadataSub: subFromMetadata(session.metadata),
       subscriptionId: idOf(session.subscription),
       email: session.customer_details?.email ?? session.customer_email ?? null,
+      trialGranted: Number(session.metadata?.trial_days ?? 0) > 0,
     },
   };
 }

@@ -45,6 +45,8 @@ export type StripeSignal =
       metadataSub: string | null;
       subscriptionId: string | null;
       email: string | null;
+      /** Our checkout offered a trial (`metadata.trial_days`): the user's trial is used once it completes. */
+      trialGranted: boolean;
     }
   | { kind: 'customer-deleted'; metadataSub: string | null; email: string | null }
   | {

@@ -24,3 +24,13 @@ export interface BillingGateway {
   createCheckoutSession(input: CheckoutSessionInput): Promise<{ id: string; url: string }>;
   createPortalSession(input: { customerId: string; returnUrl: string }): Promise<{ url: string }>;
 }
+
+/**
+ * One trial per identity, beyond one account: a durable mark keyed by the normalised email (the adapter normalises
+ * and hashes it), so an account re-created with the same address after a deletion gets no second trial. Both
+ * calls are idempotent.
+ */
+export interface TrialMarks {
+  isTrialUsed(email: string): Promise<boolean>;
+  markTrialUsed(email: string, now: Date): Promise<void>;
+}

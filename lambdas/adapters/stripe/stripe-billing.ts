@@ -37,7 +37,13 @@ export class StripeBillingGateway implements BillingGateway {
   }
 
   async createCheckoutSession(input: CheckoutSessionInput): Promise<{ id: string; url: string }> {
-    const metadata = { cognito_sub: input.sub, plan: input.plan, interval: input.interval };
+    // `trial_days` on the session: its completion tells the webhook the trial is used (one per identity).
+    const metadata = {
+      cognito_sub: input.sub,
+      plan: input.plan,
+      interval: input.interval,
+      ...(input.trialDays ? { trial_days: String(input.trialDays) } : {}),
+    };
     const session = await this.call('checkout session create', (stripe) =>
       stripe.checkout.sessions.create(
         {

@@ -4,7 +4,7 @@ import { InvalidInputError } from '../../domain/errors';
 import type { BillingInterval, PlanCatalog, PlanId } from '../../domain/plan-catalog';
 import { currentEntitlement, hasEntitledPaidPlan, stripeTrialDays } from '../../domain/trial';
 import type { Clock, CustomerGateway, EntitlementStore, ProfileStore } from '../../ports/app-ports';
-import type { BillingGateway } from '../../ports/billing-ports';
+import type { BillingGateway, TrialMarks } from '../../ports/billing-ports';
 import { ensureStripeCustomer } from './ensure-stripe-customer';
 
 export interface CheckoutDeps {
@@ -14,6 +14,8 @@ export interface CheckoutDeps {
   billing: BillingGateway;
   catalog: PlanCatalog;
   clock: Clock;
+  /** The email's trial-used mark; without it only the user's record decides. */
+  trialMarks?: Pick<TrialMarks, 'isTrialUsed'>;
 }
 
 export interface CheckoutRequest {
@@ -62,8 +64,11 @@ export async function createCheckoutSession(
   }
 
   const { customerId } = await ensureStripeCustomer(deps, sub, profile);
-  // No record means we cannot prove the user never had a trial: offer none (one trial per identity).
-  const trialDays = record ? stripeTrialDays(record, deps.catalog) : undefined;
+  // No record means we cannot prove the user never had a trial: offer none (one trial per identity), nor to an
+  // email whose trial was used by an earlier account.
+  let trialDays = record ? stripeTrialDays(record, deps.catalog) : undefined;
+  const email = profile?.email ?? record?.email;
+  if (trialDays && deps.trialMarks && email && (await deps.trialMarks.isTrialUsed(email))) trialDays = undefined;
   const session = {
     customerId,
     priceId,

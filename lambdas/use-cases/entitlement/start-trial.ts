@@ -5,6 +5,7 @@ import type { SubscriptionStatusView } from '../../domain/status-view';
 import { statusView } from '../../domain/status-view';
 import { startTrialRecord, type TrialRefusal, trialRefusal } from '../../domain/trial';
 import type { Clock, EntitlementStore, GroupGateway } from '../../ports/app-ports';
+import type { TrialMarks } from '../../ports/billing-ports';
 import { syncCognitoGroups } from './sync-cognito-groups';
 
 export interface StartTrialDeps {
@@ -12,6 +13,8 @@ export interface StartTrialDeps {
   groups: GroupGateway;
   catalog: PlanCatalog;
   clock: Clock;
+  /** The email's trial-used mark (an earlier account with the same address); without it only the record decides. */
+  trialMarks?: TrialMarks;
 }
 
 export interface TrialCaller {
@@ -26,7 +29,9 @@ export interface TrialCaller {
 const MAX_ATTEMPTS = 3;
 
 const REFUSALS: Record<TrialRefusal, string> = {
-  trial_already_used: 'The free trial has already been used on this account: choose a plan to continue.',
+  trial_already_used:
+    'The free trial has already been used on this account or email address (no-card or with a subscription): ' +
+    'choose a plan to continue.',
   already_subscribed: 'You already have an active paid subscription: no trial is needed.',
 };
 
@@ -54,9 +59,16 @@ export async function startTrial(deps: StartTrialDeps, caller: TrialCaller): Pro
       );
     const username = current.cognitoUsername ?? caller.username ?? caller.sub;
 
-    const refusal = trialRefusal(current, deps.catalog, now);
+    const email = current.email ?? caller.email;
+    const markedUsed =
+      !current.trialUsed &&
+      deps.trialMarks !== undefined &&
+      email !== undefined &&
+      (await deps.trialMarks.isTrialUsed(email));
+    const refusal = trialRefusal(markedUsed ? { ...current, trialUsed: true } : current, deps.catalog, now);
     if (refusal) {
-      // A trial written by an earlier request whose group sync failed: apply its groups now (diff only).
+      // A trial written by an earlier request whose mark or group sync failed: finish them now (both idempotent).
+      if (stored?.trialUsed && email) await deps.trialMarks?.markTrialUsed(email, now);
       if (stored) await syncCognitoGroups(deps, stored, username);
       throw new CodedConflictError(refusal, REFUSALS[refusal]);
     }
@@ -64,6 +76,7 @@ export async function startTrial(deps: StartTrialDeps, caller: TrialCaller): Pro
     const next = startTrialRecord(current, deps.catalog, now);
     const outcome = await deps.entitlements.writeIfVersion(next, stored ? stored.entitlementsVersion : null);
     if (outcome === 'written') {
+      if (email) await deps.trialMarks?.markTrialUsed(email, now);
       await syncCognitoGroups(deps, next, username);
       const applied = { ...next, cognitoGroups: next.groups.filter((g) => deps.catalog.isManagedGroup(g)) };
       return statusView(applied, caller.groups, deps.catalog, now);

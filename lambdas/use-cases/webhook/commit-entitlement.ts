@@ -56,6 +56,9 @@ export async function commitEntitlement(
     const before = record ? entitlementOf(record) : undefined;
     const entry = auditEntryOf(deps, next, before, change);
     next.pendingAudit = await carryPendingAudit(deps, record, entry);
+    // The email's mark before the record: if it fails, nothing is written and the retry (Stripe's, reconcile's)
+    // finds the trial unmarked again; a mark without the record is still true (Stripe granted the trial).
+    if (next.trialUsed && !record?.trialUsed && next.email) await deps.trialMarks?.markTrialUsed(next.email, now);
     const outcome = await deps.entitlements.writeIfVersion(next, record ? record.entitlementsVersion : null);
     if (outcome === 'conflict') continue;
     logUnknownPrices(deps, next, change);
@@ -109,6 +112,8 @@ function nextRecord(deps: EntitlementWriterDeps, input: NextRecordInput): Webhoo
     email: base.email ?? user.email ?? user.profile?.email,
     cognitoUsername: base.cognitoUsername ?? user.profile?.cognitoUsername,
     cognitoGroups: base.cognitoGroups ?? [],
+    // One trial per identity: a Stripe trial seen once marks the user's trial as used, for good.
+    trialUsed: base.trialUsed === true || state.billing.trialGrantedAt !== null,
     lastEventCreated: decided ? Math.max(base.lastEventCreated ?? 0, change.created) : base.lastEventCreated,
     lastEventId: decided ? change.id : base.lastEventId,
   };

@@ -3,6 +3,7 @@ import type { EntitlementPolicy, WebhookEntitlementRecord } from '../../domain/e
 import type { CustomerState } from '../../domain/event-ordering';
 import type { PlanCatalog } from '../../domain/plan-catalog';
 import type { Clock, EntitlementStore, GroupGateway, ProfileStore, UserProfile } from '../../ports/app-ports';
+import type { TrialMarks } from '../../ports/billing-ports';
 import type { AuditLog } from '../../ports/webhook-ports';
 import type { GroupChange } from '../entitlement/sync-cognito-groups';
 
@@ -19,6 +20,8 @@ export interface EntitlementWriterDeps {
   clock: Clock;
   /** Lost conditional-write races tolerated before answering 5xx (Stripe retries). @default 5 */
   maxWriteAttempts?: number;
+  /** The email's trial-used mark, written when a Stripe trial first marks the user's trial as used. */
+  trialMarks?: Pick<TrialMarks, 'markTrialUsed'>;
 }
 
 /** The change being applied: a Stripe event, or a reconcile pass (synthetic id). */

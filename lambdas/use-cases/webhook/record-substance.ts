@@ -22,6 +22,7 @@ export function meaningful(record: WebhookEntitlementRecord) {
     subscriptions: record.subscriptions ?? {},
     billing: record.billing ?? null,
     planMemory: record.planMemory ?? null,
+    trialUsed: record.trialUsed === true,
     stripeCustomerId: record.stripeCustomerId ?? null,
     email: record.email ?? null,
     cognitoUsername: record.cognitoUsername ?? null,

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { EntitlementRecord } from '../../../lambdas/domain/entitlement';
+import { customerStateOf, transition } from '../../../lambdas/domain/event-ordering';
 import { needsTokenRefresh, statusView } from '../../../lambdas/domain/status-view';
+import { type NormalisedEvent, normaliseEvent } from '../../../lambdas/domain/stripe-events';
 import {
   currentEntitlement,
   hasEntitledPaidPlan,
@@ -8,6 +10,7 @@ import {
   stripeTrialDays,
   trialRefusal,
 } from '../../../lambdas/domain/trial';
+import { checkoutSessionObject, stripeEvent, subscriptionObject } from '../../fixtures/stripe/builders';
 import { baseRecord, catalog, NOW, proRecord } from '../../support/api-doubles';
 
 describe('trial rules', () => {
@@ -84,5 +87,48 @@ describe('status view', () => {
     const view = statusView(record, ['pro'], catalog, NOW);
     // Assess
     expect(view).toMatchObject({ status: 'canceled', plan: 'free', entitled: false, entitlementsVersion: 4 });
+  });
+});
+
+describe('a Stripe trial is seen (the first time is kept, whatever the delivery order)', () => {
+  const T0 = 1767225600;
+  const subscriptionEvent = (status: string, trialEnd: number | null, created: number) =>
+    normaliseEvent(
+      stripeEvent('customer.subscription.updated', subscriptionObject({ status, trialEnd }), {
+        id: `evt_${status}_${created}`,
+        created,
+      }) as never,
+    );
+  const checkoutEvent = (trialDays: string | undefined, created: number) => {
+    const session = checkoutSessionObject();
+    session.metadata = trialDays ? { trial_days: trialDays } : {};
+    return normaliseEvent(
+      stripeEvent('checkout.session.completed', session, { id: `evt_cs_${created}`, created }) as never,
+    );
+  };
+
+  it.each<[string, NormalisedEvent[], number | null]>([
+    ['a subscription trialing', [subscriptionEvent('trialing', T0 + 14 * 86400, T0)], T0],
+    ['a subscription past its trial (trial_end kept)', [subscriptionEvent('active', T0 - 1, T0 + 5)], T0 + 5],
+    ['a subscription without a trial', [subscriptionEvent('active', null, T0)], null],
+    ['a checkout that granted a trial', [checkoutEvent('14', T0 + 2)], T0 + 2],
+    ['a checkout without a trial', [checkoutEvent(undefined, T0 + 2)], null],
+    [
+      'trialing then active: the first',
+      [subscriptionEvent('trialing', T0 + 9, T0), subscriptionEvent('active', T0 + 9, T0 + 10)],
+      T0,
+    ],
+  ])('%s', (_name, events, grantedAt) => {
+    for (const order of [events, [...events].reverse()]) {
+      // Act
+      let state = customerStateOf(undefined);
+      for (const event of order) {
+        const step = transition(state, event, catalog);
+        if (step.kind !== 'unchanged') state = step.state;
+      }
+
+      // Assess
+      expect(state.billing.trialGrantedAt).toBe(grantedAt);
+    }
   });
 });

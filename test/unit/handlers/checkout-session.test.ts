@@ -14,6 +14,7 @@ import {
   MemoryCustomers,
   MemoryEntitlements,
   MemoryProfiles,
+  MemoryTrialMarks,
   proRecord,
   SUB,
 } from '../../support/api-doubles';
@@ -95,6 +96,27 @@ describe('POST /checkout/sessions', () => {
     // Act
     await handle(post({ plan: 'pro', interval: 'month' }));
     // Assess
+    expect(billing.checkouts[0]?.trialDays).toBeUndefined();
+  });
+
+  it('offers no Stripe trial to an email whose trial an earlier account used (one trial per identity)', async () => {
+    // Prepare
+    const trialMarks = new MemoryTrialMarks();
+    trialMarks.emails.add('alice@example.com');
+    handle = createCheckoutSessionHandler({
+      profiles,
+      entitlements,
+      customers,
+      billing,
+      catalog,
+      clock,
+      redirects,
+      trialMarks,
+    });
+    // Act
+    const result = await handle(post({ plan: 'pro', interval: 'month' }));
+    // Assess
+    expect(result.statusCode).toBe(201);
     expect(billing.checkouts[0]?.trialDays).toBeUndefined();
   });
 

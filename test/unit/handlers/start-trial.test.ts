@@ -10,6 +10,7 @@ import {
   jwtEvent,
   MemoryEntitlements,
   MemoryGroups,
+  MemoryTrialMarks,
   proRecord,
   SUB,
 } from '../../support/api-doubles';
@@ -155,6 +156,45 @@ describe('POST /subscription/trial', () => {
     expect(retry.statusCode).toBe(409);
     expect(entitlements.items.get(SUB)?.cognitoGroups).toEqual(['trial']);
     expect(await groups.listGroupsForUser(SUB)).toEqual(['trial']);
+  });
+
+  describe('the email trial-used mark (an earlier account with the same address)', () => {
+    let trialMarks: MemoryTrialMarks;
+    beforeEach(() => {
+      trialMarks = new MemoryTrialMarks();
+      handle = createStartTrialHandler({ entitlements, groups, catalog, clock: fixedClock(), trialMarks });
+    });
+
+    it('is 409 trial_already_used for an email whose trial was used, and writes nothing', async () => {
+      // Prepare
+      trialMarks.emails.add('alice@example.com');
+      // Act
+      const result = await handle(post());
+      // Assess
+      expect(result.statusCode).toBe(409);
+      expect(bodyOf(result)).toMatchObject({ error: { code: 'trial_already_used' } });
+      expect(entitlements.items.get(SUB)).toMatchObject({ plan: 'free', trialUsed: false });
+    });
+
+    it('marks the email when the trial starts', async () => {
+      // Act
+      const result = await handle(post());
+      // Assess
+      expect(result.statusCode).toBe(201);
+      expect([...trialMarks.emails]).toEqual(['alice@example.com']);
+    });
+
+    it('is 503 when the mark cannot be written, and the retry (409) writes it', async () => {
+      // Prepare
+      trialMarks.failNextMark = 1;
+      // Act
+      const first = await handle(post());
+      const retry = await handle(post());
+      // Assess
+      expect(first.statusCode).toBe(503);
+      expect(retry.statusCode).toBe(409);
+      expect([...trialMarks.emails]).toEqual(['alice@example.com']);
+    });
   });
 
   it('is 400 for an unexpected body field', async () => {

@@ -102,9 +102,9 @@ describe('StripeBillingGateway', () => {
         line_items: [{ price: 'price_123', quantity: 1 }],
         success_url: 'https://app.example.com/ok?id={CHECKOUT_SESSION_ID}',
         cancel_url: 'https://app.example.com/no',
-        metadata: { cognito_sub: 'sub-1', plan: 'pro', interval: 'month' },
+        metadata: { cognito_sub: 'sub-1', plan: 'pro', interval: 'month', trial_days: '14' },
         subscription_data: {
-          metadata: { cognito_sub: 'sub-1', plan: 'pro', interval: 'month', price_id: 'price_123' },
+          metadata: { cognito_sub: 'sub-1', plan: 'pro', interval: 'month', trial_days: '14', price_id: 'price_123' },
           trial_period_days: 14,
         },
       },

@@ -17,6 +17,7 @@ import {
   stripeEvent,
   subscriptionObject,
 } from '../../../fixtures/stripe/builders';
+import { MemoryTrialMarks } from '../../../support/api-doubles';
 import { useLogCapture } from '../../../support/logs';
 import { memoryDeps, NOW } from '../../../support/webhook-memory';
 
@@ -298,6 +299,50 @@ describe('applyStripeEvent', () => {
     expect(record()).toMatchObject({ plan: 'pro', lastEventCreated: T + 19, cognitoGroups: ['pro'] });
     expect(memory.groups.groupsOf('user-sub-user-1')).toEqual(['pro']);
     expect(memory.ledger.ids.size).toBe(20);
+  });
+
+  describe('one trial per identity: a Stripe trial marks the trial as used, on the record and by email', () => {
+    let marks: MemoryTrialMarks;
+    beforeEach(() => {
+      marks = new MemoryTrialMarks();
+      memory = memoryDeps({ trialMarks: marks });
+      memory.profiles.add('sub-user-1', 'cus_base');
+    });
+    const trialing = () => subEvent('created', { status: 'trialing', trialEnd: T + 14 * 86400 }, T, 'evt_trial');
+    const activeAfterTrial = () =>
+      subEvent('updated', { status: 'active', trialEnd: T + 14 * 86400 }, T + 14 * 86400, 'evt_active');
+
+    it.each([
+      ['in order', [trialing, activeAfterTrial]],
+      ['the end of the trial first', [activeAfterTrial, trialing]],
+    ])('%s', async (_name, events) => {
+      for (const event of events) await apply(event());
+      expect(record()).toMatchObject({ trialUsed: true });
+      expect([...marks.emails]).toEqual(['sub-user-1@example.com']);
+    });
+
+    it('a checkout that granted a trial marks it, before any subscription event', async () => {
+      const session = checkoutSessionObject();
+      session.metadata = { cognito_sub: 'sub-user-1', trial_days: '14' };
+      await apply(stripeEvent('checkout.session.completed', session, { created: T }));
+      expect(record()).toMatchObject({ trialUsed: true, plan: 'free' });
+      expect(marks.emails.size).toBe(1);
+    });
+
+    it('a subscription without a trial leaves it unused', async () => {
+      await apply(subEvent('created', { status: 'active' }, T));
+      expect(record()).toMatchObject({ trialUsed: false });
+      expect(marks.emails.size).toBe(0);
+    });
+
+    it('a failed mark fails the delivery (Stripe retries) and writes nothing; the retry marks', async () => {
+      marks.failNextMark = 1;
+      await expect(apply(trialing())).rejects.toThrow(/trial mark write failed/);
+      expect(record()).toBeUndefined();
+      await apply(trialing());
+      expect(record()).toMatchObject({ trialUsed: true });
+      expect(marks.emails.size).toBe(1);
+    });
   });
 
   describe('a price that maps to nothing (configuration error, logged for the UnmappedPrices metric)', () => {
