@@ -1,5 +1,10 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { z } from 'zod';
+import {
+  type AccountDeletionSettings,
+  DEFAULT_ACCOUNT_DELETION,
+  deletionSettingsProblem,
+} from '../lambdas/domain/account-deletion';
 import { PlanCatalog } from '../lambdas/domain/plan-catalog';
 import { secretLikeReason } from './secret-patterns';
 
@@ -58,6 +63,8 @@ export interface StageConfig {
     readonly reconcile: number | undefined;
   };
   readonly alarms: AlarmSettings;
+  /** What deleting an account does with Stripe, and what reconcile does with orphans (docs/api.md, DELETE /account). */
+  readonly accountDeletion: AccountDeletionSettings;
   /** Federated sign-in providers; none by default (email + password only). */
   readonly identityProviders: IdentityProviderSettings;
   /** Prefix of the Cognito domain (`https://<prefix>.auth.<region>.amazoncognito.com`): hosted sign-in, OAuth, IdPs. */
@@ -144,6 +151,7 @@ export const STAGE_CONTEXT_KEYS = [
   'reconcileIntervalMinutes',
   'reconcileOverdueMinutes',
   'parkedEventsAlarmHours',
+  'accountDeletion',
   'identityProviders',
   'authDomainPrefix',
   'sesEmail',
@@ -304,6 +312,16 @@ const sesEmailSchema = z
 
 const bool = z.preprocess((value) => (value === 'true' ? true : value === 'false' ? false : value), z.boolean());
 
+/** `{ subscriptions, customer, orphanSubscriptions }`, each optional (defaults: DEFAULT_ACCOUNT_DELETION). */
+const accountDeletionSchema = z
+  .object({
+    subscriptions: z.enum(['cancel-now', 'cancel-at-period-end']),
+    customer: z.enum(['delete', 'anonymise']),
+    orphanSubscriptions: z.enum(['cancel-now', 'keep']),
+  })
+  .partial()
+  .strict();
+
 const overridesSchema = z
   .object({
     allowedOrigins: z.preprocess(csv, z.array(origin).min(1, 'needs at least one origin')),
@@ -344,6 +362,7 @@ const overridesSchema = z
       .min(1)
       .max(MAX_ALARM_WINDOW_MINUTES / 2),
     reconcileOverdueMinutes: z.coerce.number().int().min(5).max(MAX_ALARM_WINDOW_MINUTES),
+    accountDeletion: z.preprocess(json, accountDeletionSchema),
     parkedEventsAlarmHours: z.coerce
       .number()
       .int()
@@ -448,6 +467,7 @@ export function parseStageConfig(input: {
       reconcile: unlessZero(merged.reconcileReservedConcurrency ?? (isDev ? 0 : 1)),
     },
     alarms,
+    accountDeletion: accountDeletionOf(stage, merged.accountDeletion),
     identityProviders,
     authDomainPrefix: merged.authDomainPrefix,
     sesEmail: merged.sesEmail,
@@ -455,6 +475,22 @@ export function parseStageConfig(input: {
 }
 
 const unlessZero = (value: number) => (value === 0 ? undefined : value);
+
+function accountDeletionOf(
+  stage: string,
+  given: z.output<typeof accountDeletionSchema> | undefined,
+): AccountDeletionSettings {
+  const settings: AccountDeletionSettings = {
+    user: {
+      subscriptions: given?.subscriptions ?? DEFAULT_ACCOUNT_DELETION.user.subscriptions,
+      customer: given?.customer ?? DEFAULT_ACCOUNT_DELETION.user.customer,
+    },
+    orphan: { subscriptions: given?.orphanSubscriptions ?? DEFAULT_ACCOUNT_DELETION.orphan.subscriptions },
+  };
+  const problem = deletionSettingsProblem(settings);
+  if (problem) throw new StageConfigError(`Invalid context "accountDeletion" for stage "${stage}": ${problem}`);
+  return settings;
+}
 
 function alarmSettings(stage: string, schedule: string, merged: z.output<typeof overridesSchema>): AlarmSettings {
   const fromRate = rateScheduleMinutes(schedule);

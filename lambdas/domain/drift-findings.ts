@@ -1,3 +1,4 @@
+import type { DeletionTrigger } from './account-deletion';
 import type { CognitoUserSnapshot } from './drift-snapshots';
 import type { Entitlement } from './entitlement';
 
@@ -14,14 +15,18 @@ export const DRIFT_KINDS = [
   'groups-mismatch',
   'parked-events',
   'orphaned-profile',
+  'account-deletion-pending',
+  'profile-email-changed',
 ] as const;
 export type DriftKind = (typeof DRIFT_KINDS)[number];
 
-/** Kinds reconcile never repairs by itself (an operator decides). */
+/**
+ * Kinds reconcile never repairs by itself (an operator decides). An orphaned profile and a pending deletion are
+ * repaired when the run has the account-deletion settings (every deployed run has), else only reported.
+ */
 export const REPORT_ONLY_KINDS: ReadonlySet<DriftKind> = new Set([
   'duplicate-stripe-customers',
   'linked-customer-missing',
-  'orphaned-profile',
 ]);
 
 /** Placeholder for the id of a customer the plan creates (known only after the create). */
@@ -39,7 +44,9 @@ export type RepairAction =
       from: Entitlement;
       to: Entitlement;
     }
-  | { type: 'sync-groups'; username: string; current: string[]; desired: string[]; add: string[]; remove: string[] };
+  | { type: 'sync-groups'; username: string; current: string[]; desired: string[]; add: string[]; remove: string[] }
+  /** Finish a deletion the user started, or clean up an orphan (lambdas/use-cases/identity/delete-account.ts). */
+  | { type: 'delete-account'; trigger: DeletionTrigger };
 
 export interface DriftFinding {
   kind: DriftKind;

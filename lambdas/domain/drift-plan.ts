@@ -1,3 +1,4 @@
+import type { DeletionTrigger } from './account-deletion';
 import { customerStateFromStripe, expectedEntitlement, sameEntitlement, sameSet } from './drift-entitlement';
 import { type DriftKind, NEW_CUSTOMER, REPORT_ONLY_KINDS, type UserPlan } from './drift-findings';
 import {
@@ -10,6 +11,7 @@ import {
   type StripeCustomerSnapshot,
   type UserSnapshot,
 } from './drift-snapshots';
+import { sameEmail } from './email';
 import {
   type Entitlement,
   type EntitlementRecord,
@@ -27,21 +29,64 @@ import { diffManagedGroups } from './groups';
 export function planUser(snapshot: UserSnapshot, ctx: DriftContext): UserPlan {
   const { sub, cognito, profile } = snapshot;
   const plan: UserPlan = { sub, findings: [], actions: [] };
+  if (profile?.deletion) {
+    // The user's deletion (or an orphan clean-up) stopped part-way: finish it, whatever else is left.
+    planDeletion(
+      plan,
+      ctx,
+      'account-deletion-pending',
+      profile.deletion.trigger,
+      `deletion requested ${profile.deletion.requestedAt} (${profile.deletion.trigger}) not finished`,
+    );
+    return plan;
+  }
   if (!cognito || !isConfirmed(cognito)) {
     if (!cognito && (profile || snapshot.record)) {
-      find(plan, 'orphaned-profile', 'profile or entitlement record without a Cognito user (deleted?): left as is');
+      planDeletion(
+        plan,
+        ctx,
+        'orphaned-profile',
+        'orphan',
+        'profile or entitlement record without a Cognito user (deleted)',
+      );
     }
     return plan;
   }
   planProvisioning(plan, snapshot, cognito);
+  planEmailChange(plan, snapshot, cognito);
   const customer = planCustomer(plan, snapshot, cognito);
   const entitlement = planEntitlement(plan, snapshot, cognito, customer, ctx);
   planGroups(plan, snapshot, cognito, entitlement, ctx);
   return plan;
 }
 
-function find(plan: UserPlan, kind: DriftKind, detail: string): void {
-  plan.findings.push({ kind, sub: plan.sub, detail, repair: REPORT_ONLY_KINDS.has(kind) ? 'report-only' : 'apply' });
+function find(plan: UserPlan, kind: DriftKind, detail: string, reportOnly = REPORT_ONLY_KINDS.has(kind)): void {
+  plan.findings.push({ kind, sub: plan.sub, detail, repair: reportOnly ? 'report-only' : 'apply' });
+}
+
+/** 0. An account to delete: repaired only by a run that can delete accounts (else left as is and reported). */
+function planDeletion(plan: UserPlan, ctx: DriftContext, kind: DriftKind, trigger: DeletionTrigger, why: string) {
+  if (!ctx.deletesAccounts) {
+    find(plan, kind, `${why}: left as is`, true);
+    return;
+  }
+  find(
+    plan,
+    kind,
+    `${why}: delete the account's rows${trigger === 'orphan' ? ' (subscriptions per stage setting)' : ''}`,
+  );
+  plan.actions.push({ type: 'delete-account', trigger });
+}
+
+/** 1b. The user changed their email in Cognito: the profile follows (the old address is free again). */
+function planEmailChange(plan: UserPlan, snapshot: UserSnapshot, cognito: CognitoUserSnapshot): void {
+  const { profile } = snapshot;
+  if (!profile || !cognito.email || sameEmail(profile.email, cognito.email)) return;
+  find(plan, 'profile-email-changed', 'the Cognito user has another email than the profile: update the profile');
+  // Provisioning upserts the profile from the Cognito user: one run of it covers a missing record too.
+  if (!plan.actions.some((action) => action.type === 'provision-user')) {
+    plan.actions.push({ type: 'provision-user', user: cognito });
+  }
 }
 
 /** 1. Profile and Entitlements record: the same code as Post-Confirmation creates whatever is missing. */

@@ -59,6 +59,8 @@ export interface DriftContext {
   stripeListedAt: number;
   /** Id recorded as the source of re-read subscription snapshots (the ordering guard's event id). */
   runId: string;
+  /** Orphans and pending deletions are repaired (the run can delete accounts); else they are only reported. */
+  deletesAccounts?: boolean;
 }
 
 export function isConfirmed(user: Pick<CognitoUserSnapshot, 'status'>): boolean {

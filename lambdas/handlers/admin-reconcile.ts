@@ -35,8 +35,8 @@ export function createAdminReconcileHandler(deps: AdminReconcileDeps) {
   });
 }
 
-const entry = lambdaEntry(CONTRACTS.adminReconcile, (runtime) => {
-  const deps = deployedReconcileDeps(runtime);
+const entry = lambdaEntry(CONTRACTS.adminReconcile, (runtime, env) => {
+  const deps = deployedReconcileDeps(runtime, env);
   return createAdminReconcileHandler({
     reconcile: deps,
     lastRun: async () => (await deps()).state.getLastRun(),

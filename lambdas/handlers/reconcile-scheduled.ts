@@ -40,8 +40,8 @@ export function createReconcileScheduledHandler(deps: ReconcileScheduledDeps) {
   };
 }
 
-const entry = lambdaEntry(CONTRACTS.reconcileScheduled, (runtime) => {
-  const handle = createReconcileScheduledHandler({ reconcile: deployedReconcileDeps(runtime) });
+const entry = lambdaEntry(CONTRACTS.reconcileScheduled, (runtime, env) => {
+  const handle = createReconcileScheduledHandler({ reconcile: deployedReconcileDeps(runtime, env) });
   return (event: unknown, context?: TimeLimitedContext) => {
     if (!context) throw new InvalidInputError('the scheduled reconcile needs the Lambda context (its time limit)');
     return handle(event, context);

@@ -12,6 +12,7 @@ export type CognitoAction =
   | 'AdminRemoveUserFromGroup'
   | 'AdminListGroupsForUser'
   | 'AdminGetUser'
+  | 'AdminDeleteUser'
   | 'AdminLinkProviderForUser'
   | 'ListUsers'
   | 'ListUsersInGroup';
@@ -70,16 +71,25 @@ const GROUP_SYNC: readonly CognitoAction[] = [
 /** Re-applying parked events: read them by customer (CustomerIndex), delete once applied, park again if needed. */
 const PARKED_RETRY: readonly DynamoAction[] = ['PutItem', 'Query', 'DeleteItem'];
 
+/** The stage's account-deletion settings (lambdas/platform/account-deletion-config.ts). */
+const ACCOUNT_DELETION_VARIABLES = [
+  'ACCOUNT_DELETION_SUBSCRIPTIONS',
+  'ACCOUNT_DELETION_CUSTOMER',
+  'ORPHAN_SUBSCRIPTIONS',
+];
+
+/** Reconcile also finishes account deletions and cleans up orphans: the deletes, the tombstones, AdminDeleteUser. */
 const RECONCILE: FunctionContract = {
   tables: {
-    userProfiles: ['GetItem', 'Query', 'Scan', 'UpdateItem'],
-    entitlements: ['GetItem', 'PutItem', 'UpdateItem', 'Scan'],
+    userProfiles: ['GetItem', 'Query', 'Scan', 'UpdateItem', 'DeleteItem'],
+    entitlements: ['GetItem', 'PutItem', 'UpdateItem', 'Scan', 'DeleteItem'],
     parkedEvents: [...PARKED_RETRY, 'Scan'],
-    auditLog: ['PutItem'],
+    auditLog: ['PutItem', 'GetItem'],
     reconcileState: ['GetItem', 'PutItem', 'DeleteItem'],
   },
   secrets: ['stripeApiKey'],
-  userPool: { poolIdFrom: 'env', actions: [...GROUP_SYNC, 'ListUsers', 'ListUsersInGroup'] },
+  userPool: { poolIdFrom: 'env', actions: [...GROUP_SYNC, 'ListUsers', 'ListUsersInGroup', 'AdminDeleteUser'] },
+  variables: ACCOUNT_DELETION_VARIABLES,
 };
 
 /** What the feature gate reads (lambdas/wiring/feature-gate.ts): spread into a contract's `tables`. */
@@ -87,7 +97,8 @@ export const GATE_TABLES = { entitlements: ['GetItem'] } as const satisfies Func
 
 export const CONTRACTS = {
   subscriptionStatus: {
-    tables: { entitlements: ENTITLEMENT_WRITER, userProfiles: ['GetItem', 'UpdateItem'] },
+    // AuditLog: the account tombstone (a deleted account is never healed back) and the email's trial-used mark.
+    tables: { entitlements: ENTITLEMENT_WRITER, userProfiles: ['GetItem', 'UpdateItem'], auditLog: ['GetItem'] },
     secrets: [],
     userPool: { poolIdFrom: 'env', actions: GROUP_SYNC },
   },
@@ -112,7 +123,8 @@ export const CONTRACTS = {
       webhookEvents: ['GetItem', 'PutItem'],
       entitlements: ENTITLEMENT_WRITER,
       parkedEvents: PARKED_RETRY,
-      auditLog: ['PutItem'],
+      // GetItem: a deleted account's customer tombstone (its late events are ignored, not parked).
+      auditLog: ['PutItem', 'GetItem'],
       userProfiles: ['GetItem', 'Query'],
     },
     secrets: ['stripeApiKey', 'stripeWebhookSecret'],
@@ -121,7 +133,8 @@ export const CONTRACTS = {
   preSignUp: {
     tables: { userProfiles: ['Query:EmailIndex'] },
     secrets: [],
-    userPool: { poolIdFrom: 'event', actions: ['ListUsers', 'AdminLinkProviderForUser'] },
+    // AdminGetUser: a profile holding the email blocks it only while its Cognito user exists with that email.
+    userPool: { poolIdFrom: 'event', actions: ['ListUsers', 'AdminLinkProviderForUser', 'AdminGetUser'] },
     variables: ['PRE_SIGNUP_FAIL_OPEN'],
   },
   postConfirmation: {
@@ -129,7 +142,8 @@ export const CONTRACTS = {
       userProfiles: ['GetItem', 'Query', 'UpdateItem'],
       entitlements: ENTITLEMENT_WRITER,
       parkedEvents: PARKED_RETRY,
-      auditLog: ['PutItem'],
+      // GetItem: the email's trial-used mark (an account re-created after a deletion gets no second trial).
+      auditLog: ['PutItem', 'GetItem'],
     },
     secrets: ['stripeApiKey'],
     userPool: { poolIdFrom: 'event', actions: GROUP_SYNC },

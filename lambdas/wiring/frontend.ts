@@ -10,6 +10,7 @@ import type { CheckoutDeps } from '../use-cases/billing/create-checkout-session'
 import type { PortalDeps } from '../use-cases/billing/create-portal-session';
 import type { StartTrialDeps } from '../use-cases/entitlement/start-trial';
 import type { SubscriptionStatusDeps } from '../use-cases/entitlement/subscription-status';
+import { accountTombstones } from './account';
 
 /** The dependency sets of the frontend routes, each from its function's runtime (one contract each). */
 
@@ -20,6 +21,7 @@ export function subscriptionStatusDeps(runtime: Runtime<typeof CONTRACTS.subscri
     groups: new CognitoGroupGateway(runtime.cognito, runtime.userPoolId),
     catalog: runtime.catalog,
     clock: runtime.clock,
+    tombstones: accountTombstones(runtime),
   };
 }
 

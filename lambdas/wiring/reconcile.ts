@@ -12,6 +12,8 @@ import { AwsReconcileSource } from '../adapters/reconcile-source';
 import { StripeCustomerGateway } from '../adapters/stripe/stripe-customers';
 import { StripeListing } from '../adapters/stripe/stripe-listing';
 import { StripeSubscriptionSource } from '../adapters/stripe/stripe-subscriptions';
+import type { AccountDeletionSettings } from '../domain/account-deletion';
+import { accountDeletionSettingsFromEnv } from '../platform/account-deletion-config';
 import { entitlementPolicyOf } from '../platform/config';
 import type { CONTRACTS } from '../platform/contracts';
 import type { Runtime } from '../platform/runtime';
@@ -19,12 +21,15 @@ import type { Clock } from '../ports/app-ports';
 import { type AdminAccess, createAdminAccess } from '../use-cases/identity/admin-access';
 import type { ReconcileDeps, ReconcileMetrics } from '../use-cases/reconcile/reconcile';
 import { retryAllParkedEvents, retryParkedEventsForCustomer } from '../use-cases/webhook/retry-parked-events';
+import { accountTombstones, deleteAccountDeps } from './account';
 
 export interface ReconcileWiringOptions {
   clock: Clock;
   metrics?: ReconcileMetrics;
   backoff?: BackoffOptions;
   concurrency?: number;
+  /** The stage's settings: orphans and unfinished deletions are repaired with them (without: only reported). */
+  accountDeletion?: AccountDeletionSettings;
 }
 
 /**
@@ -66,6 +71,15 @@ export async function reconcileDepsFromRuntime(
     },
     ...(options.metrics ? { metrics: options.metrics } : {}),
     ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+    tombstones: accountTombstones(runtime),
+    ...(options.accountDeletion
+      ? {
+          accounts: {
+            settings: options.accountDeletion,
+            deletion: deleteAccountDeps(runtime, options.clock, { timeoutMs: 20_000, maxNetworkRetries: 2 }),
+          },
+        }
+      : {}),
   };
 }
 
@@ -73,12 +87,14 @@ export async function reconcileDepsFromRuntime(
  * The deployed reconcile's dependencies (system clock, CloudWatch metrics), built on first use and then kept: the
  * Stripe client needs the secret, which is read only when a run starts.
  */
-export function deployedReconcileDeps(runtime: Runtime<typeof CONTRACTS.reconcileScheduled>) {
+export function deployedReconcileDeps(runtime: Runtime<typeof CONTRACTS.reconcileScheduled>, env: NodeJS.ProcessEnv) {
   let built: ReturnType<typeof reconcileDepsFromRuntime> | undefined;
+  const accountDeletion = accountDeletionSettingsFromEnv(env);
   return () => {
     built ??= reconcileDepsFromRuntime(runtime, {
       clock: runtime.clock,
       metrics: new PowertoolsReconcileMetrics(runtime.policy.STAGE),
+      accountDeletion,
     });
     return built;
   };

@@ -15,6 +15,7 @@ import type { GroupGateway } from '../ports/app-ports';
 import type { PostConfirmationDeps } from '../use-cases/identity/post-confirmation';
 import type { PreSignUpDeps } from '../use-cases/identity/pre-signup';
 import { retryParkedEventsForCustomer } from '../use-cases/webhook/retry-parked-events';
+import { accountTombstones } from './account';
 
 /** Stripe time box for the triggers: Cognito gives 5 s in all, DynamoDB and Cognito calls need the rest. */
 export const TRIGGER_STRIPE_OPTIONS = { timeoutMs: 1500, maxNetworkRetries: 1 } as const;
@@ -56,6 +57,7 @@ export function postConfirmationDeps(
   const entitlements = new DynamoEntitlementStore(ddb, tables.ENTITLEMENTS_TABLE);
   const parked = new DynamoParkedEventStore(ddb, tables.PARKED_EVENTS_TABLE);
   const audit = new DynamoAuditLog(ddb, tables.AUDIT_TABLE);
+  const tombstones = accountTombstones(runtime);
   const stripe = new StripeSubscriptionSource(() => runtime.stripe(TRIGGER_STRIPE_OPTIONS));
   const customers = new LazyCustomerGateway(
     async () => new StripeCustomerGateway(await runtime.stripe(TRIGGER_STRIPE_OPTIONS)),
@@ -71,6 +73,7 @@ export function postConfirmationDeps(
       customers,
       catalog: runtime.catalog,
       clock: runtime.clock,
+      tombstones,
       retryParked: (customerId, sub) =>
         retryParkedEventsForCustomer({ ...eventDeps, clock: runtime.clock }, customerId, { knownSub: sub }),
     };

@@ -12,6 +12,7 @@ import type { Runtime } from '../platform/runtime';
 import { systemClock } from '../ports/app-ports';
 import type { StripeEventDeps } from '../use-cases/webhook/apply-stripe-event';
 import type { DeliveryDeps } from '../use-cases/webhook/receive-delivery';
+import { accountTombstones } from './account';
 
 /** What re-applying Stripe events needs of a contract (the webhook's and reconcile's both have it). */
 export type StripeEventContract = {
@@ -36,6 +37,7 @@ export function stripeEventDeps(runtime: Runtime<StripeEventContract>): StripeEv
     catalog: runtime.catalog,
     policy: entitlementPolicyOf(runtime.policy),
     clock: runtime.clock,
+    tombstones: accountTombstones(runtime),
   };
 }
 

@@ -8,6 +8,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { CONTRACTS } from '../../lambdas/platform/contracts';
 import { RECONCILE_METRICS } from '../../lambdas/ports/reconcile-ports';
+import { accountDeletionEnvironment } from '../account-deletion-env';
 import { countAlarm } from '../alarms';
 import { suppressDeadLetterQueueFindings } from '../nag-suppressions';
 import { ROUTES } from '../route-table';
@@ -73,6 +74,10 @@ export class Reconcile extends Construct {
       timeout: Duration.seconds(29),
       memorySize: 1024,
     }).useContract(CONTRACTS.adminReconcile, resources);
+    // Both finish unfinished account deletions and clean up orphans with the stage's settings.
+    for (const fn of [this.scheduled, this.admin]) {
+      for (const [name, value] of Object.entries(accountDeletionEnvironment(config))) fn.addEnvironment(name, value);
+    }
 
     this.rule = new events.Rule(this, 'Schedule', {
       description: `Reconcile (${config.stage}) on ${config.reconcileSchedule}`,

@@ -4,10 +4,12 @@ import { join } from 'node:path';
 import {
   AdminAddUserToGroupCommand,
   AdminConfirmSignUpCommand,
+  AdminDeleteUserCommand,
   AdminRemoveUserFromGroupCommand,
   InitiateAuthCommand,
   SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
+import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../local/journey';
 import { type LocalStack, startLocalStack } from '../../local/stack';
@@ -143,5 +145,66 @@ describe('equivalent email spellings', () => {
 
     // Assess
     await expect(again).rejects.toThrow(/An account with this email already exists/);
+  });
+});
+
+/** The profile row as stored (undefined once deleted). */
+async function profileOf(sub: string): Promise<Record<string, unknown> | undefined> {
+  const out = await stack.backend.ddb.send(
+    new GetCommand({ TableName: stack.info.tables.userProfiles, Key: { userId: sub } }),
+  );
+  return out.Item;
+}
+
+/** A paid pro subscription for the user's customer (a test card on file), its webhooks delivered. */
+async function subscribePro(customer: string): Promise<string> {
+  const client = stack.stripe?.client();
+  if (!client) throw new Error('the e2e stack runs the Stripe emulator');
+  const price = (await client.prices.list({ lookup_keys: ['pro_monthly'] })).data[0]?.id ?? '';
+  const card = await client.paymentMethods.attach('pm_card_visa', { customer });
+  const subscription = await client.subscriptions.create({
+    customer,
+    items: [{ price }],
+    default_payment_method: card.id,
+  });
+  await stack.stripe?.drainWebhooks();
+  return subscription.id;
+}
+
+async function parkedEventsOf(customer: string): Promise<unknown[]> {
+  const out = await stack.backend.ddb.send(new ScanCommand({ TableName: stack.info.tables.parkedEvents }));
+  return (out.Items ?? []).filter((item) => item.stripeCustomerId === customer);
+}
+
+describe('a Cognito user deleted by an operator', () => {
+  it('frees the email at once (Pre-Signup checks Cognito); reconcile then removes the orphan and cancels its subscription', async () => {
+    // Prepare: a paying user, then an operator deletes them in Cognito (console, CLI: AdminDeleteUser)
+    const email = `${uniqueLocal('orphan')}@example.com`;
+    const old = await signedUpUser(email);
+    const customer = String((await profileOf(old.sub))?.stripeCustomerId ?? '');
+    expect(customer).toMatch(/^cus_/);
+    const subscription = await subscribePro(customer);
+    expect((await call('GET', '/subscription/status', old.idToken)).body).toMatchObject({ plan: 'pro' });
+    await stack.backend.cognitoClient.send(
+      new AdminDeleteUserCommand({ UserPoolId: stack.info.userPoolId, Username: old.sub }),
+    );
+    const operator = await signedUpUser(`${uniqueLocal('orphan-operator')}@example.com`, { admin: true });
+
+    // Act
+    const again = await signedUpUser(email);
+    const dryRun = await call('GET', `/admin/sync-health?user=${old.sub}`, operator.idToken);
+    const repaired = await call('POST', '/admin/reconcile', operator.idToken, { apply: true, user: old.sub });
+    await stack.stripe?.drainWebhooks();
+
+    // Assess
+    expect(again.sub).not.toBe(old.sub);
+    expect(dryRun.body).toMatchObject({ report: { findings: [{ kind: 'orphaned-profile', repair: 'apply' }] } });
+    expect(repaired.status).toBe(200);
+    expect(await profileOf(old.sub)).toBeUndefined();
+    expect(await profileOf(again.sub)).toMatchObject({ email });
+    expect((await stack.stripe?.client().subscriptions.retrieve(subscription))?.status).toBe('canceled');
+    // The cancellation's webhook arrives after the rows are gone: ignored (200), never parked.
+    expect(await parkedEventsOf(customer)).toEqual([]);
+    expect(stack.stripe?.deliveries().filter((d) => d.customer === customer && d.status !== 'delivered')).toEqual([]);
   });
 });

@@ -121,9 +121,14 @@ describe('CognitoTriggers', () => {
     }
   });
 
-  it('pre-signup: ListUsers + AdminLinkProviderForUser on the pool, a Query on UserProfiles.EmailIndex, nothing else', () => {
+  it('pre-signup: ListUsers, AdminGetUser + AdminLinkProviderForUser on the pool, a Query on UserProfiles.EmailIndex, nothing else', () => {
     const actions = allActions(preSignUpRole).filter((a) => !a.startsWith('logs:') && !a.startsWith('xray:'));
-    expect(actions.sort()).toEqual(['cognito-idp:AdminLinkProviderForUser', 'cognito-idp:ListUsers', 'dynamodb:Query']);
+    expect(actions.sort()).toEqual([
+      'cognito-idp:AdminGetUser',
+      'cognito-idp:AdminLinkProviderForUser',
+      'cognito-idp:ListUsers',
+      'dynamodb:Query',
+    ]);
     const query = statementsOf(preSignUpRole).find((s) => actionsOf(s).includes('dynamodb:Query'));
     expect(JSON.stringify(query?.Resource)).toContain('/index/EmailIndex');
     expect(JSON.stringify(query?.Resource)).not.toContain('StripeCustomerIndex');

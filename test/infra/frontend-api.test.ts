@@ -75,7 +75,10 @@ describe('FrontendApi', () => {
     const dynamo = resourcesFor(fn, 'dynamodb:');
     expect(dynamo).toMatch(/EntitlementsTable/);
     expect(dynamo).toMatch(/UserProfilesTable/);
-    expect(dynamo).not.toMatch(/WebhookEvents|ParkedEvents|Audit|ReconcileState/);
+    expect(dynamo).not.toMatch(/WebhookEvents|ParkedEvents|ReconcileState/);
+    // AuditLog: only reading account tombstones (a deleted account is never healed back; the trial-used mark).
+    expect(resourcesFor(fn, 'dynamodb:PutItem')).not.toMatch(/AuditLog/);
+    expect(resourcesFor(fn, 'dynamodb:GetItem')).toMatch(/AuditLog/);
   });
 
   it('checkout: writes UserProfiles, only reads Entitlements, reads the Stripe secret, no Cognito', () => {

@@ -39,9 +39,8 @@ describe('StripeWebhook construct', () => {
     expect(grantsOn('parkedEvents')).toEqual(expect.arrayContaining(['dynamodb:Query', 'dynamodb:DeleteItem']));
   });
 
-  it('may only write the AuditLog and only read UserProfiles (with its indexes)', () => {
-    expect(grantsOn('auditLog')).toContain('dynamodb:PutItem');
-    expect(grantsOn('auditLog')).not.toContain('dynamodb:GetItem');
+  it('may only append to the AuditLog (and read account tombstones) and only read UserProfiles (with its indexes)', () => {
+    expect(grantsOn('auditLog').sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem']);
     expect(grantsOn('userProfiles')).toContain('dynamodb:Query');
     expect(grantsOn('userProfiles')).not.toContain('dynamodb:PutItem');
     expect(grantsOn('userProfiles')).not.toContain('dynamodb:UpdateItem');

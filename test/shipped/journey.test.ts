@@ -1,3 +1,4 @@
+import { AdminDeleteUserCommand } from '@aws-sdk/client-cognito-identity-provider';
 import Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
 import { formatDenials } from '../../local/aws/aws-proxy';
@@ -186,6 +187,28 @@ describe('shipped artifacts: the journeys', () => {
     expect(health.status).toBe(200);
     expect(dryRun.status).toBe(200);
     expect(scheduled).toMatchObject({ status: 'complete' });
+  });
+
+  it('an operator deletes a Cognito user: the email signs up again at once, the admin reconcile removes the orphan', async () => {
+    // Prepare
+    const { stack } = world();
+    const email = uniqueEmail('orphan');
+    const old = await signedUpUser(stack, email);
+    await stack.backend.cognitoClient.send(
+      new AdminDeleteUserCommand({ UserPoolId: stack.info.userPoolId, Username: old.sub }),
+    );
+    const admin = await signedUpUser(stack, uniqueEmail('orphan-admin'), { admin: true });
+
+    // Act
+    const again = await signedUpUser(stack, email);
+    const repaired = await call(stack, 'POST', '/admin/reconcile', admin.idToken, { apply: true, user: old.sub });
+
+    // Assess
+    expect(again.sub).not.toBe(old.sub);
+    expect(repaired.status).toBe(200);
+    expect(repaired.body).toMatchObject({
+      report: { findings: [{ kind: 'orphaned-profile', repair: 'apply' }], repairs: { applied: 1, failed: 0 } },
+    });
   });
 
   it('invoked all 12 functions with no AccessDenied and no unexpected ERROR log', () => {

@@ -22,6 +22,15 @@ const RECONCILE_REPAIRS = [
   GROUP_RACE,
 ];
 
+/** Account deletion by reconcile: the admin run cleans up the journey's orphan, the scheduled run finds none. */
+const ACCOUNT_DELETION = [
+  'dynamodb:DeleteItem table/Entitlements',
+  'dynamodb:DeleteItem table/UserProfiles',
+  'dynamodb:GetItem table/AuditLog', // the account's tombstone, the trial-used mark
+];
+/** Finishing a deletion the user started (a DELETE /account that stopped part-way) deletes the Cognito user. */
+const UNFINISHED_DELETION = 'cognito-idp:AdminDeleteUser userpool';
+
 export const UNEXERCISED_GRANTS: Record<string, string[]> = {
   // Federated sign-in linking: cognito-local has no AdminLinkProviderForUser (unit-tested with a client double).
   CognitoTriggersPreSignUp: ['cognito-idp:AdminLinkProviderForUser userpool'],
@@ -34,8 +43,10 @@ export const UNEXERCISED_GRANTS: Record<string, string[]> = {
     GROUP_RACE,
     'cognito-idp:AdminRemoveUserFromGroup userpool',
   ],
-  // The heal paths: a lost Entitlements or UserProfiles row is recreated on the next status read.
+  // The heal paths: a lost Entitlements or UserProfiles row is recreated on the next status read (reading the account
+  // tombstone first: a deleted account's token is never healed back).
   FrontendApiSubscriptionStatus: [
+    'dynamodb:GetItem table/AuditLog',
     'dynamodb:PutItem table/Entitlements',
     'dynamodb:UpdateItem table/Entitlements',
     'dynamodb:GetItem table/UserProfiles',
@@ -64,19 +75,22 @@ export const UNEXERCISED_GRANTS: Record<string, string[]> = {
   // role (CDK's SqsDestination grants all three); the journeys' runs succeed.
   ReconcileScheduled: [
     ...RECONCILE_REPAIRS,
+    ...ACCOUNT_DELETION,
+    UNFINISHED_DELETION,
     'sqs:GetQueueAttributes local-ReconcileDeadLetters4AE84050.Arn',
     'sqs:GetQueueUrl local-ReconcileDeadLetters4AE84050.Arn',
     'sqs:SendMessage local-ReconcileDeadLetters4AE84050.Arn',
   ],
-  // The admin route ran a dry run only, and no apply: every write is a repair; the lease and checkpoint too. Its
-  // AdminListGroupsForUser is used: every admin request checks live `admins` membership.
+  // The admin route ran dry runs and one apply run for one user (the orphan's clean-up: its reads, the deletion mark,
+  // the tombstones, the deletes, the lease): the other repairs stay unused. Its AdminListGroupsForUser is used:
+  // every admin request checks live `admins` membership.
   ReconcileAdmin: [
-    ...RECONCILE_REPAIRS.filter((grant) => grant !== GROUP_RACE),
+    'dynamodb:Query table/UserProfiles/index/EmailIndex',
+    'dynamodb:PutItem table/Entitlements',
+    ...PARKED_RETRY,
+    ...GROUP_SYNC,
     'dynamodb:Query table/UserProfiles/index/StripeCustomerIndex',
-    'dynamodb:GetItem table/Entitlements',
     'dynamodb:UpdateItem table/Entitlements',
-    'dynamodb:PutItem table/AuditLog',
-    'dynamodb:DeleteItem table/ReconcileState',
-    'dynamodb:PutItem table/ReconcileState',
+    UNFINISHED_DELETION,
   ],
 };

@@ -1,4 +1,5 @@
 import {
+  AdminDeleteUserCommand,
   AdminGetUserCommand,
   AdminLinkProviderForUserCommand,
   type AttributeType,
@@ -10,9 +11,10 @@ import type { CognitoUser, LinkProviderInput, UserDirectory } from '../../domain
 import { hasEmail } from '../../domain/cognito-user';
 import { asciiEmail, normaliseEmail } from '../../domain/email';
 import { dependencyError } from '../../domain/errors';
+import type { CognitoAccounts } from '../../ports/account-ports';
 
 /** Users of one Cognito user pool: lookups by email, admin reads, provider linking and a full paged scan. */
-export class CognitoUserDirectory implements UserDirectory {
+export class CognitoUserDirectory implements UserDirectory, CognitoAccounts {
   constructor(
     private readonly cognito: CognitoIdentityProviderClient,
     private readonly userPoolId: string,
@@ -51,6 +53,17 @@ export class CognitoUserDirectory implements UserDirectory {
     } catch (error) {
       if (error instanceof Error && error.name === 'UserNotFoundException') return undefined;
       throw dependencyError('cognito', 'get user', error);
+    }
+  }
+
+  /** AdminDeleteUser; a user Cognito no longer knows counts as deleted (a retry after success). */
+  async deleteUser(username: string): Promise<'deleted' | 'absent'> {
+    try {
+      await this.cognito.send(new AdminDeleteUserCommand({ UserPoolId: this.userPoolId, Username: username }));
+      return 'deleted';
+    } catch (error) {
+      if (error instanceof Error && error.name === 'UserNotFoundException') return 'absent';
+      throw dependencyError('cognito', 'delete user', error);
     }
   }
 

@@ -1,11 +1,18 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { EntitlementRecord } from '../../domain/entitlement';
 import { dependencyError } from '../../domain/errors';
+import type { EntitlementRemoval } from '../../ports/account-ports';
 import type { EntitlementStore, WriteOutcome } from '../../ports/app-ports';
 import { isConditionFailure } from './dynamo-errors';
 
 /** Entitlements table (key `cognito_sub`): the derived view, written only with conditions. */
-export class DynamoEntitlementStore implements EntitlementStore {
+export class DynamoEntitlementStore implements EntitlementStore, EntitlementRemoval {
   constructor(
     private readonly ddb: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -19,6 +26,15 @@ export class DynamoEntitlementStore implements EntitlementStore {
       return result.Item as EntitlementRecord | undefined;
     } catch (error) {
       throw dependencyError('dynamodb', 'entitlement read', error);
+    }
+  }
+
+  /** Deletes the record (account deletion); absent is fine. */
+  async remove(sub: string): Promise<void> {
+    try {
+      await this.ddb.send(new DeleteCommand({ TableName: this.tableName, Key: { cognito_sub: sub } }));
+    } catch (error) {
+      throw dependencyError('dynamodb', 'entitlement delete', error);
     }
   }
 

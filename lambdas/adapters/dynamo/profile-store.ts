@@ -1,11 +1,19 @@
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { DeletionMark } from '../../domain/account-deletion';
 import { emailLookupForms, sameEmail } from '../../domain/email';
 import { dependencyError } from '../../domain/errors';
+import type { ProfileRemoval } from '../../ports/account-ports';
 import type { ProfileInput, ProfileStore, UserProfile } from '../../ports/app-ports';
 import { isConditionFailure } from './dynamo-errors';
 
 /** UserProfiles table (key `userId` = Cognito sub; GSIs EmailIndex, StripeCustomerIndex). */
-export class DynamoProfileStore implements ProfileStore {
+export class DynamoProfileStore implements ProfileStore, ProfileRemoval {
   constructor(
     private readonly ddb: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -106,6 +114,36 @@ export class DynamoProfileStore implements ProfileStore {
     } catch (error) {
       if (isConditionFailure(error)) return (await this.get(userId))?.stripeCustomerId;
       throw dependencyError('dynamodb', 'profile link', error);
+    }
+  }
+
+  /** Sets `deletion` unless set (the first request's mark stays); undefined when there is no profile. */
+  async markDeletion(userId: string, mark: DeletionMark): Promise<DeletionMark | undefined> {
+    try {
+      const result = await this.ddb.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { userId },
+          UpdateExpression: 'SET #deletion = if_not_exists(#deletion, :mark)',
+          ConditionExpression: 'attribute_exists(#userId)',
+          ExpressionAttributeNames: { '#deletion': 'deletion', '#userId': 'userId' },
+          ExpressionAttributeValues: { ':mark': mark },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return (result.Attributes as UserProfile).deletion;
+    } catch (error) {
+      if (isConditionFailure(error)) return undefined;
+      throw dependencyError('dynamodb', 'profile deletion mark', error);
+    }
+  }
+
+  /** Deletes the row (absent is fine: DeleteItem is idempotent). */
+  async remove(userId: string): Promise<void> {
+    try {
+      await this.ddb.send(new DeleteCommand({ TableName: this.tableName, Key: { userId } }));
+    } catch (error) {
+      throw dependencyError('dynamodb', 'profile delete', error);
     }
   }
 

@@ -5,7 +5,7 @@ import type { SubscriptionStatusView } from '../../domain/status-view';
 import { statusView } from '../../domain/status-view';
 import { logger } from '../../platform/logger';
 import type { Clock, EntitlementStore, GroupGateway, ProfileStore } from '../../ports/app-ports';
-import { provisionUser } from '../identity/provision-user';
+import { type ProvisionUserDeps, provisionUser } from '../identity/provision-user';
 
 export interface SubscriptionStatusDeps {
   entitlements: EntitlementStore;
@@ -13,6 +13,8 @@ export interface SubscriptionStatusDeps {
   groups: GroupGateway;
   catalog: PlanCatalog;
   clock: Clock;
+  /** Healing never revives a deleted account, and applies the email's trial-used mark (ProvisionUserDeps). */
+  tombstones?: ProvisionUserDeps['tombstones'];
 }
 
 /** What the verified token says about the caller (claims only; identity is `sub`). */

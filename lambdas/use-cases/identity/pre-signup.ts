@@ -1,6 +1,7 @@
 import {
   attributeIsTrue,
   type CognitoUser,
+  hasEmail,
   isNativeUser,
   parseFederatedUsername,
   type UserDirectory,
@@ -63,7 +64,10 @@ async function nativeSignUp(deps: PreSignUpDeps, input: PreSignUpInput): Promise
   const email = normaliseEmail(raw);
   const lookup = await lookUp(deps, email, { profiles: true });
   const others = lookup.users.filter((user) => user.username !== input.userName);
-  const profiles = lookup.profiles.filter((profile) => profile.cognitoUsername !== input.userName);
+  // A profile only blocks the address while its Cognito user still exists with it (checked only when Cognito's
+  // own lookup found nobody: otherwise the sign-up is refused anyway).
+  const candidates = lookup.profiles.filter((profile) => profile.cognitoUsername !== input.userName);
+  const profiles = others.length > 0 ? candidates : await liveProfiles(deps, candidates, email);
   // A match found by either source rejects, whatever the other source did: a failed lookup never lets a known
   // duplicate through.
   if (others.length > 0 || profiles.length > 0) {
@@ -117,6 +121,36 @@ async function externalProvider(deps: PreSignUpDeps, input: PreSignUpInput): Pro
     destination: target.username,
   });
   return { action: 'linked', destinationUsername: target.username, providerName: identity.providerName };
+}
+
+/**
+ * The profiles that still hold the address: not being deleted, and whose Cognito user exists and still has this
+ * email. A profile whose user was deleted (AdminDeleteUser, or an account deletion that has not finished) or whose
+ * user changed their email frees the address; reconcile cleans such profiles up. When Cognito cannot be asked the
+ * profile still counts (a match always wins: the retry decides).
+ */
+async function liveProfiles(deps: PreSignUpDeps, profiles: UserProfile[], email: string): Promise<UserProfile[]> {
+  const checked = await Promise.all(
+    profiles.map(async (profile) => {
+      if (profile.deletion) return { profile, live: false, why: 'account deletion in progress' };
+      try {
+        const user = await deps.users.get(profile.cognitoUsername);
+        if (!user) return { profile, live: false, why: 'Cognito user no longer exists' };
+        if (!hasEmail(user, email)) return { profile, live: false, why: 'Cognito user changed email' };
+        return { profile, live: true, why: '' };
+      } catch (error) {
+        logger.warn('Could not check the Cognito user of a profile with this email; it still counts', {
+          email: maskEmail(email),
+          error: error instanceof Error ? error.message : String(error),
+        });
+        return { profile, live: true, why: '' };
+      }
+    }),
+  );
+  for (const { profile, live, why } of checked) {
+    if (!live) logger.info('Profile with this email does not block the sign-up', { sub: profile.userId, why });
+  }
+  return checked.filter((check) => check.live).map((check) => check.profile);
 }
 
 /** The oldest enabled, confirmed native user, or undefined when none qualifies. */

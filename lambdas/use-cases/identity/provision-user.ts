@@ -1,8 +1,10 @@
+import { AccountDeletedError } from '../../domain/account-deletion';
 import type { ConfirmedUser } from '../../domain/cognito-user';
 import { normaliseEmail } from '../../domain/email';
 import { type EntitlementRecord, initialEntitlementRecord } from '../../domain/entitlement';
 import type { PlanCatalog } from '../../domain/plan-catalog';
 import { logger } from '../../platform/logger';
+import type { TombstoneReader } from '../../ports/account-ports';
 import type {
   Clock,
   CustomerGateway,
@@ -20,6 +22,11 @@ export interface ProvisionUserDeps {
   customers?: CustomerGateway;
   catalog: PlanCatalog;
   clock: Clock;
+  /**
+   * Account tombstones (AuditLog): a deleted account is never provisioned again (a token outlives its user), and a
+   * first record for an email whose trial was used starts with `trialUsed`. Without it neither is checked.
+   */
+  tombstones?: Pick<TombstoneReader, 'accountTombstone' | 'isTrialUsed'>;
 }
 
 export type NewUser = ConfirmedUser;
@@ -50,6 +57,10 @@ export async function provisionUser(
   const email = normaliseEmail(user.email);
   const existingProfile = await deps.profiles.get(user.sub);
   const existingRecord = await deps.entitlements.get(user.sub);
+  if (existingProfile?.deletion) throw new AccountDeletedError(user.sub);
+  if (!existingProfile && !existingRecord && (await deps.tombstones?.accountTombstone(user.sub))) {
+    throw new AccountDeletedError(user.sub);
+  }
 
   // Reuse any customer already known for this sub (profile first; a webhook may have recorded one first).
   let stripeCustomerId = existingProfile?.stripeCustomerId ?? existingRecord?.stripeCustomerId;
@@ -123,7 +134,10 @@ async function ensureEntitlementRecord(
   user: { sub: string; cognitoUsername: string; email: string; stripeCustomerId?: string },
 ): Promise<{ record: EntitlementRecord; entitlementCreated: boolean }> {
   if (existing) return { record: existing, entitlementCreated: false };
-  const fresh = initialEntitlementRecord(deps.catalog, user, deps.clock.now());
+  const initial = initialEntitlementRecord(deps.catalog, user, deps.clock.now());
+  // An account re-created with an address whose trial was used (kept when the old account was deleted).
+  const trialUsed = (await deps.tombstones?.isTrialUsed(user.email)) === true;
+  const fresh = trialUsed ? { ...initial, trialUsed: true } : initial;
   if ((await deps.entitlements.createIfAbsent(fresh)) === 'written') return { record: fresh, entitlementCreated: true };
   // Lost a race with another writer: use what it stored.
   const stored = await deps.entitlements.get(user.sub);

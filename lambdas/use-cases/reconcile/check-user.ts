@@ -26,6 +26,7 @@ export function driftContext(deps: ReconcileDeps, runId: string, listedAt: Date)
     now: deps.clock.now(),
     stripeListedAt: Math.floor(listedAt.getTime() / 1000),
     runId,
+    deletesAccounts: deps.accounts !== undefined,
   };
 }
 

@@ -1,4 +1,6 @@
+import type { AccountDeletionSettings } from '../../domain/account-deletion';
 import type { ReconcileTrigger } from '../../domain/reconcile-report';
+import type { AccountTombstoneStore } from '../../ports/account-ports';
 import type { CustomerGateway, ProfileStore } from '../../ports/app-ports';
 import type {
   ParkedEventRetrier,
@@ -6,6 +8,7 @@ import type {
   ReconcileSource,
   ReconcileStatePort,
 } from '../../ports/reconcile-ports';
+import type { DeleteAccountDeps } from '../identity/delete-account';
 import type { EntitlementWriterDeps } from '../webhook/recompute-entitlement';
 
 /** What a reconcile run is given: its dependencies (built in lambdas/wiring/reconcile.ts) and its options. */
@@ -17,6 +20,13 @@ export interface ReconcileDeps extends EntitlementWriterDeps {
   state: ReconcileStatePort;
   parked: ParkedEventRetrier;
   metrics?: ReconcileMetrics;
+  /**
+   * Account deletion: finishes deletions that stopped part-way and cleans up orphans (a profile or record whose
+   * Cognito user is gone) with the stage's settings. Without it both are only reported.
+   */
+  accounts?: { settings: AccountDeletionSettings; deletion: DeleteAccountDeps };
+  /** Provisioning reads the trial-used mark (and refuses a deleted account) through these. */
+  tombstones?: AccountTombstoneStore;
   /** Users checked (and repaired) at once. @default 8 */
   concurrency?: number;
   /** Users between checkpoints. @default 250 */

@@ -1,3 +1,4 @@
+import { policyFor } from '../../domain/account-deletion';
 import {
   type DriftContext,
   linkedCustomerId,
@@ -11,6 +12,7 @@ import { ConflictError } from '../../domain/errors';
 import type { ReconcileReport } from '../../domain/reconcile-report';
 import type { SourceCustomer } from '../../ports/reconcile-ports';
 import { type GroupChange, syncCognitoGroups } from '../entitlement/sync-cognito-groups';
+import { deleteAccount } from '../identity/delete-account';
 import { provisionUser } from '../identity/provision-user';
 import { recomputeEntitlementFromStripe } from '../webhook/recompute-entitlement';
 import type { ReconcileDeps } from './reconcile-options';
@@ -87,7 +89,31 @@ async function runAction(deps: ReconcileDeps, user: UserInRepair, action: Repair
     case 'sync-groups':
       await syncGroups(deps, user.sub, action, progress);
       return;
+    case 'delete-account':
+      await removeAccount(deps, user.sub, action);
+      progress.customerId = undefined;
+      return;
   }
+}
+
+/**
+ * Finishes a started deletion, or cleans up an orphan. An orphan is re-checked in Cognito first: the bulk listing
+ * may predate a user who signed up during the run, whose fresh profile must not be taken for an orphan.
+ */
+async function removeAccount(
+  deps: ReconcileDeps,
+  sub: string,
+  action: Extract<RepairAction, { type: 'delete-account' }>,
+): Promise<void> {
+  if (!deps.accounts) throw new ConflictError('this run cannot delete accounts (no account-deletion settings)');
+  if (action.trigger === 'orphan' && (await deps.source.findUser(sub))) {
+    throw new ConflictError('the Cognito user exists now (signed up during the run?): not an orphan, left as is');
+  }
+  await deleteAccount(deps.accounts.deletion, {
+    sub,
+    trigger: action.trigger,
+    policy: policyFor(deps.accounts.settings, action.trigger),
+  });
 }
 
 function provisionInputOf(user: Extract<RepairAction, { type: 'provision-user' }>['user']) {

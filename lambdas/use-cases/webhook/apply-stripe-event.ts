@@ -2,6 +2,7 @@ import { type Entitlement, entitlementOf } from '../../domain/entitlement';
 import { type CustomerState, transition, withStripeSubscriptions } from '../../domain/event-ordering';
 import type { NormalisedEvent, NormalisedSubscription } from '../../domain/stripe-events';
 import { logger } from '../../platform/logger';
+import type { TombstoneReader } from '../../ports/account-ports';
 import type { ProfileStore } from '../../ports/app-ports';
 import type { ParkedEventStore, ParkReason, SubscriptionSource } from '../../ports/webhook-ports';
 import type { GroupChange } from '../entitlement/sync-cognito-groups';
@@ -13,6 +14,8 @@ export interface StripeEventDeps extends EntitlementWriterDeps {
   profiles: Pick<ProfileStore, 'get' | 'findByStripeCustomerId'>;
   stripe: SubscriptionSource;
   parked: ParkedEventStore;
+  /** Account tombstones: events of a deleted account's customer are ignored instead of parked. */
+  tombstones?: Pick<TombstoneReader, 'isDeletedCustomer'>;
   /**
    * Benchmark baseline ("the common approach"): re-read the customer's subscriptions from Stripe on every
    * subscription/invoice event instead of trusting newer payloads. @default false
@@ -86,6 +89,10 @@ export async function applyStripeEvent(
       knownSub: options.knownSub,
     },
   );
+  if (resolution.kind === 'deleted') {
+    logger.info('Stripe event ignored: account deleted', { eventId: event.id, type: event.type, customerId });
+    return { kind: 'ignored', reason: resolution.reason };
+  }
   if (resolution.kind !== 'resolved') {
     if (!options.fromParked) {
       await deps.parked.park({

@@ -1,6 +1,7 @@
 import type { WebhookEntitlementRecord } from '../../domain/entitlement-policy';
 import { subFromMetadata } from '../../domain/stripe-events';
 import { candidateSubs, type ResolutionEvidence, resolveUser } from '../../domain/user-resolution';
+import type { TombstoneReader } from '../../ports/account-ports';
 import type { EntitlementStore, ProfileStore, UserProfile } from '../../ports/app-ports';
 import type { SubscriptionSource } from '../../ports/webhook-ports';
 
@@ -8,6 +9,8 @@ export interface ResolveStripeUserDeps {
   entitlements: Pick<EntitlementStore, 'get'>;
   profiles: Pick<ProfileStore, 'get' | 'findByStripeCustomerId'>;
   stripe: Pick<SubscriptionSource, 'retrieveCustomer'>;
+  /** Customers of deleted accounts: their late events are dropped, not parked (without it: parked). */
+  tombstones?: Pick<TombstoneReader, 'isDeletedCustomer'>;
 }
 
 export interface ResolveInput {
@@ -19,7 +22,9 @@ export interface ResolveInput {
 
 export type StripeUserResolution =
   | { kind: 'resolved'; sub: string; record?: WebhookEntitlementRecord; profile?: UserProfile }
-  | { kind: 'unresolved' | 'conflict'; reason: string };
+  | { kind: 'unresolved' | 'conflict'; reason: string }
+  /** The customer's account was deleted (or its deletion is under way): nothing to apply, nothing to park. */
+  | { kind: 'deleted'; reason: string };
 
 /**
  * Gathers evidence lazily, cheapest first, and lets the pure rules decide. Common case (the payload names the
@@ -65,6 +70,12 @@ export async function resolveStripeUser(
     evidence.candidateKnown = profile !== undefined || record !== undefined;
   }
   const resolution = resolveUser(evidence);
+  if (resolution.kind === 'resolved' && profile?.deletion) {
+    return { kind: 'deleted', reason: `the account of ${resolution.sub} is being deleted` };
+  }
+  if (resolution.kind === 'unresolved' && (await deps.tombstones?.isDeletedCustomer(input.customerId))) {
+    return { kind: 'deleted', reason: 'the account of this customer was deleted' };
+  }
   if (resolution.kind !== 'resolved') return asResolution(resolution);
   return { kind: 'resolved', sub: resolution.sub, record, profile };
 }

@@ -1,4 +1,5 @@
 import {
+  AdminGetUserCommand,
   AdminLinkProviderForUserCommand,
   CognitoIdentityProviderClient,
   ListUsersCommand,
@@ -44,6 +45,10 @@ function cognitoUser(
       { Name: 'email_verified', Value: 'true' },
     ],
   };
+}
+
+function userNotFound() {
+  return Object.assign(new Error('User does not exist.'), { name: 'UserNotFoundException' });
 }
 
 function handlerWith(failOpen = false) {
@@ -98,15 +103,79 @@ describe('Pre-Signup trigger', () => {
       await expect(handlerWith()(event)).rejects.toThrow(new SignUpRejectedError('duplicate', DUPLICATE_EMAIL_MESSAGE));
     });
 
-    it('rejects a sign-up whose email is on a profile (EmailIndex) only', async () => {
-      // Prepare
+    it('rejects a sign-up whose email is on a profile (EmailIndex) only, once Cognito confirms its user', async () => {
+      // Prepare: ListUsers missed the user (e.g. stored under another spelling), AdminGetUser finds it
       ddbMock
         .on(QueryCommand)
         .resolves({ Items: [{ userId: 'u1', cognitoUsername: 'u1', email: 'alice@example.com' }] });
+      cognitoMock.on(AdminGetUserCommand, { Username: 'u1' }).resolves({
+        Username: 'u1',
+        UserStatus: 'CONFIRMED',
+        UserAttributes: [{ Name: 'email', Value: 'ALICE@example.com' }],
+      });
       const event = cloneEvent('preSignUp');
       event.request.userAttributes.email = 'Alice@EXAMPLE.com';
       // Act / Assess
       await expect(handlerWith()(event)).rejects.toThrow(DUPLICATE_EMAIL_MESSAGE);
+      expect(cognitoMock.commandCalls(AdminGetUserCommand)[0]?.args[0].input).toEqual({
+        UserPoolId: 'us-east-1_Example01',
+        Username: 'u1',
+      });
+    });
+
+    it.each([
+      ['its Cognito user was deleted', () => cognitoMock.on(AdminGetUserCommand).rejects(userNotFound())],
+      [
+        'its Cognito user changed email',
+        () =>
+          cognitoMock.on(AdminGetUserCommand).resolves({
+            Username: 'u1',
+            UserStatus: 'CONFIRMED',
+            UserAttributes: [{ Name: 'email', Value: 'alice.new@example.com' }],
+          }),
+      ],
+    ])('allows the address of a profile whose user is gone: %s', async (_case, cognitoSays) => {
+      // Prepare
+      ddbMock
+        .on(QueryCommand)
+        .resolves({ Items: [{ userId: 'u1', cognitoUsername: 'u1', email: 'alice@example.com' }] });
+      cognitoSays();
+      // Act
+      const result = await handlerWith()(cloneEvent('preSignUp'));
+      // Assess
+      expect(result.response).toEqual({ autoConfirmUser: false, autoVerifyEmail: false, autoVerifyPhone: false });
+    });
+
+    it('allows the address of a profile whose account deletion is in progress, without asking Cognito', async () => {
+      // Prepare
+      ddbMock.on(QueryCommand).resolves({
+        Items: [
+          {
+            userId: 'u1',
+            cognitoUsername: 'u1',
+            email: 'alice@example.com',
+            deletion: { requestedAt: '2026-01-01T00:00:00Z', trigger: 'user' },
+          },
+        ],
+      });
+      // Act
+      await handlerWith()(cloneEvent('preSignUp'));
+      // Assess
+      expect(cognitoMock.commandCalls(AdminGetUserCommand)).toEqual([]);
+    });
+
+    it('keeps a profile match when Cognito cannot confirm its user (a match wins; the retry decides)', async () => {
+      // Prepare
+      ddbMock
+        .on(QueryCommand)
+        .resolves({ Items: [{ userId: 'u1', cognitoUsername: 'u1', email: 'alice@example.com' }] });
+      cognitoMock
+        .on(AdminGetUserCommand)
+        .rejects(Object.assign(new Error('slow down'), { name: 'TooManyRequestsException' }));
+      // Act / Assess
+      await expect(handlerWith()(cloneEvent('preSignUp'))).rejects.toThrow(
+        new SignUpRejectedError('duplicate', DUPLICATE_EMAIL_MESSAGE),
+      );
     });
 
     it.each([
@@ -133,6 +202,11 @@ describe('Pre-Signup trigger', () => {
             ? [{ userId: 'u1', cognitoUsername: 'u1', email: '"alice"@xn--bcher-kva.de' }]
             : [],
       }));
+      cognitoMock.on(AdminGetUserCommand).resolves({
+        Username: 'u1',
+        UserStatus: 'CONFIRMED',
+        UserAttributes: [{ Name: 'email', Value: 'alice@xn--bcher-kva.de' }],
+      });
       const event = cloneEvent('preSignUp');
       event.request.userAttributes.email = 'Alice@Bücher.de';
       // Act / Assess

@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { AccountDeletedError } from '../../../../lambdas/domain/account-deletion';
 import { initialEntitlementRecord } from '../../../../lambdas/domain/entitlement';
 import { DependencyUnavailableError } from '../../../../lambdas/domain/errors';
 import { PlanCatalog } from '../../../../lambdas/domain/plan-catalog';
@@ -7,6 +8,7 @@ import {
   type ProvisionUserDeps,
   provisionUser,
 } from '../../../../lambdas/use-cases/identity/provision-user';
+import { MemoryTombstones } from '../../../support/account-doubles';
 import {
   fixedClock,
   MemoryEntitlements,
@@ -191,5 +193,73 @@ describe('provisionUser', () => {
     expect(withoutOption.stripeCustomerId).toBeUndefined();
     expect(withoutGateway.customerError).toBeUndefined();
     expect(profiles.items.get('sub-2')).toBeDefined();
+  });
+});
+
+describe('provisionUser and account tombstones', () => {
+  const deps = (tombstones: MemoryTombstones) => ({
+    profiles: new MemoryProfiles(),
+    entitlements: new MemoryEntitlements(),
+    groups: new MemoryGroups(),
+    catalog,
+    clock: fixedClock,
+    tombstones,
+  });
+
+  it('starts the first record of an address whose trial was used (a deleted account) with trialUsed', async () => {
+    // Prepare
+    const tombstones = new MemoryTombstones();
+    await tombstones.markTrialUsed('"alice"@example.com');
+    const d = deps(tombstones);
+    // Act
+    await provisionUser(d, structuredClone(baseUser));
+    // Assess
+    expect(d.entitlements.items.get('sub-1')).toMatchObject({ status: 'none', trialUsed: true });
+  });
+
+  it('starts it with trialUsed false for an address without the mark', async () => {
+    // Prepare
+    const d = deps(new MemoryTombstones());
+    // Act
+    await provisionUser(d, structuredClone(baseUser));
+    // Assess
+    expect(d.entitlements.items.get('sub-1')).toMatchObject({ trialUsed: false });
+  });
+
+  it('never provisions a deleted account again (a token outlives its user): nothing is written', async () => {
+    // Prepare
+    const tombstones = new MemoryTombstones();
+    await tombstones.putAccountTombstone({
+      userId: 'sub-1',
+      entryId: 'account#deleted',
+      trigger: 'user',
+      requestedAt: '2026-10-01T00:00:00.000Z',
+      deletedAt: '2026-10-01T00:00:00.000Z',
+      subscriptions: 'cancel-now',
+      customer: 'none',
+      trialUsed: false,
+    });
+    const d = deps(tombstones);
+    // Act / Assess
+    await expect(provisionUser(d, structuredClone(baseUser))).rejects.toBeInstanceOf(AccountDeletedError);
+    expect(d.profiles.items.size + d.entitlements.items.size).toBe(0);
+  });
+
+  it('refuses a profile whose deletion is under way', async () => {
+    // Prepare
+    const d = deps(new MemoryTombstones());
+    await d.profiles.upsert(
+      {
+        userId: 'sub-1',
+        cognitoUsername: 'sub-1',
+        email: 'alice@example.com',
+        emailVerified: true,
+        identityProvider: 'cognito',
+      },
+      fixedClock.now(),
+    );
+    (d.profiles.items.get('sub-1') as { deletion?: unknown }).deletion = { requestedAt: 'x', trigger: 'user' };
+    // Act / Assess
+    await expect(provisionUser(d, structuredClone(baseUser))).rejects.toThrow(/has been deleted/);
   });
 });

@@ -1,0 +1,40 @@
+import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type Stripe from 'stripe';
+import { CognitoUserDirectory } from '../adapters/cognito/cognito-users';
+import { DynamoAccountTombstones } from '../adapters/dynamo/account-tombstones';
+import { DynamoEntitlementStore } from '../adapters/dynamo/entitlement-store';
+import { DynamoProfileStore } from '../adapters/dynamo/profile-store';
+import { StripeAccountCleanup } from '../adapters/stripe/stripe-account-cleanup';
+import type { Clock } from '../domain/clock';
+import type { DeleteAccountDeps } from '../use-cases/identity/delete-account';
+
+/** What account deletion needs from a function's runtime (DELETE /account, reconcile). */
+export interface AccountRuntime {
+  readonly ddb: DynamoDBDocumentClient;
+  readonly cognito: CognitoIdentityProviderClient;
+  readonly userPoolId: string;
+  readonly tables: { USER_PROFILES_TABLE: string; ENTITLEMENTS_TABLE: string; AUDIT_TABLE: string };
+  stripe(options?: { timeoutMs?: number; maxNetworkRetries?: number }): Promise<Stripe>;
+}
+
+/** Account tombstones (AuditLog): for any function with the audit table in its contract. */
+export function accountTombstones(runtime: { ddb: DynamoDBDocumentClient; tables: { AUDIT_TABLE: string } }) {
+  return new DynamoAccountTombstones(runtime.ddb, runtime.tables.AUDIT_TABLE);
+}
+
+/** The deletion use case's dependencies; the Stripe client is built when a customer needs handling. */
+export function deleteAccountDeps(
+  runtime: AccountRuntime,
+  clock: Clock,
+  stripeOptions: { timeoutMs: number; maxNetworkRetries: number },
+): DeleteAccountDeps {
+  return {
+    profiles: new DynamoProfileStore(runtime.ddb, runtime.tables.USER_PROFILES_TABLE),
+    entitlements: new DynamoEntitlementStore(runtime.ddb, runtime.tables.ENTITLEMENTS_TABLE),
+    users: new CognitoUserDirectory(runtime.cognito, runtime.userPoolId),
+    billing: async () => new StripeAccountCleanup(await runtime.stripe(stripeOptions)),
+    tombstones: accountTombstones(runtime),
+    clock,
+  };
+}

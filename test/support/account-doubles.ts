@@ -1,0 +1,133 @@
+import type { AccountTombstone, DeletionMark, SubscriptionToEnd } from '../../lambdas/domain/account-deletion';
+import { emailHash } from '../../lambdas/domain/account-deletion';
+import { DependencyUnavailableError } from '../../lambdas/domain/errors';
+import type {
+  AccountTombstoneStore,
+  BillingCleanup,
+  CognitoAccounts,
+  EntitlementRemoval,
+  ProfileRemoval,
+} from '../../lambdas/ports/account-ports';
+import { MemoryEntitlements, MemoryProfiles } from './memory-ports';
+
+/** In-memory doubles of the account-deletion ports, with the adapters' idempotency. */
+
+export class DeletableProfiles extends MemoryProfiles implements ProfileRemoval {
+  async markDeletion(userId: string, mark: DeletionMark) {
+    const profile = this.items.get(userId);
+    if (!profile) return undefined;
+    profile.deletion ??= { ...mark };
+    return { ...profile.deletion };
+  }
+  async remove(userId: string) {
+    this.items.delete(userId);
+  }
+}
+
+export class DeletableEntitlements extends MemoryEntitlements implements EntitlementRemoval {
+  async remove(sub: string) {
+    this.items.delete(sub);
+  }
+}
+
+export class MemoryTombstones implements AccountTombstoneStore {
+  readonly accounts = new Map<string, AccountTombstone>();
+  readonly customers = new Map<string, string>();
+  readonly trialsUsed = new Set<string>();
+  async accountTombstone(sub: string) {
+    const found = this.accounts.get(sub);
+    return found ? structuredClone(found) : undefined;
+  }
+  async putAccountTombstone(tombstone: AccountTombstone) {
+    this.accounts.set(tombstone.userId, structuredClone(tombstone));
+  }
+  async isDeletedCustomer(customerId: string) {
+    return this.customers.has(customerId);
+  }
+  async markCustomerDeleted(customerId: string, sub: string) {
+    this.customers.set(customerId, sub);
+  }
+  async isTrialUsed(email: string) {
+    return this.trialsUsed.has(emailHash(email));
+  }
+  async markTrialUsed(email: string) {
+    this.trialsUsed.add(emailHash(email));
+  }
+}
+
+export class MemoryCognitoAccounts implements CognitoAccounts {
+  readonly users = new Set<string>();
+  async deleteUser(username: string) {
+    return this.users.delete(username) ? ('deleted' as const) : ('absent' as const);
+  }
+}
+
+interface StoredSubscription extends SubscriptionToEnd {
+  customer: string;
+}
+
+/** Stripe as the deletion sees it: deleting a customer cancels its live subscriptions, like Stripe. */
+export class MemoryBillingCleanup implements BillingCleanup {
+  readonly customers = new Map<string, { deleted: boolean; email: string | null; metadata: Record<string, string> }>();
+  readonly subscriptionsById = new Map<string, StoredSubscription>();
+  readonly calls: string[] = [];
+  addCustomer(id: string, email: string, sub: string) {
+    this.customers.set(id, { deleted: false, email, metadata: { cognito_sub: sub } });
+  }
+  addSubscription(customer: string, id: string, status = 'active') {
+    this.subscriptionsById.set(id, { id, customer, status, cancelAtPeriodEnd: false });
+  }
+  async subscriptions(customerId: string) {
+    this.calls.push(`list ${customerId}`);
+    if (this.customers.get(customerId)?.deleted !== false) return [];
+    return [...this.subscriptionsById.values()]
+      .filter((s) => s.customer === customerId)
+      .map(({ id, status, cancelAtPeriodEnd }) => ({ id, status, cancelAtPeriodEnd }));
+  }
+  async cancelNow(id: string) {
+    this.calls.push(`cancel ${id}`);
+    const subscription = this.subscriptionsById.get(id);
+    if (subscription) subscription.status = 'canceled';
+  }
+  async cancelAtPeriodEnd(id: string) {
+    this.calls.push(`cancel-at-period-end ${id}`);
+    const subscription = this.subscriptionsById.get(id);
+    if (subscription) subscription.cancelAtPeriodEnd = true;
+  }
+  async deleteCustomer(id: string) {
+    this.calls.push(`delete ${id}`);
+    const customer = this.customers.get(id);
+    if (!customer || customer.deleted) return;
+    for (const subscription of this.subscriptionsById.values()) {
+      if (subscription.customer === id && subscription.status !== 'canceled') subscription.status = 'canceled';
+    }
+    customer.deleted = true;
+  }
+  async anonymiseCustomer(id: string, deletedAt: Date) {
+    this.calls.push(`anonymise ${id}`);
+    const customer = this.customers.get(id);
+    if (!customer || customer.deleted) return;
+    customer.email = null;
+    customer.metadata = { account_deleted_at: deletedAt.toISOString() };
+  }
+}
+
+/**
+ * Wraps every method of `target` so that the call numbered `failAt` (counting calls across all wrapped objects
+ * sharing `counter`) throws a DependencyUnavailableError once: the fault table of the deletion use case.
+ */
+export function faulty<T extends object>(target: T, counter: { calls: string[]; failAt?: number }, label: string): T {
+  return new Proxy(target, {
+    get(object, property, receiver) {
+      const value = Reflect.get(object, property, receiver);
+      if (typeof value !== 'function') return value;
+      return async (...args: unknown[]) => {
+        counter.calls.push(`${label}.${String(property)}`);
+        if (counter.failAt === counter.calls.length) {
+          throw new DependencyUnavailableError('dynamodb', `injected failure at ${label}.${String(property)}`);
+        }
+        return (value as (...a: unknown[]) => unknown).apply(object, args);
+      };
+    },
+  });
+}

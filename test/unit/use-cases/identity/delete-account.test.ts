@@ -1,0 +1,238 @@
+import { describe, expect, it } from 'vitest';
+import { type DeletionPolicy, emailHash } from '../../../../lambdas/domain/account-deletion';
+import { initialEntitlementRecord } from '../../../../lambdas/domain/entitlement';
+import { DependencyUnavailableError } from '../../../../lambdas/domain/errors';
+import { PlanCatalog } from '../../../../lambdas/domain/plan-catalog';
+import { type DeleteAccountDeps, deleteAccount } from '../../../../lambdas/use-cases/identity/delete-account';
+import {
+  DeletableEntitlements,
+  DeletableProfiles,
+  faulty,
+  MemoryBillingCleanup,
+  MemoryCognitoAccounts,
+  MemoryTombstones,
+} from '../../../support/account-doubles';
+
+const catalog = PlanCatalog.defaults();
+const now = new Date('2030-03-01T10:00:00.000Z');
+const clock = { now: () => now };
+const SUB = 'sub-1';
+const EMAIL = 'alice@example.com';
+const userPolicy: DeletionPolicy = { subscriptions: 'cancel-now', customer: 'delete' };
+
+/** A confirmed user with a profile, a record (trial used), a Stripe customer with one active subscription. */
+function world(options: { trialUsed?: boolean; cognito?: boolean } = {}) {
+  const profiles = new DeletableProfiles();
+  const entitlements = new DeletableEntitlements();
+  const users = new MemoryCognitoAccounts();
+  const billing = new MemoryBillingCleanup();
+  const tombstones = new MemoryTombstones();
+  profiles.items.set(SUB, {
+    userId: SUB,
+    cognitoUsername: 'user-1',
+    email: EMAIL,
+    emailVerified: true,
+    givenName: 'Alice',
+    stripeCustomerId: 'cus_1',
+    identityProvider: 'cognito',
+    createdAt: '2030-01-01T00:00:00.000Z',
+    updatedAt: '2030-01-01T00:00:00.000Z',
+  });
+  entitlements.items.set(SUB, {
+    ...initialEntitlementRecord(
+      catalog,
+      { sub: SUB, cognitoUsername: 'user-1', email: EMAIL, stripeCustomerId: 'cus_1' },
+      now,
+    ),
+    trialUsed: options.trialUsed ?? true,
+  });
+  if (options.cognito ?? true) users.users.add('user-1');
+  billing.addCustomer('cus_1', EMAIL, SUB);
+  billing.addSubscription('cus_1', 'sub_paid');
+  billing.addSubscription('cus_1', 'sub_old', 'canceled');
+  const deps: DeleteAccountDeps = {
+    profiles,
+    entitlements,
+    users,
+    billing: async () => billing,
+    tombstones,
+    clock,
+  };
+  const state = () => ({
+    profiles: [...profiles.items.keys()],
+    records: [...entitlements.items.keys()],
+    cognito: [...users.users],
+    customers: Object.fromEntries(billing.customers),
+    subscriptions: [...billing.subscriptionsById.values()].map((s) => `${s.id}:${s.status}:${s.cancelAtPeriodEnd}`),
+    accounts: [...tombstones.accounts.values()],
+    customerTombstones: Object.fromEntries(tombstones.customers),
+    trialsUsed: [...tombstones.trialsUsed],
+  });
+  return { deps, profiles, entitlements, users, billing, tombstones, state };
+}
+
+describe('deleteAccount', () => {
+  it("a user's deletion: subscriptions canceled, customer deleted, Cognito user, record and profile gone, tombstones kept", async () => {
+    // Prepare
+    const w = world();
+    // Act
+    const outcome = await deleteAccount(w.deps, { sub: SUB, trigger: 'user', policy: userPolicy });
+    // Assess
+    expect(outcome.kind).toBe('deleted');
+    expect(w.state()).toMatchObject({
+      profiles: [],
+      records: [],
+      cognito: [],
+      customers: { cus_1: { deleted: true } },
+      subscriptions: ['sub_paid:canceled:false', 'sub_old:canceled:false'],
+      customerTombstones: { cus_1: SUB },
+      trialsUsed: [emailHash(EMAIL)],
+    });
+    expect(w.state().accounts).toEqual([
+      {
+        userId: SUB,
+        entryId: 'account#deleted',
+        trigger: 'user',
+        requestedAt: now.toISOString(),
+        deletedAt: now.toISOString(),
+        stripeCustomerId: 'cus_1',
+        subscriptions: 'cancel-now',
+        customer: 'delete',
+        trialUsed: true,
+      },
+    ]);
+    // The tombstone holds no PII: no email, no name.
+    expect(JSON.stringify(w.state().accounts)).not.toMatch(/alice/i);
+  });
+
+  it('anonymise + cancel at period end: the subscription runs out, the customer stays without PII or link', async () => {
+    // Prepare
+    const w = world();
+    // Act
+    await deleteAccount(w.deps, {
+      sub: SUB,
+      trigger: 'user',
+      policy: { subscriptions: 'cancel-at-period-end', customer: 'anonymise' },
+    });
+    // Assess
+    expect(w.state().subscriptions).toEqual(['sub_paid:active:true', 'sub_old:canceled:false']);
+    expect(w.billing.customers.get('cus_1')).toEqual({
+      deleted: false,
+      email: null,
+      metadata: { account_deleted_at: now.toISOString() },
+    });
+  });
+
+  it('an orphan (Cognito user already gone): subscriptions per setting, customer untouched, no Cognito call', async () => {
+    // Prepare
+    const w = world({ cognito: false });
+    // Act
+    await deleteAccount(w.deps, {
+      sub: SUB,
+      trigger: 'orphan',
+      policy: { subscriptions: 'cancel-now', customer: 'keep' },
+    });
+    // Assess
+    expect(w.state()).toMatchObject({
+      profiles: [],
+      records: [],
+      subscriptions: ['sub_paid:canceled:false', 'sub_old:canceled:false'],
+    });
+    expect(w.billing.customers.get('cus_1')?.deleted).toBe(false);
+    expect(w.billing.calls).toEqual(['list cus_1', 'cancel sub_paid']);
+    expect(w.state().accounts[0]).toMatchObject({ trigger: 'orphan', customer: 'keep' });
+  });
+
+  it('keeps no trial mark when the trial was never used', async () => {
+    // Prepare
+    const w = world({ trialUsed: false });
+    // Act
+    await deleteAccount(w.deps, { sub: SUB, trigger: 'user', policy: userPolicy });
+    // Assess
+    expect(w.state().trialsUsed).toEqual([]);
+  });
+
+  it('is idempotent: a second request finds the tombstone and calls Stripe no more', async () => {
+    // Prepare
+    const w = world();
+    await deleteAccount(w.deps, { sub: SUB, trigger: 'user', policy: userPolicy });
+    const before = w.state();
+    const stripeCalls = w.billing.calls.length;
+    // Act
+    const again = await deleteAccount(w.deps, { sub: SUB, trigger: 'user', policy: userPolicy });
+    // Assess
+    expect(again.kind).toBe('already-deleted');
+    expect(w.state()).toEqual(before);
+    expect(w.billing.calls).toHaveLength(stripeCalls);
+  });
+
+  it('an orphan run for a sub with nothing left does nothing', async () => {
+    // Prepare
+    const w = world();
+    w.profiles.items.clear();
+    w.entitlements.items.clear();
+    // Act / Assess
+    expect(await deleteAccount(w.deps, { sub: SUB, trigger: 'orphan', policy: userPolicy })).toEqual({
+      kind: 'nothing',
+    });
+  });
+
+  describe('resumable: a failure at any call, then a retry, ends exactly like an undisturbed deletion', () => {
+    /** The world with every port wrapped so that call number `failAt` fails once. */
+    function wrapped(failAt?: number) {
+      const w = world();
+      const counter: { calls: string[]; failAt?: number } = { calls: [], ...(failAt ? { failAt } : {}) };
+      const billing = faulty(w.billing, counter, 'stripe');
+      const deps: DeleteAccountDeps = {
+        profiles: faulty(w.profiles, counter, 'profiles'),
+        entitlements: faulty(w.entitlements, counter, 'entitlements'),
+        users: faulty(w.users, counter, 'cognito'),
+        billing: async () => billing,
+        tombstones: faulty(w.tombstones, counter, 'tombstones'),
+        clock,
+      };
+      return { w, deps, counter };
+    }
+
+    const baseline = wrapped();
+    const input = { sub: SUB, trigger: 'user' as const, policy: userPolicy };
+
+    it('lists the calls of a deletion', async () => {
+      await deleteAccount(baseline.deps, input);
+      expect(baseline.counter.calls).toEqual([
+        'profiles.get',
+        'entitlements.get',
+        'tombstones.accountTombstone',
+        'profiles.markDeletion',
+        'tombstones.markTrialUsed',
+        'tombstones.markCustomerDeleted',
+        'stripe.subscriptions',
+        'stripe.cancelNow',
+        'stripe.deleteCustomer',
+        'entitlements.remove',
+        'cognito.deleteUser',
+        'tombstones.putAccountTombstone',
+        'profiles.remove',
+      ]);
+    });
+
+    it.each(Array.from({ length: 13 }, (_, i) => i + 1))(
+      'call %i fails once: 503-like error, the retry finishes',
+      async (failAt) => {
+        // Prepare
+        const { w, deps, counter } = wrapped(failAt);
+        const expected = world();
+        await deleteAccount(expected.deps, input);
+        // Act
+        const first = deleteAccount(deps, input);
+        await expect(first).rejects.toBeInstanceOf(DependencyUnavailableError);
+        const failedAt = counter.calls[failAt - 1];
+        const retried = await deleteAccount(deps, input);
+        // Assess
+        expect(failedAt).toBeDefined();
+        expect(retried.kind).toBe('deleted');
+        expect(w.state()).toEqual(expected.state());
+      },
+    );
+  });
+});
