@@ -152,8 +152,11 @@ function requestHandler(deps: HandlerDeps) {
     const url = new URL(req.url ?? '/', 'http://local');
     const method = (req.method ?? 'GET').toUpperCase();
     const body = await readBody(req);
-    const page = /^\/_emulator\/(checkout|portal)\/([A-Za-z0-9_]+)(\/pay)?$/.exec(url.pathname);
-    if (page) return hostedPage(engine, mutate, { kind: page[1] as string, id: page[2] as string }, req, res);
+    const page = /^\/_emulator\/(checkout|portal)\/([A-Za-z0-9_]+)(\/pay|\/cancel)?$/.exec(url.pathname);
+    if (page) {
+      const target = { kind: page[1] as string, id: page[2] as string, ...(page[3] ? { action: page[3] } : {}) };
+      return hostedPage(engine, mutate, target, req, res, body);
+    }
     // Reading the time is public: the local stack's handlers follow this clock without holding the API key.
     if (method === 'GET' && url.pathname === '/_emulator/clock') {
       return send(res, 200, await control({ engine, dispatcher, mutate }, method, url.pathname, {}));

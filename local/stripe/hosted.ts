@@ -8,17 +8,25 @@ import type { Subscription } from './types';
 /**
  * The hosted pages (no key needed, like Stripe's): visiting a Checkout Session's `url` pays it with a test payment
  * method (`?payment_method=pm_card_visa` by default, `?card=4000000000000341`, `?bank_account=000123456789`), and a
- * portal session's `url` shows the customer's subscriptions.
+ * portal session's `url` shows the customer's subscriptions: as JSON to scripts, and to a browser as a page whose
+ * "Cancel subscription" button cancels at once (a portal configured with `subscription_cancel.mode: immediately`,
+ * https://docs.stripe.com/customer-management/configure-portal) and sends the browser to the session's return_url.
  */
 export function hostedPage(
   engine: StripeEngine,
   mutate: <T>(work: () => T) => T,
-  page: { kind: string; id: string },
+  page: { kind: string; id: string; action?: string },
   req: IncomingMessage,
   res: ServerResponse,
+  body = '',
 ): void {
   if (page.kind === 'portal') {
-    portalPage(engine, page.id, res);
+    if (page.action === '/cancel' && (req.method ?? '').toUpperCase() === 'POST') {
+      portalCancel(engine, mutate, page.id, body, res);
+      return;
+    }
+    if ((req.headers.accept ?? '').includes('text/html')) portalHtml(engine, page.id, res);
+    else portalPage(engine, page.id, res);
     return;
   }
   const query = new URL(req.url ?? '/', 'http://local').searchParams;
@@ -54,4 +62,53 @@ function portalPage(engine: StripeEngine, id: string, res: ServerResponse): void
     portal: session,
     subscriptions: subscriptions.map(({ id: subId, status }) => ({ id: subId, status })),
   });
+}
+
+function portalSession(engine: StripeEngine, id: string) {
+  const session = engine.store.get(id, 'billing_portal.session');
+  if (!session) throw new StripeApiError(404, `No such portal session: '${id}'`);
+  const subscriptions = engine.store.all<Subscription>('subscription').filter((s) => s.customer === session.customer);
+  return { session, subscriptions };
+}
+
+const escapeHtml = (text: string) =>
+  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+
+function portalHtml(engine: StripeEngine, id: string, res: ServerResponse): void {
+  const { session, subscriptions } = portalSession(engine, id);
+  const rows = subscriptions.map((sub) => {
+    const live = !['canceled', 'incomplete_expired'].includes(sub.status);
+    const cancel = live
+      ? `<form method="post" action="/_emulator/portal/${escapeHtml(id)}/cancel"><input type="hidden" name="subscription" value="${escapeHtml(sub.id)}"><button type="submit" data-testid="portal-cancel">Cancel subscription</button></form>`
+      : '';
+    return `<li><code>${escapeHtml(sub.id)}</code> <strong data-testid="portal-status">${escapeHtml(sub.status)}</strong>${cancel}</li>`;
+  });
+  const back =
+    typeof session.return_url === 'string'
+      ? `<p><a href="${escapeHtml(session.return_url)}" data-testid="portal-return">Return to the app</a></p>`
+      : '';
+  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Billing portal (Stripe emulator)</title></head>
+<body style="font-family: system-ui, sans-serif; max-width: 640px; margin: 2rem auto">
+<h1>Billing portal</h1><p>Stripe emulator: customer <code>${escapeHtml(String(session.customer))}</code></p>
+<ul>${rows.join('') || '<li>No subscriptions</li>'}</ul>${back}</body></html>`;
+  res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+  res.end(html);
+}
+
+function portalCancel(
+  engine: StripeEngine,
+  mutate: <T>(work: () => T) => T,
+  id: string,
+  body: string,
+  res: ServerResponse,
+): void {
+  const { session, subscriptions } = portalSession(engine, id);
+  const subscription = new URLSearchParams(body).get('subscription') ?? '';
+  if (!subscriptions.some((sub) => sub.id === subscription)) {
+    throw new StripeApiError(404, `No such subscription for this portal session: '${subscription}'`);
+  }
+  mutate(() => engine.cancelSubscription(subscription));
+  const next = typeof session.return_url === 'string' ? session.return_url : `/_emulator/portal/${id}`;
+  res.writeHead(303, { location: next });
+  res.end();
 }

@@ -33,6 +33,8 @@ interface Session {
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 const SESSION_KEY = 'entitlements-example-session';
+/** The status shown when the user left for the portal, to tell when a change made there has arrived. */
+const PORTAL_KEY = 'entitlements-example-before-portal';
 
 function loadSession(): Session | undefined {
   const text = sessionStorage.getItem(SESSION_KEY);
@@ -172,6 +174,24 @@ async function main(): Promise<void> {
     say('The webhook has not arrived yet: press “Refresh status” in a moment.', 'error');
   };
 
+  /** Back from the portal: wait until a change made there (e.g. a cancellation) has reached the status and the token. */
+  const awaitPortalReturn = async () => {
+    const before = sessionStorage.getItem(PORTAL_KEY);
+    sessionStorage.removeItem(PORTAL_KEY);
+    say('Back from the billing portal: checking your plan…');
+    for (let attempt = 0; attempt < 40; attempt += 1) {
+      const status = await api.status();
+      render(status);
+      const tokenCurrent = status.groups.every((group) => tokenGroups().includes(group));
+      if (status.status !== before && tokenCurrent) {
+        say(`Your plan is now ${status.plan} (${status.status}).`);
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    say('No change from the portal has arrived yet: press “Refresh status” in a moment.');
+  };
+
   const guarded = (work: () => Promise<void>) => async () => {
     try {
       await work();
@@ -271,9 +291,10 @@ async function main(): Promise<void> {
   $('portal').addEventListener(
     'click',
     guarded(async () => {
-      const portal = await api.portal({ returnUrl: `${window.location.origin}/app/` });
-      window.open(portal.url, '_blank');
-      say('The billing portal opened in a new tab.');
+      const portal = await api.portal({ returnUrl: `${window.location.origin}/app/?portal=return` });
+      sessionStorage.setItem(PORTAL_KEY, $('status').textContent ?? '');
+      say('Opening the billing portal…');
+      window.location.assign(portal.url);
     }),
   );
   $('try-reports').addEventListener(
@@ -290,6 +311,9 @@ async function main(): Promise<void> {
   if (session && params.get('checkout') === 'success') {
     window.history.replaceState(null, '', '/app/');
     await awaitCheckout();
+  } else if (session && params.get('portal') === 'return') {
+    window.history.replaceState(null, '', '/app/');
+    await awaitPortalReturn();
   } else if (params.get('checkout') === 'cancel') {
     window.history.replaceState(null, '', '/app/');
     say('Checkout was cancelled.');

@@ -10,7 +10,8 @@ import { type LocalStack, startLocalStack } from '../../local/stack';
  * The example page (local/web/) clicked through in headless Chromium: Debian's `chromium` package driven by
  * playwright-core (never a downloaded browser build; .ci/run installs the package). Sign up, read the code from the
  * local inbox, confirm, see the free plan, be refused by both example routes, pay in Stripe Checkout (the emulator's
- * hosted page), come back, see the plan turn pro after the webhook, and the authorizer route open.
+ * hosted page), come back, see the plan turn pro after the webhook and the authorizer route open, then cancel in the
+ * billing portal (the emulator's page) and see the plan turn free and the route close again.
  * Screenshots go to SCREENSHOT_DIR (default: a temporary folder, printed): one at the end, one on failure.
  */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -62,7 +63,7 @@ describe.skipIf(!hasChromium)('example page in a browser', () => {
 
   const text = (testId: string) => page.getByTestId(testId).innerText();
 
-  it('sign up -> confirm -> free -> refused -> Checkout -> pro after the webhook -> the gated route opens', async () => {
+  it('sign up -> confirm -> free -> refused -> Checkout -> pro after the webhook -> the gated route opens -> cancel in the portal -> closed again', async () => {
     // Prepare
     const email = `web-${process.pid}-${Date.now()}@example.com`;
     await page.goto(stack.info.webUrl);
@@ -112,5 +113,18 @@ describe.skipIf(!hasChromium)('example page in a browser', () => {
     const file = join(screenshots, 'web-page.png');
     await page.screenshot({ path: file, fullPage: true });
     expect(existsSync(file)).toBe(true);
+
+    // Act: cancel in the billing portal (the emulator's page), back to the app
+    await page.getByTestId('portal').click();
+    await page.getByTestId('portal-cancel').click();
+    await page.waitForURL(/\/app\/(\?.*)?$/, { timeout: 20_000 });
+    await page.waitForSelector('body[data-ready="true"]');
+
+    // Assess: free again once the webhook lands, and the authorizer route closes for the refreshed token
+    await expect.poll(() => text('message'), { timeout: 20_000 }).toBe('Your plan is now free (canceled).');
+    expect(await text('entitled')).toBe('no');
+    await page.getByTestId('try-reports').click();
+    await expect.poll(() => text('reports-result')).toContain('403 forbidden');
+    await page.screenshot({ path: join(screenshots, 'web-page-canceled.png'), fullPage: true });
   });
 });
