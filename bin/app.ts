@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { App, Validations } from 'aws-cdk-lib';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { createAppStacks } from '../lib/app-stacks';
 import { StageConfigError, stageConfigFromContext } from '../lib/stage-config';
 
@@ -47,6 +47,8 @@ const region = process.env.CDK_DEFAULT_REGION;
 createAppStacks(app, config, account && region ? { account, region } : undefined);
 
 // cdk-nag 3 runs as a policy validation plugin at synth: an unacknowledged finding fails `cdk synth`/`cdk deploy`.
-Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+// Two packs: AwsSolutions (security) and Serverless (Lambda/API/queue practices); acknowledgements in
+// lib/nag-suppressions.ts, each with its reason.
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
 
 app.synth();

@@ -6,6 +6,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct, type IConstruct } from 'constructs';
+import { suppressAlarmEmailFindings } from './nag-suppressions';
 import type { StageConfig } from './stage-config';
 
 /**
@@ -64,7 +65,7 @@ export class AlarmTopic extends Construct {
       }),
     );
     for (const email of config.alarms.emails) {
-      this.topic.addSubscription(new subscriptions.EmailSubscription(email));
+      suppressAlarmEmailFindings(this.topic.addSubscription(new subscriptions.EmailSubscription(email)));
     }
     if (config.alarms.emails.length === 0 && config.stage !== 'dev') {
       Annotations.of(this).addWarningV2(

@@ -1,25 +1,28 @@
 import { HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
 import { AppFunction } from '../../lib/constructs/app-function';
 import { createTestApp } from './support';
 
 /**
  * cdk-nag 3 is a policy-validation plugin (no Annotations): `validateScope` walks the construct tree and returns
- * every unacknowledged finding, errors and warnings alike. Acknowledgements live in lib/nag-suppressions.ts.
+ * every unacknowledged finding, errors and warnings alike. Both packs bin/app.ts runs at synth (AwsSolutions and
+ * Serverless) are checked. Acknowledgements live in lib/nag-suppressions.ts.
  */
 function violations(app: ReturnType<typeof createTestApp>['app']) {
-  const report = new AwsSolutionsChecks(undefined, { verbose: true }).validateScope(app);
-  return report.violations.map((v) => ({
-    rule: v.ruleName,
-    severity: v.severity,
-    resources: v.violatingResources.map((r) => ('constructPath' in r ? r.constructPath : r.resourceLogicalId)),
-    description: v.description,
-  }));
+  return [new AwsSolutionsChecks(undefined, { verbose: true }), new ServerlessChecks(undefined, { verbose: true })]
+    .flatMap((pack) => pack.validateScope(app).violations)
+    .map((v) => ({
+      rule: v.ruleName,
+      severity: v.severity,
+      resources: v.violatingResources.map((r) => ('constructPath' in r ? r.constructPath : r.resourceLogicalId)),
+      description: v.description,
+    }));
 }
 
-describe('cdk-nag AwsSolutions', () => {
+describe('cdk-nag AwsSolutions and Serverless', () => {
   it('reports no unacknowledged errors or warnings for dev', () => {
     const testApp = createTestApp();
     expect(violations(testApp.app)).toEqual([]);
@@ -29,6 +32,27 @@ describe('cdk-nag AwsSolutions', () => {
     const testApp = createTestApp({
       stage: 'prod',
       overrides: { allowedOrigins: 'https://app.example.com', threatProtection: true },
+    });
+    expect(violations(testApp.app)).toEqual([]);
+  });
+
+  it('reports none for a fully configured prod (alarm emails, identity providers, domain, SES, reserved concurrency)', () => {
+    const testApp = createTestApp({
+      stage: 'prod',
+      overrides: {
+        allowedOrigins: 'https://app.example.com',
+        alarmEmails: 'ops@example.com',
+        authDomainPrefix: 'example-login',
+        identityProviders: {
+          google: { clientId: 'id', clientSecretId: 'entitlements/google' },
+          oidc: [{ name: 'okta', clientId: 'c', clientSecretId: 'entitlements/okta', issuerUrl: 'https://x.okta.com' }],
+          saml: [{ name: 'corp', metadataUrl: 'https://login.example.com/metadata.xml' }],
+        },
+        sesEmail: {
+          fromAddress: 'no-reply@example.com',
+          identityArn: 'arn:aws:ses:eu-west-1:123456789012:identity/example.com',
+        },
+      },
     });
     expect(violations(testApp.app)).toEqual([]);
   });
@@ -70,5 +94,11 @@ describe('cdk-nag wiring', () => {
     const testApp = createTestApp();
     new Secret(testApp.data, 'UnacknowledgedSecret');
     expect(violations(testApp.app).map((v) => v.rule)).toEqual(['AwsSolutions-SMG4']);
+  });
+
+  it('the Serverless pack is live too (an unacknowledged queue without a redrive policy is flagged)', () => {
+    const testApp = createTestApp();
+    new Queue(testApp.api, 'UnacknowledgedQueue', { encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true });
+    expect(violations(testApp.app).map((v) => v.rule)).toEqual(['AwsSolutions-SQS3', 'Serverless-SQSRedrivePolicy']);
   });
 });
