@@ -126,7 +126,10 @@ export interface components {
       groups: string[];
       currentPeriodEnd: string | null;
       trialEndsAt: string | null;
+      /** @description The subscription ends at the end of the current period. */
       cancelAtPeriodEnd: boolean;
+      /** @description When the subscription ends (access lasts until then): the period end, or a later date set in Stripe; null when it renews. */
+      cancelAt: string | null;
       /** @description Increases on every change. */
       entitlementsVersion: number;
       /** @description True when the groups in the caller token differ from the applied groups: refresh the tokens. */

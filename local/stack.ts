@@ -46,6 +46,8 @@ export interface LocalStackOptions {
   /** Where LOCAL_* and STRIPE_* settings are read from (default process.env). */
   env?: NodeJS.ProcessEnv;
   catalog?: PlanCatalog;
+  /** Extra variables for every handler's environment (tests: a stage setting such as PAUSED_COLLECTION_ACCESS). */
+  lambdaEnv?: Record<string, string>;
   /** Extra Stripe emulator settings (tests: fast webhook retries). */
   stripe?: Pick<StripeEmulatorOptions, 'webhookBackoffMs' | 'webhookMaxAttempts' | 'wallClock'>;
   log?: (line: string) => void;
@@ -162,6 +164,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ...(stripe ? { STRIPE_API_BASE: stripe.apiBase, EMULATOR_CLOCK_URL: emulatorClockUrl(stripe) } : {}),
       ALLOWED_ORIGINS: allowedOrigins.join(','),
       POWERTOOLS_SERVICE_NAME: 'entitlements-local',
+      ...options.lambdaEnv,
     };
     const shipped = options.shipped
       ? await startShippedFunctions({

@@ -26,6 +26,7 @@ export function sameEntitlement(a: Entitlement, b: Entitlement): boolean {
     a.currentPeriodEnd === b.currentPeriodEnd &&
     a.trialEndsAt === b.trialEndsAt &&
     a.cancelAtPeriodEnd === b.cancelAtPeriodEnd &&
+    (a.cancelAt ?? null) === (b.cancelAt ?? null) &&
     a.graceEndsAt === b.graceEndsAt &&
     JSON.stringify(a.paymentReversal ?? null) === JSON.stringify(b.paymentReversal ?? null)
   );

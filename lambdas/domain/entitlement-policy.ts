@@ -40,6 +40,10 @@ export interface SubscriptionSnapshot {
   currentPeriodEnd: number | null;
   trialEnd: number | null;
   cancelAtPeriodEnd: boolean;
+  /** When access ends (`cancel_at`, any date). Absent on records written before it: the period end if cancelling. */
+  cancelAt?: number | null;
+  /** `pause_collection` (status stays active): what it does to access is the policy's `pausedCollection`. */
+  pauseCollection?: { behavior: string; resumesAt: number | null } | null;
   /** `created` and id of the event this snapshot came from: the per-subscription ordering guard. */
   eventCreated: number;
   eventId: string;
@@ -66,7 +70,16 @@ export interface EntitlementPolicy {
    * that subscription's access, `flag` keeps it and marks the entitlement, `ignore` does neither.
    */
   paymentReversal: PaymentReversalAction;
+  /**
+   * A subscription whose payment collection is paused (`pause_collection`, status stays active): `keep` access
+   * (Stripe's documented meaning: the service is offered for free meanwhile; the default) or `revoke` it (shown as
+   * `paused`) until collection resumes.
+   */
+  pausedCollection?: PausedCollectionAccess;
 }
+
+export const PAUSED_COLLECTION_ACCESS = ['keep', 'revoke'] as const;
+export type PausedCollectionAccess = (typeof PAUSED_COLLECTION_ACCESS)[number];
 
 /** The Entitlements item as the webhook keeps it: the shared record plus the state it recomputes from. */
 export type WebhookEntitlementRecord = EntitlementRecord & {
@@ -125,12 +138,19 @@ export function snapshotOf(
     currentPeriodEnd: subscription.currentPeriodEnd,
     trialEnd: subscription.trialEnd,
     cancelAtPeriodEnd: subscription.cancelAtPeriodEnd,
+    cancelAt: subscription.cancelAt ?? null,
+    pauseCollection: subscription.pauseCollection ?? null,
     eventCreated: event.created,
     eventId: event.id,
   };
 }
 
 const DAY_SECONDS = 86_400;
+
+/** When a subscription's access ends: its `cancel_at` (any date), else the period end when cancelling at it. */
+function accessEndsAt(snapshot: SubscriptionSnapshot): number | null {
+  return snapshot.cancelAt ?? (snapshot.cancelAtPeriodEnd ? snapshot.currentPeriodEnd : null);
+}
 const iso = (epochSeconds: number | null) =>
   epochSeconds === null ? null : new Date(epochSeconds * 1000).toISOString();
 
@@ -157,8 +177,8 @@ function evaluate(
   const plan = snapshot.plan !== null && catalog.hasPlan(snapshot.plan) ? catalog.plan(snapshot.plan) : undefined;
   const deleted = billing.customerDeletedAt !== null && snapshot.eventCreated <= billing.customerDeletedAt;
   const status: SubscriptionStatus = deleted ? 'canceled' : snapshot.status;
-  const periodOver =
-    snapshot.cancelAtPeriodEnd && snapshot.currentPeriodEnd !== null && snapshot.currentPeriodEnd <= nowSeconds;
+  const endsAt = accessEndsAt(snapshot);
+  const periodOver = endsAt !== null && endsAt <= nowSeconds;
   // The grace window starts with the unpaid streak (payment facts are registers: delivery order cannot move it).
   const graceEnd =
     status === 'past_due'
@@ -177,6 +197,16 @@ function evaluate(
     if (graceEnd <= nowSeconds) reported = 'expired';
   }
   if (periodOver && (status === 'active' || status === 'trialing' || status === 'past_due')) reported = 'canceled';
+  const pause = snapshot.pauseCollection;
+  if (
+    entitled &&
+    policy.pausedCollection === 'revoke' &&
+    pause &&
+    (pause.resumesAt === null || pause.resumesAt > nowSeconds)
+  ) {
+    entitled = false;
+    reported = 'paused';
+  }
   const reversal = reversalOf(snapshot.id, billing);
   const wouldBeEntitled = entitled && plan !== undefined;
   const revoked = wouldBeEntitled && reversal !== undefined && policy.paymentReversal === 'revoke';
@@ -251,6 +281,7 @@ export function computeEntitlement(
       currentPeriodEnd: iso(snapshot.currentPeriodEnd),
       trialEndsAt: snapshot.status === 'trialing' ? iso(snapshot.trialEnd) : null,
       cancelAtPeriodEnd: snapshot.cancelAtPeriodEnd,
+      cancelAt: iso(accessEndsAt(snapshot)),
       graceEndsAt: iso(winner.graceEnd),
       paymentReversal: policy.paymentReversal === 'flag' ? reversalView('flagged', winner.reversal) : null,
     };

@@ -30,6 +30,11 @@ export interface Entitlement {
   currentPeriodEnd: string | null;
   trialEndsAt: string | null;
   cancelAtPeriodEnd: boolean;
+  /**
+   * When the subscription is cancelled to end (Stripe's `cancel_at`, which may be after this period), else null:
+   * access lasts until then. Absent on records written before it.
+   */
+  cancelAt?: string | null;
   /** End of the past_due grace window, when one is running. */
   graceEndsAt: string | null;
   /**
@@ -78,6 +83,7 @@ export function freeEntitlement(catalog: PlanCatalog, status: EntitlementStatus 
     currentPeriodEnd: null,
     trialEndsAt: null,
     cancelAtPeriodEnd: false,
+    cancelAt: null,
     graceEndsAt: null,
     paymentReversal: null,
   };
@@ -118,7 +124,8 @@ export function evaluateAtRead(entitlement: Entitlement, catalog: PlanCatalog, n
   if (!entitlement.entitled) return entitlement;
   const trialOver = entitlement.status === 'trialing' && ended(entitlement.trialEndsAt, now);
   const graceOver = entitlement.status === 'past_due' && ended(entitlement.graceEndsAt, now);
-  const periodOver = entitlement.cancelAtPeriodEnd && ended(entitlement.currentPeriodEnd, now);
+  const cancelAt = entitlement.cancelAt ?? (entitlement.cancelAtPeriodEnd ? entitlement.currentPeriodEnd : null);
+  const periodOver = ended(cancelAt, now);
   if (trialOver || graceOver) return { ...freeEntitlement(catalog, 'expired'), trialEndsAt: entitlement.trialEndsAt };
   if (periodOver) return freeEntitlement(catalog, 'canceled');
   return entitlement;
@@ -137,6 +144,7 @@ export function entitlementOf(record: Entitlement): Entitlement {
     currentPeriodEnd,
     trialEndsAt,
     cancelAtPeriodEnd,
+    cancelAt: record.cancelAt ?? null,
     graceEndsAt,
     paymentReversal: record.paymentReversal ?? null,
   };

@@ -12,6 +12,7 @@ export interface SubscriptionStatusView {
   currentPeriodEnd: string | null;
   trialEndsAt: string | null;
   cancelAtPeriodEnd: boolean;
+  cancelAt: string | null;
   entitlementsVersion: number;
   refreshTokens: boolean;
 }
@@ -50,6 +51,7 @@ export function statusView(
     currentPeriodEnd: entitlement.currentPeriodEnd,
     trialEndsAt: entitlement.trialEndsAt,
     cancelAtPeriodEnd: entitlement.cancelAtPeriodEnd,
+    cancelAt: entitlement.cancelAt ?? (entitlement.cancelAtPeriodEnd ? entitlement.currentPeriodEnd : null),
     entitlementsVersion: record.entitlementsVersion,
     refreshTokens: needsTokenRefresh(tokenGroups, record, catalog),
   };

@@ -33,16 +33,16 @@ function maxOf(values: (number | null | undefined)[]): number | null {
 
 /**
  * Normalises a subscription object of any supported API version. The billing period comes from the items
- * (basil+) or the subscription (older); a scheduled `cancel_at` counts as cancelling at that time.
+ * (basil+) or the subscription (older); `cancel_at` is kept as its own date (it may lie beyond this period).
  */
 export function normaliseSubscription(input: unknown): NormalisedSubscription {
   const sub = parseWith(subscriptionSchema, input, 'subscription');
   const items = sub.items.data;
   const periodEnd = maxOf(items.map((item) => item.current_period_end)) ?? sub.current_period_end ?? null;
   const periodStart = minOf(items.map((item) => item.current_period_start)) ?? sub.current_period_start ?? null;
-  const cancelAt = sub.cancel_at ?? null;
-  const cancelAtPeriodEnd = sub.cancel_at_period_end === true || cancelAt !== null;
-  const effectiveEnd = cancelAt !== null ? minOf([cancelAt, periodEnd]) : periodEnd;
+  const cancelAt = sub.cancel_at ?? (sub.cancel_at_period_end === true ? periodEnd : null);
+  const cancelAtPeriodEnd = sub.cancel_at_period_end === true || (cancelAt !== null && cancelAt === periodEnd);
+  const pause = sub.pause_collection;
   const first = items[0]?.price;
   return {
     id: sub.id,
@@ -51,8 +51,10 @@ export function normaliseSubscription(input: unknown): NormalisedSubscription {
     prices: items.map((item) => item.price),
     priceLabel: first ? (first.lookup_key ?? first.id) : '(no items)',
     cancelAtPeriodEnd,
+    cancelAt,
+    pauseCollection: pause ? { behavior: pause.behavior, resumesAt: pause.resumes_at ?? null } : null,
     currentPeriodStart: periodStart,
-    currentPeriodEnd: effectiveEnd,
+    currentPeriodEnd: periodEnd,
     trialEnd: sub.trial_end ?? null,
     metadataSub: subFromMetadata(sub.metadata),
     checkoutClaim: checkoutClaimOf(sub.metadata),

@@ -13,8 +13,14 @@ export interface NormalisedSubscription {
   prices: StripePriceLike[];
   /** The price that decides the plan, for logs (lookup key or id). */
   priceLabel: string;
+  /** Stripe's `cancel_at_period_end`, or a `cancel_at` exactly at the period end. */
   cancelAtPeriodEnd: boolean;
+  /** When the subscription ends (`cancel_at`, any date: this period's end or a later one), else null. */
+  cancelAt?: number | null;
+  /** `pause_collection`: Stripe collects no payment (status stays `active`) until `resumesAt` (null: no end set). */
+  pauseCollection?: { behavior: string; resumesAt: number | null } | null;
   currentPeriodStart: number | null;
+  /** The billing period's real end (renewals move it), whatever `cancel_at` says. */
   currentPeriodEnd: number | null;
   trialEnd: number | null;
   metadataSub: string | null;

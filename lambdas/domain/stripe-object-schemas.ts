@@ -29,6 +29,7 @@ export const subscriptionSchema = z.looseObject({
   status: z.enum(SUBSCRIPTION_STATUSES),
   cancel_at_period_end: z.boolean().nullish(),
   cancel_at: epochSeconds.nullish(),
+  pause_collection: z.looseObject({ behavior: z.string().min(1), resumes_at: epochSeconds.nullish() }).nullish(),
   /** Pre-basil (before 2025-03-31) only. */
   current_period_start: epochSeconds.nullish(),
   current_period_end: epochSeconds.nullish(),

@@ -38,7 +38,12 @@ export const subscriptionStatusResponseSchema = z
     groups: z.array(z.string()).meta({ description: 'Managed Cognito groups the user belongs to.' }),
     currentPeriodEnd: isoDateTime,
     trialEndsAt: isoDateTime,
-    cancelAtPeriodEnd: z.boolean(),
+    cancelAtPeriodEnd: z.boolean().meta({ description: 'The subscription ends at the end of the current period.' }),
+    cancelAt: isoDateTime.meta({
+      description:
+        'When the subscription ends (access lasts until then): the period end, or a later date set in Stripe; null ' +
+        'when it renews.',
+    }),
     entitlementsVersion: z.number().int().min(0).meta({ description: 'Increases on every change.' }),
     refreshTokens: z.boolean().meta({
       description: 'True when the groups in the caller token differ from the applied groups: refresh the tokens.',

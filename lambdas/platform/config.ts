@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { EntitlementPolicy } from '../domain/entitlement-policy';
+import { type EntitlementPolicy, PAUSED_COLLECTION_ACCESS } from '../domain/entitlement-policy';
 import { AppError } from '../domain/errors';
 import { PAYMENT_REVERSAL_ACTIONS } from '../domain/payment-facts';
 import { PlanCatalog } from '../domain/plan-catalog';
@@ -92,6 +92,8 @@ export const policyEnvSchema = z.object({
    * `revoke` (that subscription's access ends), `flag` (access kept, the entitlement says so), `ignore`.
    */
   PAYMENT_REVERSAL: z.enum(PAYMENT_REVERSAL_ACTIONS).optional(),
+  /** A subscription with payment collection paused: `keep` access (Stripe's meaning, the default) or `revoke` it. */
+  PAUSED_COLLECTION_ACCESS: z.enum(PAUSED_COLLECTION_ACCESS).default('keep'),
 });
 
 export type PolicyEnv = z.output<typeof policyEnvSchema>;
@@ -101,6 +103,7 @@ export function entitlementPolicyOf(policy: PolicyEnv): EntitlementPolicy {
   return {
     gracePeriodDays: policy.GRACE_PERIOD_DAYS,
     paymentReversal: policy.PAYMENT_REVERSAL ?? (policy.REVOKE_ON_DISPUTE ? 'revoke' : 'ignore'),
+    pausedCollection: policy.PAUSED_COLLECTION_ACCESS,
   };
 }
 

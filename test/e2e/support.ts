@@ -20,7 +20,7 @@ export interface World {
   emulator: StripeEmulator;
 }
 
-/** One local stack per test file. `lambdaEnv` is merged into the handlers' environment before any is built. */
+/** One local stack per `useStack` (per test file, or per describe). `lambdaEnv` adds to every handler's environment. */
 export function useStack(options: { catalog?: PlanCatalog; lambdaEnv?: Record<string, string> } = {}): () => World {
   let world: World | undefined;
   let stateDir = '';
@@ -33,8 +33,8 @@ export function useStack(options: { catalog?: PlanCatalog; lambdaEnv?: Record<st
       env: {},
       stripe: { webhookBackoffMs: () => 10 },
       ...(options.catalog ? { catalog: options.catalog } : {}),
+      ...(options.lambdaEnv ? { lambdaEnv: options.lambdaEnv } : {}),
     });
-    Object.assign(stack.env, options.lambdaEnv ?? {});
     const emulator = stack.stripe;
     if (!emulator) throw new Error('the e2e needs the Stripe emulator');
     world = { stack, stripe: emulator.client(), emulator };

@@ -17,6 +17,7 @@ const STATUS: SubscriptionStatus = {
   currentPeriodEnd: null,
   trialEndsAt: null,
   cancelAtPeriodEnd: false,
+  cancelAt: null,
   entitlementsVersion: 3,
   refreshTokens: false,
 };

@@ -4,6 +4,7 @@ import {
   type BillingState,
   computeEntitlement,
   emptyBillingState,
+  type PausedCollectionAccess,
   type SubscriptionSnapshot,
 } from '../../../lambdas/domain/entitlement-policy';
 import type { InvoiceFacts } from '../../../lambdas/domain/payment-facts';
@@ -205,6 +206,75 @@ describe('computeEntitlement: several subscriptions', () => {
     // Assess: the answer does not depend on the order of the list
     expect(forward).toMatchObject({ plan, status });
     expect(reversed).toEqual(forward);
+  });
+});
+
+describe('computeEntitlement: cancel_at (any date) and paused collection', () => {
+  const at = (seconds: number) => new Date((periodStart + seconds) * 1000);
+  const iso = (seconds: number) => new Date((periodStart + seconds) * 1000).toISOString();
+  const pause = { behavior: 'keep_as_draft', resumesAt: null };
+
+  it.each<[string, Partial<SubscriptionSnapshot>, number, boolean, string, string | null]>([
+    [
+      'cancel_at beyond the period, before the renewal event',
+      { cancelAt: periodStart + 40 * day },
+      31 * day,
+      true,
+      'active',
+      iso(40 * day),
+    ],
+    ['cancel_at beyond the period, passed', { cancelAt: periodStart + 40 * day }, 41 * day, false, 'canceled', null],
+    [
+      'cancel_at inside the period, before it',
+      { cancelAt: periodStart + 10 * day },
+      5 * day,
+      true,
+      'active',
+      iso(10 * day),
+    ],
+    ['cancel_at inside the period, passed', { cancelAt: periodStart + 10 * day }, 11 * day, false, 'canceled', null],
+    [
+      'cancel at the period end, passed',
+      { cancelAt: periodEnd, cancelAtPeriodEnd: true },
+      31 * day,
+      false,
+      'canceled',
+      null,
+    ],
+    [
+      'an older record: cancel_at_period_end only',
+      { cancelAtPeriodEnd: true },
+      29 * day,
+      true,
+      'active',
+      iso(30 * day),
+    ],
+    ['not cancelling', {}, 31 * day, true, 'active', null],
+  ])('%s', (_name, overrides, now, entitled, status, cancelAt) => {
+    // Act
+    const result = computeEntitlement([snapshot(overrides)], catalog, at(now), policy);
+
+    // Assess
+    expect(result).toMatchObject({ entitled, status });
+    if (entitled) expect(result.cancelAt).toBe(cancelAt);
+    if (entitled) expect(result.currentPeriodEnd).toBe(iso(30 * day));
+  });
+
+  it.each<[string, PausedCollectionAccess | undefined, Partial<SubscriptionSnapshot>, boolean, string]>([
+    ['keep (default): the service goes on for free', undefined, { pauseCollection: pause }, true, 'active'],
+    ['keep', 'keep', { pauseCollection: pause }, true, 'active'],
+    ['revoke: no access while collection is paused', 'revoke', { pauseCollection: pause }, false, 'paused'],
+    [
+      'revoke, resumes_at passed',
+      'revoke',
+      { pauseCollection: { behavior: 'void', resumesAt: periodStart + day } },
+      true,
+      'active',
+    ],
+    ['revoke, not paused', 'revoke', { pauseCollection: null }, true, 'active'],
+  ])('paused collection, %s', (_name, pausedCollection, overrides, entitled, status) => {
+    const result = computeEntitlement([snapshot(overrides)], catalog, PHASES.early, { ...policy, pausedCollection });
+    expect(result).toMatchObject({ entitled, status, plan: entitled ? 'pro' : 'free' });
   });
 });
 

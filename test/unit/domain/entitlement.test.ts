@@ -23,6 +23,7 @@ const pro = (overrides: Partial<Entitlement>): Entitlement => ({
   currentPeriodEnd: future,
   trialEndsAt: null,
   cancelAtPeriodEnd: false,
+  cancelAt: null,
   graceEndsAt: null,
   paymentReversal: null,
   ...overrides,
@@ -36,6 +37,13 @@ describe('evaluateAtRead (time applied at read)', () => {
     ['running grace window', { status: 'past_due', graceEndsAt: future }, true, 'past_due'],
     ['cancelled period over', { cancelAtPeriodEnd: true, currentPeriodEnd: past }, false, 'canceled'],
     ['cancelled period running', { cancelAtPeriodEnd: true, currentPeriodEnd: future }, true, 'active'],
+    [
+      'cancel_at beyond an ended period (renewal not in yet)',
+      { currentPeriodEnd: past, cancelAt: future },
+      true,
+      'active',
+    ],
+    ['cancel_at passed', { currentPeriodEnd: future, cancelAt: past }, false, 'canceled'],
     ['renewing period passed (webhook pending)', { currentPeriodEnd: past }, true, 'active'],
   ] as const)('%s', (_name, overrides, entitled, status) => {
     const result = evaluateAtRead(pro(overrides as Partial<Entitlement>), catalog, now);

@@ -41,9 +41,25 @@ describe('normaliseSubscription: both API-version shapes', () => {
     expect(normaliseSubscription(raw).prices[0]).toMatchObject({ lookup_key: null, nickname: null });
   });
 
-  it('treats a scheduled cancel_at as cancelling at that time', () => {
-    const raw = { ...subscriptionObject({ periodEnd: 500 }), cancel_at: 300 };
-    expect(normaliseSubscription(raw)).toMatchObject({ cancelAtPeriodEnd: true, currentPeriodEnd: 300 });
+  it.each([
+    ['a cancel_at inside the period', { cancel_at: 300 }, { cancelAt: 300, cancelAtPeriodEnd: false }],
+    ['a cancel_at at the period end', { cancel_at: 500 }, { cancelAt: 500, cancelAtPeriodEnd: true }],
+    ['a cancel_at beyond the period', { cancel_at: 900 }, { cancelAt: 900, cancelAtPeriodEnd: false }],
+    [
+      'cancel_at_period_end (older payloads without cancel_at)',
+      { cancel_at_period_end: true },
+      { cancelAt: 500, cancelAtPeriodEnd: true },
+    ],
+    ['no cancellation', {}, { cancelAt: null, cancelAtPeriodEnd: false }],
+  ])('keeps %s as its own date and the real period end', (_name, fields, expected) => {
+    const raw = { ...subscriptionObject({ periodEnd: 500 }), ...fields };
+    expect(normaliseSubscription(raw)).toMatchObject({ ...expected, currentPeriodEnd: 500 });
+  });
+
+  it('reads pause_collection', () => {
+    const raw = { ...subscriptionObject(), pause_collection: { behavior: 'void', resumes_at: 700 } };
+    expect(normaliseSubscription(raw).pauseCollection).toEqual({ behavior: 'void', resumesAt: 700 });
+    expect(normaliseSubscription(subscriptionObject()).pauseCollection).toBeNull();
   });
 
   it('rejects an unknown status with a clear error', () => {

@@ -43,6 +43,7 @@ describe('POST /subscription/trial', () => {
       currentPeriodEnd: null,
       trialEndsAt: '2030-01-29T12:00:00.000Z',
       cancelAtPeriodEnd: false,
+      cancelAt: null,
       entitlementsVersion: 2,
       refreshTokens: true,
     });

@@ -47,6 +47,7 @@ describe('GET /subscription/status', () => {
       currentPeriodEnd: '2030-02-01T00:00:00.000Z',
       trialEndsAt: null,
       cancelAtPeriodEnd: false,
+      cancelAt: null,
       entitlementsVersion: 4,
       refreshTokens: false,
     });

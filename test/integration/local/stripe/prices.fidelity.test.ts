@@ -229,7 +229,7 @@ describe('cancel_at beyond the current period', () => {
       data: { object: { status: 'canceled', ended_at: cancelAt } },
     });
     expect(productReads(events)[0]?.signal).toMatchObject({
-      subscription: { status: 'active', cancelAtPeriodEnd: true },
+      subscription: { status: 'active', cancelAtPeriodEnd: false, cancelAt },
     });
   });
 });
