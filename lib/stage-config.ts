@@ -71,6 +71,8 @@ export interface StageConfig {
   readonly authDomainPrefix: string | undefined;
   /** SES as the pool's email sender; undefined: Cognito's own sender (about 50 emails a day). */
   readonly sesEmail: SesEmailSettings | undefined;
+  /** A custom domain for the HTTP API (the execute-api URL keeps working); undefined: execute-api only. */
+  readonly apiDomain: ApiDomainSettings | undefined;
 }
 
 /**
@@ -109,6 +111,15 @@ export interface IdentityProviderSettings {
      */
     readonly emailVerifiedAttribute?: string;
   }[];
+}
+
+export interface ApiDomainSettings {
+  /** e.g. `api.example.com`. */
+  readonly domainName: string;
+  /** ACM certificate for the domain, in the stack's region (regional endpoint). */
+  readonly certificateArn: string;
+  /** Route 53 public hosted zone to create the alias record in; without it, point DNS at the domain yourself. */
+  readonly hostedZone?: { readonly id: string; readonly name: string };
 }
 
 export interface SesEmailSettings {
@@ -155,6 +166,7 @@ export const STAGE_CONTEXT_KEYS = [
   'identityProviders',
   'authDomainPrefix',
   'sesEmail',
+  'apiDomain',
 ] as const;
 
 const DEV_ORIGINS = ['http://localhost:5173', 'http://localhost:3000'];
@@ -310,6 +322,33 @@ const sesEmailSchema = z
     { message: "fromAddress must be the identity itself or an address of the identity's domain" },
   );
 
+const hostname = z
+  .string()
+  .regex(/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'must be a lowercase DNS name');
+
+const apiDomainSchema = z
+  .object({
+    domainName: hostname,
+    certificateArn: z
+      .string()
+      .regex(
+        /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/,
+        'must be an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>)',
+      ),
+    hostedZone: z
+      .object({ id: z.string().regex(/^Z[A-Z0-9]{1,31}$/, 'must be a hosted zone id'), name: hostname })
+      .strict()
+      .optional(),
+  })
+  .strict()
+  .refine(
+    (domain) =>
+      !domain.hostedZone ||
+      domain.domainName === domain.hostedZone.name ||
+      domain.domainName.endsWith(`.${domain.hostedZone.name}`),
+    { message: 'domainName must be in the hosted zone' },
+  );
+
 const bool = z.preprocess((value) => (value === 'true' ? true : value === 'false' ? false : value), z.boolean());
 
 /** `{ subscriptions, customer, orphanSubscriptions }`, each optional (defaults: DEFAULT_ACCOUNT_DELETION). */
@@ -355,6 +394,7 @@ const overridesSchema = z
       .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'must be lowercase letters, digits and "-" (1-63)')
       .refine((prefix) => !/aws|amazon|cognito/.test(prefix), 'may not contain "aws", "amazon" or "cognito"'),
     sesEmail: z.preprocess(json, sesEmailSchema),
+    apiDomain: z.preprocess(json, apiDomainSchema),
     /** Needed with a cron(...) schedule (the longest gap between runs); derived from a rate(...) schedule. */
     reconcileIntervalMinutes: z.coerce
       .number()
@@ -471,6 +511,7 @@ export function parseStageConfig(input: {
     identityProviders,
     authDomainPrefix: merged.authDomainPrefix,
     sesEmail: merged.sesEmail,
+    apiDomain: merged.apiDomain,
   };
 }
 

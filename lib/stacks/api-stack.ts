@@ -2,9 +2,12 @@ import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as route53Targets from 'aws-cdk-lib/aws-route53-targets';
 import type { Construct } from 'constructs';
 import { suppressPublicRoute } from '../nag-suppressions';
 import type { StageConfig } from '../stage-config';
@@ -65,8 +68,10 @@ export class ApiStack extends Stack {
   readonly httpApi: apigw.HttpApi;
   readonly authorizer: HttpJwtAuthorizer;
   readonly accessLogs: LogGroup;
-  /** Base URL of the default stage, ending in `/`. */
+  /** Base URL of the default stage, ending in `/` (the custom domain's when the stage has one). */
   readonly apiUrl: string;
+  /** The custom domain of the stage (`apiDomain`), mapped to the default stage. */
+  readonly domainName: apigw.DomainName | undefined;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -112,8 +117,38 @@ export class ApiStack extends Stack {
       throttlingBurstLimit: config.apiThrottle.burstLimit,
     };
 
-    this.apiUrl = `${this.httpApi.apiEndpoint}/`;
+    this.domainName = config.apiDomain ? this.addCustomDomain(config.apiDomain) : undefined;
+    this.apiUrl = config.apiDomain ? `https://${config.apiDomain.domainName}/` : `${this.httpApi.apiEndpoint}/`;
     new CfnOutput(this, 'ApiUrl', { value: this.apiUrl, description: 'Base URL of the HTTP API' });
+  }
+
+  /**
+   * The stage's custom domain: a regional API Gateway domain name (TLS 1.2) on the given ACM certificate, mapped to
+   * the default stage, and an alias record when a hosted zone is given. The execute-api URL keeps working.
+   */
+  private addCustomDomain(settings: NonNullable<StageConfig['apiDomain']>): apigw.DomainName {
+    const domain = new apigw.DomainName(this, 'ApiDomain', {
+      domainName: settings.domainName,
+      certificate: acm.Certificate.fromCertificateArn(this, 'ApiCertificate', settings.certificateArn),
+      securityPolicy: apigw.SecurityPolicy.TLS_1_2,
+    });
+    const stage = this.httpApi.defaultStage;
+    if (!stage) throw new Error('HttpApi has no default stage to map the custom domain to');
+    new apigw.ApiMapping(this, 'ApiDomainMapping', { api: this.httpApi, domainName: domain, stage });
+    if (settings.hostedZone) {
+      const zone = route53.HostedZone.fromHostedZoneAttributes(this, 'ApiHostedZone', {
+        hostedZoneId: settings.hostedZone.id,
+        zoneName: settings.hostedZone.name,
+      });
+      new route53.ARecord(this, 'ApiAliasRecord', {
+        zone,
+        recordName: settings.domainName,
+        target: route53.RecordTarget.fromAlias(
+          new route53Targets.ApiGatewayv2DomainProperties(domain.regionalDomainName, domain.regionalHostedZoneId),
+        ),
+      });
+    }
+    return domain;
   }
 
   /**

@@ -36,7 +36,7 @@ describe('cdk-nag AwsSolutions and Serverless', () => {
     expect(violations(testApp.app)).toEqual([]);
   });
 
-  it('reports none for a fully configured prod (alarm emails, identity providers, domain, SES, reserved concurrency)', () => {
+  it('reports none for a fully configured prod (alarm emails, identity providers, Cognito and API domains, SES)', () => {
     const testApp = createTestApp({
       stage: 'prod',
       overrides: {
@@ -51,6 +51,11 @@ describe('cdk-nag AwsSolutions and Serverless', () => {
         sesEmail: {
           fromAddress: 'no-reply@example.com',
           identityArn: 'arn:aws:ses:eu-west-1:123456789012:identity/example.com',
+        },
+        apiDomain: {
+          domainName: 'api.example.com',
+          certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789',
+          hostedZone: { id: 'Z0123456789ABCDEFGHIJ', name: 'example.com' },
         },
       },
     });
