@@ -1,6 +1,6 @@
 import { AdminDeleteUserCommand } from '@aws-sdk/client-cognito-identity-provider';
 import Stripe from 'stripe';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { formatDenials } from '../../local/aws/aws-proxy';
 import { unusedGrants } from '../../local/aws/iam-policy';
 import { runJourney } from '../../local/journey';
@@ -76,10 +76,13 @@ describe('shipped artifacts: secrets that recover', () => {
     expect(second.status).toBe(200);
     expect(shipped.byName('StripeWebhook').coldStarts).toBe(coldStartsBefore);
     expect(first.body).toMatchObject({ error: { code: 'dependency_unavailable' } });
-    expect(world().errorLogs()).toContainEqual({
-      fn: 'StripeWebhook',
-      message: 'Stripe webhook delivery failed; Stripe will retry',
-    });
+    // A worker's log line reaches us through its stdout stream, possibly after the HTTP answer: wait for it.
+    await vi.waitFor(() =>
+      expect(world().errorLogs()).toContainEqual({
+        fn: 'StripeWebhook',
+        message: 'Stripe webhook delivery failed; Stripe will retry',
+      }),
+    );
   });
 
   it('a placeholder secret answers 503 naming it; once set, the next delivery is applied', async () => {
@@ -273,6 +276,7 @@ describe('shipped artifacts: IAM is enforced', () => {
         : statement.actions,
     }));
     const before = shipped.proxy.denials.length;
+    const errorsBefore = world().errorLogs().length;
 
     // Act
     let response: Awaited<ReturnType<typeof deliver>>;
@@ -288,9 +292,12 @@ describe('shipped artifacts: IAM is enforced', () => {
     expect(formatDenials(denials)).toMatch(
       /^StripeWebhook \(StripeWebhookFunction\w+\) is not allowed dynamodb:PutItem on arn:aws:dynamodb:us-east-1:\d+:table\/WebhookEvents$/,
     );
-    expect(world().errorLogs().at(-1)).toEqual({
-      fn: 'StripeWebhook',
-      message: 'Stripe webhook delivery failed; Stripe will retry',
-    });
+    // The failure's log line arrives through the worker's stdout, possibly after the HTTP answer: wait for it.
+    await vi.waitFor(() =>
+      expect(world().errorLogs().slice(errorsBefore)).toContainEqual({
+        fn: 'StripeWebhook',
+        message: 'Stripe webhook delivery failed; Stripe will retry',
+      }),
+    );
   });
 });
