@@ -70,6 +70,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/account': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Delete the caller account: Stripe subscriptions and customer per stage settings, the Cognito user, the rows. Needs a sign-in within the last 5 minutes. Idempotent: a repeated request answers the same. */
+    delete: operations['deleteAccount'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/openapi.json': {
     parameters: {
       query?: never;
@@ -175,6 +192,26 @@ export interface components {
        * @description Redirect the browser here.
        */
       url: string;
+    };
+    /** @description The account is gone; the same answer for a repeated request. */
+    AccountDeleted: {
+      /** @constant */
+      deleted: true;
+      /**
+       * Format: date-time
+       * @description When the deletion finished.
+       */
+      deletedAt: string;
+      /**
+       * @description What happened to the Stripe subscriptions: ended at once, or left to run out at the end of the paid period.
+       * @enum {string}
+       */
+      subscriptions: 'cancel-now' | 'cancel-at-period-end' | 'keep';
+      /**
+       * @description What happened to the Stripe customer: deleted, or kept for accounting without personal data and link (`none`: there was none).
+       * @enum {string}
+       */
+      customer: 'delete' | 'anonymise' | 'keep' | 'none';
     };
   };
   responses: never;
@@ -417,6 +454,62 @@ export interface operations {
       };
       /** @description Conflict with the current state. */
       409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Unexpected error (details are logged, never returned). */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Stripe or DynamoDB is temporarily unavailable; retry after the `Retry-After` seconds. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  deleteAccount: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The account is deleted. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AccountDeleted'];
+        };
+      };
+      /** @description Missing, expired or invalid token. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The token is valid but not enough for this route (e.g. `reauthentication_required`: sign in again first). */
+      403: {
         headers: {
           [name: string]: unknown;
         };

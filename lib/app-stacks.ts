@@ -1,5 +1,6 @@
 import { type App, Aspects, type Environment, Tags } from 'aws-cdk-lib';
 import { NotifyAlarmTopic } from './alarms';
+import { AccountApi } from './constructs/account-api';
 import { CognitoTriggers } from './constructs/cognito-triggers';
 import { ExampleApi } from './constructs/example-api';
 import { FrontendApi } from './constructs/frontend-api';
@@ -46,6 +47,7 @@ export function createAppStacks(app: App, config: StageConfig, env?: Environment
   const webhook = new StripeWebhook(api, 'StripeWebhook', { api });
   const reconcile = new Reconcile(api, 'Reconcile', { api });
   new ExampleApi(api, 'ExampleApi', { api });
+  new AccountApi(api, 'AccountApi', { api });
   const operations = new Operations(api, 'Operations', { api, webhook, reconcile, frontend, triggers });
   for (const stack of [data, auth, api]) {
     Tags.of(stack).add('app', 'entitlements');

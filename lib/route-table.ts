@@ -5,7 +5,7 @@
  */
 export interface RouteDefinition {
   id: string;
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'DELETE';
   path: string;
   /**
    * `jwt`: the HTTP API's Cognito JWT authorizer; `none`: public (Stripe signs its own requests); `entitlements`:
@@ -53,6 +53,13 @@ export const ROUTES = {
     path: '/subscription/trial',
     auth: 'jwt',
     entry: 'lambdas/handlers/start-trial.ts',
+  },
+  deleteAccount: {
+    id: 'DeleteAccount',
+    method: 'DELETE',
+    path: '/account',
+    auth: 'jwt',
+    entry: 'lambdas/handlers/delete-account.ts',
   },
   openApi: { id: 'OpenApi', method: 'GET', path: '/openapi.json', auth: 'none', entry: 'lambdas/handlers/openapi.ts' },
   syncHealth: {

@@ -62,6 +62,8 @@ export function policyFor(settings: AccountDeletionSettings, trigger: DeletionTr
 export interface DeletionMark {
   requestedAt: string;
   trigger: DeletionTrigger;
+  /** The customer known when the deletion started (the record, which may hold it alone, goes first). */
+  stripeCustomerId?: string;
 }
 
 export const ACCOUNT_TOMBSTONE_ENTRY = 'account#deleted';

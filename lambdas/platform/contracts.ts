@@ -148,6 +148,17 @@ export const CONTRACTS = {
     secrets: ['stripeApiKey'],
     userPool: { poolIdFrom: 'event', actions: GROUP_SYNC },
   },
+  /** DELETE /account: the caller's rows, tombstones, Stripe customer and subscriptions, and Cognito user. */
+  deleteAccount: {
+    tables: {
+      userProfiles: ['GetItem', 'UpdateItem', 'DeleteItem'],
+      entitlements: ['GetItem', 'DeleteItem'],
+      auditLog: ['GetItem', 'PutItem'],
+    },
+    secrets: ['stripeApiKey'],
+    userPool: { poolIdFrom: 'env', actions: ['AdminDeleteUser'] },
+    variables: ACCOUNT_DELETION_VARIABLES,
+  },
   reconcileScheduled: RECONCILE,
   adminReconcile: RECONCILE,
   /** HTTP API Lambda authorizer (lib/constructs/entitlements-authorizer.ts): verifies the token, gates by plan. */

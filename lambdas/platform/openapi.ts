@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PlanCatalog } from '../domain/plan-catalog';
+import { deleteAccountResponseSchema } from './account-schemas';
 import {
   checkoutSessionRequestSchema,
   checkoutSessionResponseSchema,
@@ -28,6 +29,7 @@ const jsonContent = (name: string) => ({ 'application/json': { schema: ref(name)
 const ERRORS = {
   '400': 'Malformed JSON or a field that fails validation; the message names the field.',
   '401': 'Missing, expired or invalid token.',
+  '403': 'The token is valid but not enough for this route (e.g. `reauthentication_required`: sign in again first).',
   '404': 'Not found.',
   '409': 'Conflict with the current state.',
   '500': 'Unexpected error (details are logged, never returned).',
@@ -98,6 +100,19 @@ export function buildOpenApiDocument(catalog: PlanCatalog = PlanCatalog.defaults
           },
         },
       },
+      '/account': {
+        delete: {
+          operationId: 'deleteAccount',
+          summary:
+            'Delete the caller account: Stripe subscriptions and customer per stage settings, the Cognito user, the rows. ' +
+            'Needs a sign-in within the last 5 minutes. Idempotent: a repeated request answers the same.',
+          security: bearer,
+          responses: {
+            '200': { description: 'The account is deleted.', content: jsonContent('AccountDeleted') },
+            ...errors('401', '403', '500', '503'),
+          },
+        },
+      },
       '/openapi.json': {
         get: {
           operationId: 'getOpenApiDocument',
@@ -123,6 +138,7 @@ export function buildOpenApiDocument(catalog: PlanCatalog = PlanCatalog.defaults
         CheckoutSession: schemaOf(checkoutSessionResponseSchema, 'output'),
         PortalSessionRequest: schemaOf(portalSessionRequestSchema, 'input'),
         PortalSession: schemaOf(portalSessionResponseSchema, 'output'),
+        AccountDeleted: schemaOf(deleteAccountResponseSchema, 'output'),
       },
     },
   };

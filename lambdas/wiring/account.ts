@@ -7,6 +7,10 @@ import { DynamoEntitlementStore } from '../adapters/dynamo/entitlement-store';
 import { DynamoProfileStore } from '../adapters/dynamo/profile-store';
 import { StripeAccountCleanup } from '../adapters/stripe/stripe-account-cleanup';
 import type { Clock } from '../domain/clock';
+import { accountDeletionSettingsFromEnv } from '../platform/account-deletion-config';
+import type { CONTRACTS } from '../platform/contracts';
+import type { Runtime } from '../platform/runtime';
+import { systemClock } from '../ports/app-ports';
 import type { DeleteAccountDeps } from '../use-cases/identity/delete-account';
 
 /** What account deletion needs from a function's runtime (DELETE /account, reconcile). */
@@ -36,5 +40,17 @@ export function deleteAccountDeps(
     billing: async () => new StripeAccountCleanup(await runtime.stripe(stripeOptions)),
     tombstones: accountTombstones(runtime),
     clock,
+  };
+}
+
+/** Stripe calls of DELETE /account: time-boxed like the other routes (API Gateway gives 30 s in all). */
+const ROUTE_STRIPE_OPTIONS = { timeoutMs: 5_000, maxNetworkRetries: 1 };
+
+/** DELETE /account: the deletion's dependencies, the stage's settings, wall time for the sign-in age. */
+export function deleteAccountRouteDeps(runtime: Runtime<typeof CONTRACTS.deleteAccount>, env: NodeJS.ProcessEnv) {
+  return {
+    deletion: deleteAccountDeps(runtime, runtime.clock, ROUTE_STRIPE_OPTIONS),
+    settings: accountDeletionSettingsFromEnv(env),
+    wallClock: systemClock,
   };
 }

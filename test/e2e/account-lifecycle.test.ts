@@ -5,6 +5,7 @@ import {
   AdminAddUserToGroupCommand,
   AdminConfirmSignUpCommand,
   AdminDeleteUserCommand,
+  AdminGetUserCommand,
   AdminRemoveUserFromGroupCommand,
   InitiateAuthCommand,
   SignUpCommand,
@@ -206,5 +207,53 @@ describe('a Cognito user deleted by an operator', () => {
     // The cancellation's webhook arrives after the rows are gone: ignored (200), never parked.
     expect(await parkedEventsOf(customer)).toEqual([]);
     expect(stack.stripe?.deliveries().filter((d) => d.customer === customer && d.status !== 'delivered')).toEqual([]);
+  });
+});
+
+describe('DELETE /account', () => {
+  it('deletes everything (Stripe, Cognito, rows), answers the same again, and the email signs up anew without a second trial', async () => {
+    // Prepare: a user who used the trial and pays for pro
+    const email = `${uniqueLocal('delete-me')}@example.com`;
+    const user = await signedUpUser(email);
+    expect((await call('POST', '/subscription/trial', user.idToken)).status).toBe(201);
+    const customer = String((await profileOf(user.sub))?.stripeCustomerId ?? '');
+    const subscription = await subscribePro(customer);
+
+    // Act
+    const deleted = await call('DELETE', '/account', user.idToken);
+    const repeated = await call('DELETE', '/account', user.idToken);
+    await stack.stripe?.drainWebhooks();
+    const staleToken = await call('GET', '/subscription/status', user.idToken);
+    const again = await signedUpUser(email);
+    const secondTrial = await call('POST', '/subscription/trial', again.idToken);
+
+    // Assess
+    expect(deleted.status).toBe(200);
+    expect(deleted.body).toMatchObject({ deleted: true, subscriptions: 'cancel-now', customer: 'delete' });
+    expect(repeated).toEqual(deleted);
+    expect(await profileOf(user.sub)).toBeUndefined();
+    const record = await stack.backend.ddb.send(
+      new GetCommand({ TableName: stack.info.tables.entitlements, Key: { cognito_sub: user.sub } }),
+    );
+    expect(record.Item).toBeUndefined();
+    await expect(
+      stack.backend.cognitoClient.send(
+        new AdminGetUserCommand({ UserPoolId: stack.info.userPoolId, Username: user.sub }),
+      ),
+    ).rejects.toThrow(/User does not exist/);
+    expect((await stack.stripe?.client().subscriptions.retrieve(subscription))?.status).toBe('canceled');
+    expect(await stack.stripe?.client().customers.retrieve(customer)).toMatchObject({ deleted: true });
+    const tombstone = await stack.backend.ddb.send(
+      new GetCommand({ TableName: stack.info.tables.auditLog, Key: { userId: user.sub, entryId: 'account#deleted' } }),
+    );
+    expect(tombstone.Item).toMatchObject({ trigger: 'user', trialUsed: true, stripeCustomerId: customer });
+    expect(JSON.stringify(tombstone.Item)).not.toContain(email);
+    // Stripe's customer.subscription.deleted and customer.deleted arrive after the rows are gone: ignored, not parked.
+    expect(await parkedEventsOf(customer)).toEqual([]);
+    expect(stack.stripe?.deliveries().filter((d) => d.customer === customer && d.status !== 'delivered')).toEqual([]);
+    // The old token still verifies for up to an hour: it never revives the account.
+    expect(staleToken).toMatchObject({ status: 404, body: { error: { code: 'account_deleted' } } });
+    expect(again.sub).not.toBe(user.sub);
+    expect(secondTrial).toMatchObject({ status: 409, body: { error: { code: 'trial_already_used' } } });
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { AccountApi } from '../../lib/constructs/account-api';
 import type { AppFunction } from '../../lib/constructs/app-function';
 import type { Reconcile } from '../../lib/constructs/reconcile';
 import { parseStageConfig } from '../../lib/stage-config';
@@ -73,5 +74,74 @@ describe('reconcile functions and account deletion', () => {
     expect(actionsOn(fn, 'AuditLogTable')).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:PutItem']));
     expect(actionsOn(fn, 'AuditLogTable')).not.toContain('dynamodb:DeleteItem');
     expect(actionsOn(fn, 'UserPool')).toContain('cognito-idp:AdminDeleteUser');
+  });
+});
+
+describe('AccountApi: DELETE /account', () => {
+  const testApp = createTestApp({ stage: 'dev', overrides: { accountDeletion: { subscriptions: 'cancel-now' } } });
+  const template = templateOf(testApp.api);
+  const account = testApp.api.node.findChild('AccountApi') as AccountApi;
+  const fn = account.deleteAccount;
+  const logicalId = testApp.api.getLogicalId(fn.fn.node.defaultChild as never);
+  const statements = (() => {
+    const roleId = testApp.api.getLogicalId(fn.role.node.defaultChild as never);
+    return Object.values(template.findResources('AWS::IAM::Policy'))
+      .filter((policy) => JSON.stringify(policy.Properties.Roles).includes(roleId))
+      .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[]);
+  })();
+  const actionsOn = (resource: string) =>
+    statements
+      .filter((s) => JSON.stringify(s.Resource).includes(resource))
+      .flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]))
+      .sort();
+
+  it('is served behind the Cognito JWT authorizer', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+      RouteKey: 'DELETE /account',
+      AuthorizationType: 'JWT',
+    });
+    const integrations = Object.values(template.findResources('AWS::ApiGatewayV2::Integration')).filter((i) =>
+      JSON.stringify(i.Properties.IntegrationUri).includes(logicalId),
+    );
+    expect(integrations).toHaveLength(1);
+  });
+
+  it('may touch only the caller rows, the tombstones, the Stripe key and AdminDeleteUser', () => {
+    expect(actionsOn('UserProfilesTable')).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem']);
+    expect(actionsOn('EntitlementsTable')).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem']);
+    expect(actionsOn('AuditLogTable')).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem']);
+    expect(actionsOn('WebhookEvents')).toEqual([]);
+    expect(actionsOn('ParkedEvents')).toEqual([]);
+    expect(actionsOn('UserPool')).toEqual(['cognito-idp:AdminDeleteUser']);
+    expect(
+      statements.filter((s) => ([] as string[]).concat(s.Action).includes('secretsmanager:GetSecretValue')),
+    ).toHaveLength(1);
+    expect(
+      statements
+        .flatMap((s) => ([] as string[]).concat(s.Action))
+        .some((a) => a.includes('Scan') || a.includes('Query')),
+    ).toBe(false);
+  });
+
+  it('gets the stage settings and only the variables its contract names', () => {
+    const variables = (
+      template.toJSON().Resources[logicalId] as { Properties: { Environment: { Variables: Record<string, unknown> } } }
+    ).Properties.Environment.Variables;
+    expect(variables).toMatchObject({
+      ACCOUNT_DELETION_SUBSCRIPTIONS: 'cancel-now',
+      ACCOUNT_DELETION_CUSTOMER: 'delete',
+      ORPHAN_SUBSCRIPTIONS: 'cancel-now',
+    });
+    expect(Object.keys(variables)).toEqual(
+      expect.arrayContaining([
+        'USER_PROFILES_TABLE',
+        'ENTITLEMENTS_TABLE',
+        'AUDIT_TABLE',
+        'STRIPE_SECRET_ARN',
+        'USER_POOL_ID',
+      ]),
+    );
+    expect(Object.keys(variables)).not.toContain('WEBHOOK_EVENTS_TABLE');
+    expect(Object.keys(variables)).not.toContain('STRIPE_WEBHOOK_SECRET_ARN');
   });
 });

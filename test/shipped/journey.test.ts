@@ -214,7 +214,48 @@ describe('shipped artifacts: the journeys', () => {
     });
   });
 
-  it('invoked all 12 functions with no AccessDenied and no unexpected ERROR log', () => {
+  it('DELETE /account: a fresh sign-in deletes the account; the email signs up again', async () => {
+    // Prepare
+    const { stack } = world();
+    const email = uniqueEmail('delete-me');
+    const user = await signedUpUser(stack, email);
+    expect((await call(stack, 'POST', '/subscription/trial', user.idToken)).status).toBe(201);
+
+    // Act
+    const deleted = await call(stack, 'DELETE', '/account', user.idToken);
+    const repeated = await call(stack, 'DELETE', '/account', user.idToken);
+    await stack.stripe?.drainWebhooks();
+    // Stripe delivers at least once: its customer.deleted again, once every row is gone, is ignored (not parked).
+    const customerDeleted = stack.stripe
+      ?.events()
+      .find((event) => event.type === 'customer.deleted' && JSON.stringify(event).includes(user.sub));
+    if (!customerDeleted) throw new Error('Stripe sent no customer.deleted for the deleted account');
+    const payload = JSON.stringify(customerDeleted);
+    const redelivered = await fetch(`${stack.info.apiUrl}/webhooks/stripe`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'stripe-signature': new Stripe('sk_test_signing').webhooks.generateTestHeaderString({
+          payload,
+          secret: stack.info.webhookSecret,
+        }),
+      },
+      body: payload,
+    });
+    const again = await signedUpUser(stack, email);
+
+    // Assess
+    expect(deleted).toMatchObject({ status: 200, body: { deleted: true, customer: 'delete' } });
+    expect(redelivered.status).toBe(200);
+    expect(repeated).toEqual(deleted);
+    expect(again.sub).not.toBe(user.sub);
+    expect(await call(stack, 'POST', '/subscription/trial', again.idToken)).toMatchObject({
+      status: 409,
+      body: { error: { code: 'trial_already_used' } },
+    });
+  });
+
+  it('invoked all 13 functions with no AccessDenied and no unexpected ERROR log', () => {
     // Prepare
     const { stack, errorLogs } = world();
     const shipped = stack.shipped;
@@ -225,7 +266,7 @@ describe('shipped artifacts: the journeys', () => {
     const invocations = Object.fromEntries(
       shipped.app.functions.map((fn) => [fn.name, shipped.byName(fn.name).invocations]),
     );
-    expect(Object.keys(invocations)).toHaveLength(12);
+    expect(Object.keys(invocations)).toHaveLength(13);
     for (const [name, count] of Object.entries(invocations))
       expect({ name, invoked: count > 0 }).toEqual({ name, invoked: true });
     const unexpected = errorLogs().filter(

@@ -60,14 +60,16 @@ export const UNEXERCISED_GRANTS: Record<string, string[]> = {
   // A trial for a user whose Entitlements row is missing.
   FrontendApiStartTrial: ['dynamodb:PutItem table/Entitlements', GROUP_RACE],
   FrontendApiOpenApi: [],
-  // First record for a user (checkout events arrive before the profile's row), customer resolution by email.
+  // First record for a user (checkout events arrive before the profile's row), customer resolution by email. (Its
+  // GetItem on UserProfiles is used: a deleted account's redelivered customer.deleted names a sub with no row.)
   StripeWebhook: [
     'dynamodb:PutItem table/Entitlements',
     'dynamodb:DeleteItem table/ParkedEvents',
-    'dynamodb:GetItem table/UserProfiles',
     'dynamodb:Query table/UserProfiles/index/EmailIndex',
     GROUP_RACE,
   ],
+  // DELETE /account ran for a user with a Stripe customer: every grant was used.
+  AccountApiDeleteAccount: [],
   // The example routes' authorizer and function read Entitlements only (GetItem), and both routes ran.
   'ExampleApiAuthorizersfeature-scheduled-backups': [],
   ExampleApiReports: [],

@@ -47,13 +47,17 @@ export type DeleteAccountOutcome =
 /**
  * Deletes an account in an order where stopping anywhere leaves something a retry (the user's, or reconcile's)
  * finishes, and nothing half-done is revived in between:
- * 1. mark the profile (`deletion`): reconcile finishes a marked profile; provisioning and webhooks leave it alone;
+ * 1. mark the profile (`deletion`, with the customer id): reconcile finishes a marked profile; provisioning and
+ *    webhooks leave it alone;
  * 2. the trial-used mark under the email's hash (when the trial was used) and the customer's tombstone (so late
  *    Stripe events for it are ignored once the rows are gone);
- * 3. Stripe, per policy: subscriptions canceled now or at period end (or kept), then the customer deleted or
+ * 3. the Entitlements record, before Stripe: the events our own Stripe calls cause then find no record to update
+ *    (a webhook would otherwise write it back after its removal), only the marked profile, and are ignored. Without
+ *    a profile (an orphaned record) there is no mark to resume from, so the record goes after Stripe instead;
+ * 4. Stripe, per policy: subscriptions canceled now or at period end (or kept), then the customer deleted or
  *    anonymised (or kept);
- * 4. the Entitlements record, 5. the Cognito user (user trigger only: an orphan has none), 6. the account's audit
- *    tombstone (no PII), 7. the profile, last, since it carries the mark.
+ * 5. the Cognito user (user trigger only: an orphan has none), 6. the account's audit tombstone (no PII), 7. the
+ *    profile, last, since it carries the mark.
  * Each step is idempotent (conditional or absent-tolerant), so a retry after any failure repeats only what is left.
  * Failures propagate (DependencyUnavailableError): the caller answers 503, reconcile records a failed repair.
  */
@@ -65,17 +69,21 @@ export async function deleteAccount(deps: DeleteAccountDeps, input: DeleteAccoun
     deps.tombstones.accountTombstone(sub),
   ]);
   const now = deps.clock.now();
+  const knownCustomer = profile?.stripeCustomerId ?? record?.stripeCustomerId;
   const mark = profile
     ? await deps.profiles.markDeletion(
         sub,
-        profile.deletion ?? { requestedAt: now.toISOString(), trigger: input.trigger },
+        profile.deletion ?? {
+          requestedAt: now.toISOString(),
+          trigger: input.trigger,
+          ...(knownCustomer ? { stripeCustomerId: knownCustomer } : {}),
+        },
       )
     : undefined;
   const username = profile?.cognitoUsername ?? record?.cognitoUsername ?? input.username ?? sub;
   if (!profile && !record) {
     if (earlier) {
-      // A retry after the last step, or a second request: only the Cognito user may be left (a failed step 5 is
-      // impossible here, since step 7 ran after it; but a user trigger re-deletes idempotently all the same).
+      // A second request after a finished deletion (step 7 ran, so step 5 did too: deleting again is a no-op).
       if (input.trigger === 'user') await deps.users.deleteUser(username);
       return { kind: 'already-deleted', tombstone: earlier };
     }
@@ -83,20 +91,21 @@ export async function deleteAccount(deps: DeleteAccountDeps, input: DeleteAccoun
   }
 
   const email = profile?.email ?? record?.email ?? input.email;
-  // Once the record is gone (a retry after step 4), the mark written in step 2 remembers the trial.
+  // Once the record is gone (a retry after step 3), the mark written in step 2 remembers the trial.
   const trialUsed =
     record?.trialUsed === true ||
     earlier?.trialUsed === true ||
     (!record && email !== undefined && (await deps.tombstones.isTrialUsed(email)));
   if (trialUsed && email) await deps.tombstones.markTrialUsed(email, now);
-  const customerId = profile?.stripeCustomerId ?? record?.stripeCustomerId ?? earlier?.stripeCustomerId;
+  const customerId = knownCustomer ?? mark?.stripeCustomerId ?? earlier?.stripeCustomerId;
   if (customerId) await deps.tombstones.markCustomerDeleted(customerId, sub, now);
 
+  if (profile) await deps.entitlements.remove(sub);
   const stripe = customerId
     ? await handleStripe(deps, customerId, input.policy, now)
     : { subscriptionIds: [], customer: 'none' as const };
+  if (!profile) await deps.entitlements.remove(sub);
 
-  await deps.entitlements.remove(sub);
   const cognito = input.trigger === 'user' ? await deps.users.deleteUser(username) : 'absent';
   const tombstone: AccountTombstone = {
     userId: sub,

@@ -1,7 +1,10 @@
+import { AdminGetUserCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DependencyUnavailableError } from '../../../lambdas/domain/errors';
 import { handlerFromEnv as checkoutFromEnv } from '../../../lambdas/handlers/checkout-session';
+import { handlerFromEnv as deleteAccountFromEnv } from '../../../lambdas/handlers/delete-account';
 import { handlerFromEnv as postConfirmationFromEnv } from '../../../lambdas/handlers/post-confirmation';
 import { handlerFromEnv as preSignUpFromEnv } from '../../../lambdas/handlers/pre-signup';
 import { handlerFromEnv as webhookFromEnv } from '../../../lambdas/handlers/stripe-webhook';
@@ -125,6 +128,7 @@ function handlers() {
     preSignUp: preSignUpFromEnv(env),
     status: statusFromEnv(env),
     checkout: checkoutFromEnv(env),
+    deleteAccount: deleteAccountFromEnv(env),
   };
 }
 
@@ -333,6 +337,68 @@ describe('fault injection: every external call of every flow throttles, fails 5x
       state: (user) => userState(backendOf(), emulator, user),
     };
     expect(failuresOf(await runFlow(flow))).toEqual([]);
+  });
+
+  it('DELETE /account (a paying user): 503 on faults, the retry finishes the deletion exactly like a fault-free one', async () => {
+    interface Ctx {
+      user: TestUser;
+      customerId: string;
+    }
+    const { ddb, tables, cognitoClient, userPool } = backendOf();
+    const flow: Flow<Ctx> = {
+      name: 'delete-account',
+      async prepare() {
+        const user = await provisioned('fault-delete');
+        const { subscription } = emulator.completeCheckout((await checkoutOk(user)).id);
+        const customerId = subscription.customer as string;
+        await deliverAll(eventsOfCustomer(emulator, customerId));
+        const request = jwtRequest(user, { method: 'DELETE', path: '/account' });
+        // A sign-in a few seconds ago (the route's re-confirmation).
+        const claims = (
+          request.requestContext as unknown as { authorizer: { jwt: { claims: Record<string, string> } } }
+        ).authorizer.jwt.claims;
+        claims.auth_time = String(Math.floor(Date.now() / 1000) - 5);
+        const handler = handlers().deleteAccount;
+        return {
+          ctx: { user, customerId },
+          steps: [{ name: 'DELETE /account', run: async () => httpOutcome(await handler(request), 200) }],
+        };
+      },
+      async state({ user, customerId }) {
+        const item = async (table: string, key: Record<string, string>) =>
+          (await ddb.send(new GetCommand({ TableName: table, Key: key }))).Item;
+        const cognitoUser = await cognitoClient
+          .send(new AdminGetUserCommand({ UserPoolId: userPool.userPoolId, Username: user.username }))
+          .then(
+            () => 'exists',
+            (error: Error) => error.name,
+          );
+        const tombstone = await item(tables.auditLog, { userId: user.sub, entryId: 'account#deleted' });
+        return {
+          profile: (await item(tables.userProfiles, { userId: user.sub })) !== undefined,
+          record: (await item(tables.entitlements, { cognito_sub: user.sub })) !== undefined,
+          cognitoUser,
+          customer: emulator.engine.store.get(customerId, 'customer')?.deleted === true ? 'deleted' : 'live',
+          subscriptions: emulator.engine.store
+            .all('subscription')
+            .filter((subscription) => subscription.customer === customerId)
+            .map((subscription) => subscription.status),
+          tombstone: tombstone
+            ? {
+                trigger: tombstone.trigger,
+                customer: tombstone.customer,
+                linked: tombstone.stripeCustomerId === customerId,
+              }
+            : undefined,
+          customerTombstone:
+            (await item(tables.auditLog, { userId: `stripe-customer#${customerId}`, entryId: 'account#deleted' })) !==
+            undefined,
+        };
+      },
+    };
+    const flowResults = await runFlow(flow);
+    expect(flowResults.length).toBeGreaterThanOrEqual(FAULT_KINDS.length * 8);
+    expect(failuresOf(flowResults)).toEqual([]);
   });
 
   it('GET /subscription/status (first read provisions): 503 on faults, the retry heals', async () => {

@@ -177,6 +177,56 @@ describe('deleteAccount', () => {
     });
   });
 
+  it('remembers a customer only the record knew (in the mark), so a retry after the record is gone still ends it', async () => {
+    // Prepare: the profile never got the customer id (Stripe was down at sign-up), the record did
+    const w = world();
+    const profile = w.profiles.items.get(SUB);
+    if (profile) delete profile.stripeCustomerId;
+    const billing = w.billing;
+    let failed = false;
+    w.deps.billing = async () => {
+      if (!failed) {
+        failed = true;
+        throw new DependencyUnavailableError('stripe', 'stripe secret read failed');
+      }
+      return billing;
+    };
+    // Act
+    await expect(deleteAccount(w.deps, { sub: SUB, trigger: 'user', policy: userPolicy })).rejects.toThrow();
+    const recordAfterFailure = w.entitlements.items.has(SUB);
+    await deleteAccount(w.deps, { sub: SUB, trigger: 'user', policy: userPolicy });
+    // Assess
+    expect(recordAfterFailure).toBe(false);
+    expect(w.state()).toMatchObject({ profiles: [], customers: { cus_1: { deleted: true } } });
+  });
+
+  it('an orphaned record without a profile keeps its record until Stripe is done (nothing else to resume from)', async () => {
+    // Prepare
+    const w = world({ cognito: false });
+    w.profiles.items.clear();
+    const billing = w.billing;
+    w.deps.billing = async () => {
+      throw new DependencyUnavailableError('stripe', 'down');
+    };
+    // Act
+    await expect(
+      deleteAccount(w.deps, { sub: SUB, trigger: 'orphan', policy: { subscriptions: 'cancel-now', customer: 'keep' } }),
+    ).rejects.toThrow();
+    const recordKept = w.entitlements.items.has(SUB);
+    w.deps.billing = async () => billing;
+    await deleteAccount(w.deps, {
+      sub: SUB,
+      trigger: 'orphan',
+      policy: { subscriptions: 'cancel-now', customer: 'keep' },
+    });
+    // Assess
+    expect(recordKept).toBe(true);
+    expect(w.state()).toMatchObject({
+      records: [],
+      subscriptions: ['sub_paid:canceled:false', 'sub_old:canceled:false'],
+    });
+  });
+
   describe('resumable: a failure at any call, then a retry, ends exactly like an undisturbed deletion', () => {
     /** The world with every port wrapped so that call number `failAt` fails once. */
     function wrapped(failAt?: number) {
@@ -206,10 +256,10 @@ describe('deleteAccount', () => {
         'profiles.markDeletion',
         'tombstones.markTrialUsed',
         'tombstones.markCustomerDeleted',
+        'entitlements.remove',
         'stripe.subscriptions',
         'stripe.cancelNow',
         'stripe.deleteCustomer',
-        'entitlements.remove',
         'cognito.deleteUser',
         'tombstones.putAccountTombstone',
         'profiles.remove',
