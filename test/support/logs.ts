@@ -7,11 +7,13 @@ export interface LogLine {
 }
 
 /**
- * Every test runs with the Powertools loggers' JSON lines captured (test/support/setup-logs.ts installs this for
+ * Every test runs with the Powertools loggers' JSON lines and metric (EMF) lines captured (test/support/setup-logs.ts installs this for
  * the whole suite), so the suite's output carries no log noise and a test asserts the lines it expects through
  * `useLogCapture()`. Anything that is not a JSON log line passes through untouched.
  */
 const captured: LogLine[] = [];
+/** CloudWatch embedded-metric-format lines (Powertools Metrics flushes them to stdout), captured the same way. */
+const metricLines: Record<string, unknown>[] = [];
 const originals = { out: process.stdout.write, err: process.stderr.write };
 
 function intercept(original: typeof process.stdout.write): typeof process.stdout.write {
@@ -19,7 +21,10 @@ function intercept(original: typeof process.stdout.write): typeof process.stdout
     const text = typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) ? chunk.toString('utf8') : '';
     const lines = parseLogLines(text);
     if (lines) {
-      captured.push(...lines);
+      for (const line of lines) {
+        if ('_aws' in line) metricLines.push(line);
+        else captured.push(line as LogLine);
+      }
       return true;
     }
     return (original as (...args: unknown[]) => boolean).call(this, chunk, ...rest);
@@ -29,6 +34,7 @@ function intercept(original: typeof process.stdout.write): typeof process.stdout
 export function installLogCapture(): void {
   beforeEach(() => {
     captured.length = 0;
+    metricLines.length = 0;
     process.stdout.write = intercept(originals.out);
     process.stderr.write = intercept(originals.err);
   });
@@ -41,17 +47,23 @@ export function installLogCapture(): void {
 /** The log lines of the running test, by level. */
 export function useLogCapture() {
   const messages = (level: string) => captured.filter((line) => line.level === level).map((line) => line.message);
-  return { lines: captured, errors: () => messages('ERROR'), warnings: () => messages('WARN') };
+  return {
+    lines: captured,
+    metrics: metricLines,
+    errors: () => messages('ERROR'),
+    warnings: () => messages('WARN'),
+  };
 }
 
-function parseLogLines(text: string): LogLine[] | undefined {
+function parseLogLines(text: string): (LogLine | Record<string, unknown>)[] | undefined {
   const parts = text.split('\n').filter((part) => part.trim() !== '');
   if (parts.length === 0) return undefined;
   try {
     const parsed = parts.map((part) => JSON.parse(part) as LogLine);
-    return parsed.every((line) => typeof line?.level === 'string' && typeof line.message === 'string')
-      ? parsed
-      : undefined;
+    const isLogOrMetric = (line: LogLine) =>
+      (typeof line?.level === 'string' && typeof line.message === 'string') ||
+      (typeof line === 'object' && line !== null && '_aws' in line);
+    return parsed.every(isLogOrMetric) ? parsed : undefined;
   } catch {
     return undefined;
   }
