@@ -120,12 +120,13 @@ export interface components {
     /** @description What the caller may do now, with time applied at read. */
     SubscriptionStatus: {
       /**
-       * @description `none`: never subscribed; `expired`: a trial or grace period ended; else the Stripe status.
+       * @description `none`: never subscribed; `expired`: a trial or grace period ended (`trialEndsAt` says when a trial did); `revoked`: the payment for the current period was refunded or lost in a dispute (`revokedReason`); else the Stripe status.
        * @enum {string}
        */
       status:
         | 'none'
         | 'expired'
+        | 'revoked'
         | 'incomplete'
         | 'incomplete_expired'
         | 'trialing'
@@ -134,6 +135,8 @@ export interface components {
         | 'canceled'
         | 'unpaid'
         | 'paused';
+      /** @description With status `revoked`: `refund` (fully refunded) or `dispute` (chargeback lost); else null. */
+      revokedReason: ('refund' | 'dispute') | null;
       /** @description Plan id from the catalog (free, trial, starter, pro, ...). */
       plan: string;
       /** @description Whether a paid plan or a running trial applies right now. */

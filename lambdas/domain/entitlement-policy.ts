@@ -288,7 +288,7 @@ export function computeEntitlement(
   }
   const revoked = [...evaluated].filter((candidate) => candidate.revoked).sort(stableOrder)[0];
   if (revoked)
-    return { ...freeEntitlement(catalog, revoked.status), paymentReversal: reversalView('revoked', revoked.reversal) };
+    return { ...freeEntitlement(catalog, 'revoked'), paymentReversal: reversalView('revoked', revoked.reversal) };
   const latest = [...evaluated].sort((a, b) => rankOf(a.status) - rankOf(b.status) || stableOrder(a, b))[0];
   const free = freeEntitlement(catalog, latest?.status ?? 'none');
   return latest?.status === 'expired' && latest.snapshot.status === 'trialing'
@@ -306,8 +306,15 @@ export function keepRunningNoCardTrial(
   subscriptions: readonly Pick<SubscriptionSnapshot, 'status'>[],
   now: Date,
 ): Entitlement {
-  if (computed.entitled || stored.plan !== 'trial' || !stored.entitled) return computed;
-  const trialRunning = stored.trialEndsAt !== null && Date.parse(stored.trialEndsAt) > now.getTime();
+  if (computed.entitled) return computed;
+  const trialEnded = stored.trialEndsAt !== null && Date.parse(stored.trialEndsAt) <= now.getTime();
+  // An ended no-card trial reads `expired` with its end date (never `none`, "never subscribed"), on every later
+  // write: the webhook's and reconcile's.
+  const noCardTrial = stored.plan === 'trial' || (stored.status === 'expired' && stored.plan === 'free');
+  if (computed.status === 'none' && noCardTrial && trialEnded) {
+    return { ...computed, status: 'expired', trialEndsAt: stored.trialEndsAt };
+  }
+  if (stored.plan !== 'trial' || !stored.entitled) return computed;
   const paidAttempt = subscriptions.some((s) => s.status === 'active' || s.status === 'trialing');
-  return trialRunning && !paidAttempt ? entitlementOf(stored) : computed;
+  return !trialEnded && stored.trialEndsAt !== null && !paidAttempt ? entitlementOf(stored) : computed;
 }

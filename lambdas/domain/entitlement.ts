@@ -17,8 +17,11 @@ export const SUBSCRIPTION_STATUSES = [
 ] as const;
 export type SubscriptionStatus = (typeof SUBSCRIPTION_STATUSES)[number];
 
-/** `none`: never subscribed; `expired`: a no-card trial or grace period that ended. */
-export type EntitlementStatus = SubscriptionStatus | 'none' | 'expired';
+/**
+ * `none`: never subscribed; `expired`: a trial or grace period that ended; `revoked`: the payment for the current
+ * period was taken back (full refund or lost dispute, `paymentReversal` says which); else Stripe's status.
+ */
+export type EntitlementStatus = SubscriptionStatus | 'none' | 'expired' | 'revoked';
 
 export interface Entitlement {
   status: EntitlementStatus;

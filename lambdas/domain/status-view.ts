@@ -4,7 +4,9 @@ import { currentEntitlement } from './trial';
 
 /** What GET /subscription/status answers (platform/api-schemas.ts holds the matching zod schema for the API). */
 export interface SubscriptionStatusView {
-  status: 'none' | 'expired' | SubscriptionStatus;
+  status: 'none' | 'expired' | 'revoked' | SubscriptionStatus;
+  /** Why access was revoked (status `revoked`): the current period's payment was refunded or lost in a dispute. */
+  revokedReason: 'refund' | 'dispute' | null;
   plan: string;
   entitled: boolean;
   features: string[];
@@ -44,6 +46,10 @@ export function statusView(
   const entitlement = currentEntitlement(record, catalog, now);
   return {
     status: entitlement.status,
+    revokedReason:
+      entitlement.status === 'revoked' && entitlement.paymentReversal?.action === 'revoked'
+        ? entitlement.paymentReversal.reason
+        : null,
     plan: entitlement.plan,
     entitled: entitlement.entitled,
     features: [...entitlement.features],

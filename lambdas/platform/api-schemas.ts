@@ -29,8 +29,14 @@ export const errorResponseSchema = z
 
 export const subscriptionStatusResponseSchema = z
   .object({
-    status: z.enum(['none', 'expired', ...SUBSCRIPTION_STATUSES]).meta({
-      description: '`none`: never subscribed; `expired`: a trial or grace period ended; else the Stripe status.',
+    status: z.enum(['none', 'expired', 'revoked', ...SUBSCRIPTION_STATUSES]).meta({
+      description:
+        '`none`: never subscribed; `expired`: a trial or grace period ended (`trialEndsAt` says when a trial did); ' +
+        '`revoked`: the payment for the current period was refunded or lost in a dispute (`revokedReason`); ' +
+        'else the Stripe status.',
+    }),
+    revokedReason: z.enum(['refund', 'dispute']).nullable().meta({
+      description: 'With status `revoked`: `refund` (fully refunded) or `dispute` (chargeback lost); else null.',
     }),
     plan: z.string().meta({ description: 'Plan id from the catalog (free, trial, starter, pro, ...).' }),
     entitled: z.boolean().meta({ description: 'Whether a paid plan or a running trial applies right now.' }),

@@ -81,7 +81,12 @@ describe('refunds', () => {
     // Assess
     expect(thisMonth.id).not.toBe(lastMonth.id);
     expect(afterGoodwill).toMatchObject({ plan: 'pro', entitled: true });
-    expect(afterFullRefund).toMatchObject({ plan: 'free', entitled: false });
+    expect(afterFullRefund).toMatchObject({
+      status: 'revoked',
+      revokedReason: 'refund',
+      plan: 'free',
+      entitled: false,
+    });
     expect(afterNextPayment).toMatchObject({ plan: 'pro', entitled: true, status: 'active' });
   });
 
@@ -112,7 +117,7 @@ describe('refunds', () => {
     const events = await advanceTo(world, world.emulator.now() + HOUR + 60);
 
     // Assess
-    expect(refunded).toMatchObject({ entitled: false });
+    expect(refunded).toMatchObject({ status: 'revoked', revokedReason: 'refund', entitled: false });
     expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(['refund.updated', 'refund.failed']));
     expect(await status(world, user)).toMatchObject({ plan: 'pro', entitled: true });
   });
@@ -133,8 +138,13 @@ describe('disputes', () => {
     await drained(world);
 
     // Assess
-    expect(whileOpen).toMatchObject({ plan: 'pro', entitled: true });
-    expect(await status(world, user)).toMatchObject({ plan: 'free', entitled: false });
+    expect(whileOpen).toMatchObject({ status: 'active', revokedReason: null, plan: 'pro', entitled: true });
+    expect(await status(world, user)).toMatchObject({
+      status: 'revoked',
+      revokedReason: 'dispute',
+      plan: 'free',
+      entitled: false,
+    });
   });
 
   it('a dispute won with evidence (closed won + funds reinstated) keeps access throughout (shuffled, duplicated)', async () => {

@@ -10,6 +10,7 @@ import { CLIENT_TYPES_PATH, renderClientTypes } from '../../../scripts/generate-
 
 const STATUS: SubscriptionStatus = {
   status: 'active',
+  revokedReason: null,
   plan: 'pro',
   entitled: true,
   features: ['scheduled-backups'],

@@ -118,4 +118,23 @@ describe('keepRunningNoCardTrial', () => {
     const paid = pro({});
     expect(keepRunningNoCardTrial(trial, paid, [], now)).toBe(paid);
   });
+
+  const none = freeEntitlement(catalog, 'none');
+  const expiredTrial = { ...freeEntitlement(catalog, 'expired'), trialEndsAt: past };
+  it.each<[string, Entitlement, Entitlement, string, string | null]>([
+    [
+      'an ended no-card trial reads expired with its end date, not none',
+      { ...trial, trialEndsAt: past },
+      none,
+      'expired',
+      past,
+    ],
+    ['and keeps reading so on every later write (reconcile too)', expiredTrial, none, 'expired', past],
+    ['a user who never had a trial stays none', freeEntitlement(catalog, 'none'), none, 'none', null],
+    ['a Stripe subscription decides when there is one', expiredTrial, free, 'canceled', null],
+    ['a running trial is kept', trial, none, 'trialing', future],
+  ])('%s', (_name, stored, computed, status, trialEndsAt) => {
+    const result = keepRunningNoCardTrial(stored, computed, [], now);
+    expect(result).toMatchObject({ status, trialEndsAt });
+  });
 });

@@ -88,6 +88,23 @@ describe('status view', () => {
     // Assess
     expect(view).toMatchObject({ status: 'canceled', plan: 'free', entitled: false, entitlementsVersion: 4 });
   });
+
+  it.each([
+    ['revoked for a refund', { action: 'revoked', reason: 'refund' }, 'revoked', 'refund'],
+    ['revoked for a lost dispute', { action: 'revoked', reason: 'dispute' }, 'revoked', 'dispute'],
+    ['flagged (access kept): no reason shown as revoked', { action: 'flagged', reason: 'refund' }, 'active', null],
+  ] as const)('explains a payment reversal: %s', (_name, reversal, status, revokedReason) => {
+    // Prepare
+    const base = proRecord();
+    const record =
+      reversal.action === 'revoked'
+        ? { ...baseRecord(), status: 'revoked' as const, paymentReversal: { ...reversal, chargeId: 'ch_1' } }
+        : { ...base, paymentReversal: { ...reversal, chargeId: 'ch_1' } };
+    // Act
+    const view = statusView(record, [], catalog, NOW);
+    // Assess
+    expect(view).toMatchObject({ status, revokedReason });
+  });
 });
 
 describe('a Stripe trial is seen (the first time is kept, whatever the delivery order)', () => {

@@ -36,6 +36,7 @@ describe('POST /subscription/trial', () => {
     expect(result.statusCode).toBe(201);
     expect(bodyOf(result)).toEqual({
       status: 'trialing',
+      revokedReason: null,
       plan: 'trial',
       entitled: true,
       features: catalog.plan('trial').features,

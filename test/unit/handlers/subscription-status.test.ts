@@ -40,6 +40,7 @@ describe('GET /subscription/status', () => {
     expect(result.headers['cache-control']).toBe('no-store');
     expect(bodyOf(result)).toEqual({
       status: 'active',
+      revokedReason: null,
       plan: 'pro',
       entitled: true,
       features: catalog.plan('pro').features,

@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { initialEntitlementRecord } from '../../../../lambdas/domain/entitlement';
 import { type NormalisedEvent, normaliseEvent, parseEventEnvelope } from '../../../../lambdas/domain/stripe-events';
 import { createStripeWebhookHandler } from '../../../../lambdas/handlers/stripe-webhook';
 import { applyStripeEvent } from '../../../../lambdas/use-cases/webhook/apply-stripe-event';
@@ -255,6 +256,46 @@ describe('applyStripeEvent', () => {
   it('ignores an event that names no customer', async () => {
     const outcome = await apply(stripeEvent('charge.dispute.created', disputeObject({ charge: 'ch_unknown' })));
     expect(outcome).toMatchObject({ kind: 'ignored' });
+  });
+
+  it('an ended no-card trial stays expired with its end date when reconcile recomputes it (not none)', async () => {
+    // Prepare: a no-card trial that ended yesterday, its group still applied
+    const ended = new Date(NOW.getTime() - 86_400_000).toISOString();
+    await memory.deps.entitlements.writeIfVersion(
+      {
+        ...initialEntitlementRecord(
+          memory.deps.catalog,
+          { sub: 'sub-user-1', cognitoUsername: 'user-sub-user-1' },
+          NOW,
+        ),
+        status: 'trialing',
+        plan: 'trial',
+        entitled: true,
+        groups: ['trial'],
+        cognitoGroups: ['trial'],
+        trialEndsAt: ended,
+        trialUsed: true,
+      },
+      null,
+    );
+    await memory.groups.addUserToGroup('user-sub-user-1', 'trial');
+
+    // Act
+    await recomputeEntitlementFromStripe(memory.deps, {
+      sub: 'sub-user-1',
+      stripeCustomerId: 'cus_base',
+      subscriptions: [],
+    });
+    const again = await recomputeEntitlementFromStripe(memory.deps, {
+      sub: 'sub-user-1',
+      stripeCustomerId: 'cus_base',
+      subscriptions: [],
+    });
+
+    // Assess
+    expect(record()).toMatchObject({ status: 'expired', plan: 'free', trialEndsAt: ended, groups: ['free'] });
+    expect(again.changed).toBe(false);
+    expect(memory.groups.groupsOf('user-sub-user-1')).toEqual(['free']);
   });
 
   it('recomputeEntitlementFromStripe writes from a full list and is a no-op when nothing changed', async () => {
