@@ -20,7 +20,7 @@ import {
   initialEntitlementRecord,
 } from './entitlement';
 import type { WebhookEntitlementRecord } from './entitlement-policy';
-import { diffManagedGroups } from './groups';
+import { diffManagedGroups, managedGroupsOf } from './groups';
 
 /**
  * One user's findings and ordered repair plan. The steps run in the order the repairs must: a profile and record
@@ -201,8 +201,8 @@ function planGroups(
   { base, desiredGroups, written }: PlannedEntitlement,
   ctx: DriftContext,
 ): void {
-  const current = (snapshot.cognitoGroups ?? []).filter((group) => ctx.catalog.isManagedGroup(group));
-  const desired = desiredGroups.filter((group) => ctx.catalog.isManagedGroup(group));
+  const current = managedGroupsOf(snapshot.cognitoGroups, ctx.catalog);
+  const desired = managedGroupsOf(desiredGroups, ctx.catalog);
   const { add, remove } = diffManagedGroups(current, desired, ctx.catalog);
   const recordedStale = !sameSet(base.cognitoGroups ?? [], desired);
   const cognitoDiffers = add.length > 0 || remove.length > 0;
@@ -234,5 +234,5 @@ function provisionedRecord(snapshot: UserSnapshot, cognito: CognitoUserSnapshot,
     ctx.now,
   );
   // provisionUser applies the new record's groups before anything else runs.
-  return { ...fresh, cognitoGroups: fresh.groups.filter((group) => ctx.catalog.isManagedGroup(group)) };
+  return { ...fresh, cognitoGroups: managedGroupsOf(fresh.groups, ctx.catalog) };
 }

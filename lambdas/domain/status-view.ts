@@ -1,4 +1,5 @@
 import type { EntitlementRecord, SubscriptionStatus } from './entitlement';
+import { managedGroupsOf } from './groups';
 import type { PlanCatalog } from './plan-catalog';
 import { currentEntitlement } from './trial';
 
@@ -32,7 +33,7 @@ export function needsTokenRefresh(
   catalog: PlanCatalog,
 ): boolean {
   const managed = (groups: readonly string[] | undefined) =>
-    [...new Set((groups ?? []).filter((group) => catalog.isManagedGroup(group)))].sort().join(',');
+    [...new Set(managedGroupsOf(groups, catalog))].sort().join(',');
   const stored = managed(record.groups);
   return managed(tokenGroups) !== stored && managed(record.cognitoGroups) === stored;
 }

@@ -1,5 +1,6 @@
 import { CodedConflictError } from '../../domain/coded-errors';
 import { initialEntitlementRecord } from '../../domain/entitlement';
+import { managedGroupsOf } from '../../domain/groups';
 import type { PlanCatalog } from '../../domain/plan-catalog';
 import type { SubscriptionStatusView } from '../../domain/status-view';
 import { statusView } from '../../domain/status-view';
@@ -78,7 +79,7 @@ export async function startTrial(deps: StartTrialDeps, caller: TrialCaller): Pro
     if (outcome === 'written') {
       if (email) await deps.trialMarks?.markTrialUsed(email, now);
       await syncCognitoGroups(deps, next, username);
-      const applied = { ...next, cognitoGroups: next.groups.filter((g) => deps.catalog.isManagedGroup(g)) };
+      const applied = { ...next, cognitoGroups: managedGroupsOf(next.groups, deps.catalog) };
       return statusView(applied, caller.groups, deps.catalog, now);
     }
     if (attempt >= MAX_ATTEMPTS) {

@@ -1,5 +1,6 @@
 import type { TokenUser } from '../../domain/cognito-user';
 import { type EntitlementRecord, initialEntitlementRecord } from '../../domain/entitlement';
+import { managedGroupsOf } from '../../domain/groups';
 import type { PlanCatalog } from '../../domain/plan-catalog';
 import type { SubscriptionStatusView } from '../../domain/status-view';
 import { statusView } from '../../domain/status-view';
@@ -80,6 +81,6 @@ function answer(deps: SubscriptionStatusDeps, user: TokenUser, record: Entitleme
 
 /** Desired managed groups exist but none was ever confirmed in Cognito: provisioning stopped part-way. */
 function groupsNeverApplied(record: EntitlementRecord, catalog: PlanCatalog): boolean {
-  const managed = (groups: readonly string[] | undefined) => (groups ?? []).filter((g) => catalog.isManagedGroup(g));
+  const managed = (groups: readonly string[] | undefined) => managedGroupsOf(groups, catalog);
   return managed(record.cognitoGroups).length === 0 && managed(record.groups).length > 0;
 }

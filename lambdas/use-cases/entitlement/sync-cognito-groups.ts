@@ -1,5 +1,5 @@
 import type { EntitlementRecord } from '../../domain/entitlement';
-import { diffManagedGroups } from '../../domain/groups';
+import { diffManagedGroups, managedGroupsOf } from '../../domain/groups';
 import type { PlanCatalog } from '../../domain/plan-catalog';
 import type { Clock, EntitlementStore, GroupGateway } from '../../ports/app-ports';
 
@@ -41,7 +41,7 @@ export async function syncCognitoGroups(
   // Add before remove: a user is never left with no plan group in between.
   for (const group of add) await deps.groups.addUserToGroup(username, group);
   for (const group of remove) await deps.groups.removeUserFromGroup(username, group);
-  const managed = record.groups.filter((group) => deps.catalog.isManagedGroup(group));
+  const managed = managedGroupsOf(record.groups, deps.catalog);
   const recorded = await deps.entitlements.setCognitoGroups(
     record.cognito_sub,
     managed,

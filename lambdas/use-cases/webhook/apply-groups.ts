@@ -1,4 +1,5 @@
 import type { WebhookEntitlementRecord } from '../../domain/entitlement-policy';
+import { managedGroupsOf } from '../../domain/groups';
 import { type GroupChange, syncCognitoGroups } from '../entitlement/sync-cognito-groups';
 import type { EntitlementWriterDeps, UserContext } from './entitlement-writer-types';
 
@@ -16,8 +17,8 @@ export async function applyGroups(
   record: WebhookEntitlementRecord,
   user: UserContext,
 ): Promise<GroupChange> {
-  const managed = (groups: readonly string[]) => groups.filter((g) => deps.catalog.isManagedGroup(g));
-  if (sameSet(managed(record.groups), managed(record.cognitoGroups ?? []))) return { added: [], removed: [] };
+  const managed = (groups: readonly string[] | undefined) => managedGroupsOf(groups, deps.catalog);
+  if (sameSet(managed(record.groups), managed(record.cognitoGroups))) return { added: [], removed: [] };
   const username =
     record.cognitoUsername ?? user.profile?.cognitoUsername ?? (await usernameFromProfile(deps, user.sub));
   const first = await syncCognitoGroups(deps, record, username, record.entitlementsVersion);

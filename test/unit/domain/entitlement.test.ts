@@ -6,7 +6,6 @@ import {
   initialEntitlementRecord,
 } from '../../../lambdas/domain/entitlement';
 import { keepRunningNoCardTrial } from '../../../lambdas/domain/entitlement-policy';
-import { diffManagedGroups } from '../../../lambdas/domain/groups';
 import { PlanCatalog } from '../../../lambdas/domain/plan-catalog';
 
 const catalog = PlanCatalog.defaults();
@@ -83,23 +82,6 @@ describe('initialEntitlementRecord', () => {
       createdAt: now.toISOString(),
     });
     expect(record).not.toHaveProperty('stripeCustomerId');
-  });
-});
-
-describe('diffManagedGroups', () => {
-  it('moves between plan groups and never touches admins or unknown groups', () => {
-    expect(diffManagedGroups(['starter', 'admins', 'beta'], ['pro', 'admins'], catalog)).toEqual({
-      add: ['pro'],
-      remove: ['starter'],
-    });
-  });
-
-  it('is empty when nothing differs', () => {
-    expect(diffManagedGroups(['free'], ['free'], catalog)).toEqual({ add: [], remove: [] });
-  });
-
-  it('never adds an unmanaged desired group', () => {
-    expect(diffManagedGroups([], ['admins', 'free'], catalog)).toEqual({ add: ['free'], remove: [] });
   });
 });
 

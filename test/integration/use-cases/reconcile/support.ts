@@ -8,6 +8,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { CognitoGroupGateway } from '../../../../lambdas/adapters/cognito/cognito-groups';
 import { DynamoEntitlementStore } from '../../../../lambdas/adapters/dynamo/entitlement-store';
 import { DynamoProfileStore } from '../../../../lambdas/adapters/dynamo/profile-store';
+import { managedGroupsOf as onlyManaged } from '../../../../lambdas/domain/groups';
 import { PlanCatalog } from '../../../../lambdas/domain/plan-catalog';
 import { CONTRACTS } from '../../../../lambdas/platform/contracts';
 import { createRuntime } from '../../../../lambdas/platform/runtime';
@@ -158,7 +159,7 @@ export async function setGroups(world: ReconcileWorld, username: string, add: st
 
 export async function managedGroupsOf(world: ReconcileWorld, username: string): Promise<string[]> {
   const groups = await stores(world).groups.listGroupsForUser(username);
-  return groups.filter((g) => catalog.isManagedGroup(g)).sort();
+  return onlyManaged(groups, catalog).sort();
 }
 
 /** `kind` per sub, sorted, for exact comparisons. */
