@@ -1,6 +1,3 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   AdminAddUserToGroupCommand,
   AdminConfirmSignUpCommand,
@@ -11,30 +8,19 @@ import {
   SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../local/journey';
-import { type LocalStack, startLocalStack } from '../../local/stack';
+import type { LocalStack } from '../../local/stack';
+import { useStack } from './support';
 
 /**
  * Account lifecycle (issue 16) through the local stack: equivalent email spellings, live admin membership,
  * orphaned profiles freed, account deletion.
  */
+const worldOf = useStack();
 let stack: LocalStack;
-let stateDir: string;
-
-beforeAll(async () => {
-  stateDir = await mkdtemp(join(tmpdir(), 'e2e-lifecycle-'));
-  stack = await startLocalStack({
-    stateDir,
-    ports: { api: 0, dynamodb: 0, cognito: 0, stripe: 0 },
-    quiet: true,
-    env: {},
-    stripe: { webhookBackoffMs: () => 10 },
-  });
-});
-afterAll(async () => {
-  await stack?.stop();
-  await rm(stateDir, { recursive: true, force: true });
+beforeAll(() => {
+  stack = worldOf().stack;
 });
 
 let seq = 0;

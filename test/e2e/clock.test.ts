@@ -1,30 +1,16 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalStack, startLocalStack } from '../../local/stack';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { LocalStack } from '../../local/stack';
 import { call, signedUpUser } from '../shipped/support';
+import { useStack } from './support';
 
 /**
  * One clock on the local stack: the handlers read the Stripe emulator's time (EMULATOR_CLOCK_URL), so advancing it
  * ends the no-card trial for the status route exactly as the passing of real days would.
  */
+const worldOf = useStack();
 let stack: LocalStack;
-let stateDir: string;
-
-beforeAll(async () => {
-  stateDir = await mkdtemp(join(tmpdir(), 'clock-stack-'));
-  stack = await startLocalStack({
-    stateDir,
-    ports: { api: 0, dynamodb: 0, cognito: 0, stripe: 0 },
-    quiet: true,
-    env: {},
-    stripe: { webhookBackoffMs: () => 10 },
-  });
-});
-afterAll(async () => {
-  await stack?.stop();
-  await rm(stateDir, { recursive: true, force: true });
+beforeAll(() => {
+  stack = worldOf().stack;
 });
 
 describe('the handlers follow the emulator clock', () => {

@@ -1,33 +1,19 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { SignUpCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import Stripe from 'stripe';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD, runJourney } from '../../local/journey';
-import { type LocalStack, startLocalStack } from '../../local/stack';
+import type { LocalStack } from '../../local/stack';
+import { useStack } from './support';
 
 /**
  * The whole product on the local stack, in-process on free ports: the same handlers as in AWS behind the local
  * gateway, cognito-local calling our triggers, the Stripe emulator delivering signed webhooks.
  */
+const worldOf = useStack();
 let stack: LocalStack;
-let stateDir: string;
-
-beforeAll(async () => {
-  stateDir = await mkdtemp(join(tmpdir(), 'e2e-stack-'));
-  stack = await startLocalStack({
-    stateDir,
-    ports: { api: 0, dynamodb: 0, cognito: 0, stripe: 0 },
-    quiet: true,
-    env: {},
-    stripe: { webhookBackoffMs: () => 10 },
-  });
-});
-afterAll(async () => {
-  await stack?.stop();
-  await rm(stateDir, { recursive: true, force: true });
+beforeAll(() => {
+  stack = worldOf().stack;
 });
 
 const uniqueEmail = (tag: string) => `${tag}-${process.pid}-${Date.now()}@example.com`;
