@@ -6,7 +6,8 @@ import { CognitoGroupGateway } from '../lambdas/adapters/cognito/cognito-groups'
 import { DynamoEntitlementStore } from '../lambdas/adapters/dynamo/entitlement-store';
 import { DynamoProfileStore } from '../lambdas/adapters/dynamo/profile-store';
 import { StripeCustomerGateway } from '../lambdas/adapters/stripe/stripe-customers';
-import type { PlanCatalog, PlanId } from '../lambdas/domain/plan-catalog';
+import type { PlanCatalog } from '../lambdas/domain/plan-catalog';
+import type { PlanId } from '../lambdas/domain/plan-catalog-schema';
 import { isHandledEventType } from '../lambdas/domain/stripe-events';
 import { type Clock, systemClock } from '../lambdas/ports/app-ports';
 import { provisionUser } from '../lambdas/use-cases/identity/provision-user';

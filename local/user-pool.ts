@@ -6,7 +6,8 @@ import {
   ListUserPoolClientsCommand,
   ListUserPoolsCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { ADMIN_GROUP, type PlanCatalog } from '../lambdas/domain/plan-catalog';
+import type { PlanCatalog } from '../lambdas/domain/plan-catalog';
+import { ADMIN_GROUP } from '../lambdas/domain/plan-catalog-schema';
 
 export interface LocalUserPool {
   userPoolId: string;

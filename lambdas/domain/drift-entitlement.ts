@@ -1,7 +1,8 @@
 import type { DriftContext, StripeCustomerSnapshot } from './drift-snapshots';
 import type { Entitlement, EntitlementRecord } from './entitlement';
-import { computeEntitlement, keepRunningNoCardTrial, type WebhookEntitlementRecord } from './entitlement-policy';
+import { computeEntitlement, keepRunningNoCardTrial } from './entitlement-policy';
 import { type CustomerState, customerStateOf, resolvedSubscriptions, withStripeSubscriptions } from './event-ordering';
+import type { WebhookEntitlementRecord } from './webhook-entitlement-record';
 
 /**
  * The entitlement a user should have, computed exactly as the webhook's write path computes it (same merge, same

@@ -19,8 +19,8 @@ import {
   evaluateAtRead,
   initialEntitlementRecord,
 } from './entitlement';
-import type { WebhookEntitlementRecord } from './entitlement-policy';
 import { diffManagedGroups, managedGroupsOf } from './groups';
+import type { WebhookEntitlementRecord } from './webhook-entitlement-record';
 
 /**
  * One user's findings and ordered repair plan. The steps run in the order the repairs must: a profile and record

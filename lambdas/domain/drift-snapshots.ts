@@ -1,7 +1,8 @@
-import type { EntitlementPolicy, WebhookEntitlementRecord } from './entitlement-policy';
 import type { PlanCatalog } from './plan-catalog';
+import type { EntitlementPolicy } from './policy-settings';
 import type { UserProfile } from './profile';
 import type { NormalisedSubscription } from './stripe-normalised';
+import type { WebhookEntitlementRecord } from './webhook-entitlement-record';
 
 /**
  * What drift detection reads about one user (a snapshot of each side), the run's context, and the questions

@@ -1,4 +1,5 @@
-import type { PlanCatalog, PlanId } from './plan-catalog';
+import type { PlanCatalog } from './plan-catalog';
+import type { PlanId } from './plan-catalog-schema';
 
 /**
  * What a user may do: the derived view that the Entitlements table stores and the status endpoint serves.

@@ -1,14 +1,10 @@
-import {
-  type BillingState,
-  billingStateOf,
-  type SubscriptionSnapshot,
-  snapshotOf,
-  type WebhookEntitlementRecord,
-} from './entitlement-policy';
+import { type BillingState, billingStateOf } from './billing-state';
 import { type ChargeRead, type InvoiceFacts, mergeCharge, mergeDispute, mergeInvoice } from './payment-facts';
 import type { PlanCatalog } from './plan-catalog';
 import { emptyPlanMemory, type PlanMemory, type PlanSource, rememberPlans, resolvePlan } from './plan-mapping';
 import type { NormalisedEvent, NormalisedSubscription } from './stripe-events';
+import { type SubscriptionSnapshot, snapshotOf } from './subscription-snapshot';
+import type { WebhookEntitlementRecord } from './webhook-entitlement-record';
 
 /**
  * The ordering guard. Stripe delivers at least once and in any order, and `created` has 1 s resolution, so:

@@ -1,5 +1,6 @@
 import type { EntitlementRecord, EntitlementStatus } from './entitlement';
-import type { PlanCatalog, PlanDefinition, PlanId } from './plan-catalog';
+import type { PlanCatalog } from './plan-catalog';
+import type { PlanDefinition, PlanId } from './plan-catalog-schema';
 import { currentEntitlement } from './trial';
 
 /**

@@ -1,4 +1,5 @@
-import type { PlanCatalog, PlanDefinition, PlanId } from './plan-catalog';
+import type { PlanCatalog } from './plan-catalog';
+import type { PlanDefinition, PlanId } from './plan-catalog-schema';
 import type { NormalisedSubscription } from './stripe-normalised';
 
 /**

@@ -1,5 +1,5 @@
 import { InvalidInputError } from '../domain/errors';
-import { ADMIN_GROUP } from '../domain/plan-catalog';
+import { ADMIN_GROUP } from '../domain/plan-catalog-schema';
 import { adminReconcileBodySchema, syncHealthQuerySchema } from '../platform/api-schemas';
 import { CONTRACTS } from '../platform/contracts';
 import { type HttpResult, httpError, json } from '../platform/http';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { SUBSCRIPTION_STATUSES } from '../domain/entitlement';
-import { BILLING_INTERVALS, type PlanCatalog, type PlanId } from '../domain/plan-catalog';
+import type { PlanCatalog } from '../domain/plan-catalog';
+import { BILLING_INTERVALS, type PlanId } from '../domain/plan-catalog-schema';
 import type { SubscriptionStatusView } from '../domain/status-view';
 
 /**

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { type EntitlementPolicy, PAUSED_COLLECTION_ACCESS } from '../domain/entitlement-policy';
 import { AppError } from '../domain/errors';
 import { PAYMENT_REVERSAL_ACTIONS } from '../domain/payment-facts';
 import { PlanCatalog } from '../domain/plan-catalog';
+import { type EntitlementPolicy, PAUSED_COLLECTION_ACCESS } from '../domain/policy-settings';
 import { type FunctionContract, SECRETS, TABLE_ENV } from './contracts';
 
 /**

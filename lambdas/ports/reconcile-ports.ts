@@ -1,6 +1,6 @@
 import type { CognitoUserSnapshot, ParkedEventRef } from '../domain/drift';
-import type { WebhookEntitlementRecord } from '../domain/entitlement-policy';
 import type { ReconcileReport } from '../domain/reconcile-report';
+import type { WebhookEntitlementRecord } from '../domain/webhook-entitlement-record';
 import type { UserProfile } from './app-ports';
 
 /** Ports of the reconcile use case; adapters in lambdas/adapters implement them, unit tests use doubles. */

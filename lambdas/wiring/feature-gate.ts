@@ -1,6 +1,6 @@
 import { DynamoEntitlementStore } from '../adapters/dynamo/entitlement-store';
 import { type AccessRequirement, assertKnownRequirement } from '../domain/feature-gate';
-import type { PlanId } from '../domain/plan-catalog';
+import type { PlanId } from '../domain/plan-catalog-schema';
 import type { DynamoAction, FunctionContract } from '../platform/contracts';
 import { type GateHttpOptions, type GateMiddleware, gateMiddleware } from '../platform/feature-gate-http';
 import type { Runtime } from '../platform/runtime';

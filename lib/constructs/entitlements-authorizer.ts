@@ -4,7 +4,7 @@ import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
 import { type AccessRequirement, assertKnownRequirement, requirementToString } from '../../lambdas/domain/feature-gate';
-import type { PlanId } from '../../lambdas/domain/plan-catalog';
+import type { PlanId } from '../../lambdas/domain/plan-catalog-schema';
 import { CONTRACTS } from '../../lambdas/platform/contracts';
 import { DEFAULT_AUTHORIZER_CACHE_TTL_SECONDS } from '../route-table';
 import type { StageConfig } from '../stage-config';

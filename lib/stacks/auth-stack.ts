@@ -2,7 +2,7 @@ import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
-import { ADMIN_GROUP } from '../../lambdas/domain/plan-catalog';
+import { ADMIN_GROUP } from '../../lambdas/domain/plan-catalog-schema';
 import { addIdentityProviders, sesEmailConfiguration } from '../identity-providers';
 import { suppressUserPoolFindings } from '../nag-suppressions';
 import type { StageConfig } from '../stage-config';

@@ -1,7 +1,9 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { UserPoolOperation } from 'aws-cdk-lib/aws-cognito';
 import { describe, expect, it } from 'vitest';
-import { ADMIN_GROUP, DEFAULT_CATALOG, PlanCatalog } from '../../lambdas/domain/plan-catalog';
+import { DEFAULT_CATALOG } from '../../lambdas/domain/default-catalog';
+import { PlanCatalog } from '../../lambdas/domain/plan-catalog';
+import { ADMIN_GROUP } from '../../lambdas/domain/plan-catalog-schema';
 import { AppFunction } from '../../lib/constructs/app-function';
 import { createTestApp, templateOf } from './support';
 

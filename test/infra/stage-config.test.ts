@@ -1,7 +1,7 @@
 import { App } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CATALOG } from '../../lambdas/domain/plan-catalog';
+import { DEFAULT_CATALOG } from '../../lambdas/domain/default-catalog';
 import { parseStageConfig, StageConfigError, stageConfigFromContext } from '../../lib/stage-config';
 
 describe('stage config', () => {

@@ -1,8 +1,8 @@
 import { type SigningSecret, StripeSignatureVerifier } from '../../lambdas/adapters/stripe/stripe-signature';
-import type { WebhookEntitlementRecord } from '../../lambdas/domain/entitlement-policy';
 import { DependencyUnavailableError } from '../../lambdas/domain/errors';
 import type { ChargeRead } from '../../lambdas/domain/payment-facts';
 import { PlanCatalog } from '../../lambdas/domain/plan-catalog';
+import type { WebhookEntitlementRecord } from '../../lambdas/domain/webhook-entitlement-record';
 import type {
   EntitlementStore,
   GroupGateway,

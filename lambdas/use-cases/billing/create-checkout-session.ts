@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { CodedConflictError, MisconfigurationError } from '../../domain/coded-errors';
 import { InvalidInputError } from '../../domain/errors';
-import type { BillingInterval, PlanCatalog, PlanId } from '../../domain/plan-catalog';
+import type { PlanCatalog } from '../../domain/plan-catalog';
+import type { BillingInterval, PlanId } from '../../domain/plan-catalog-schema';
 import { currentEntitlement, hasEntitledPaidPlan, stripeTrialDays } from '../../domain/trial';
 import type { Clock, CustomerGateway, EntitlementStore, ProfileStore } from '../../ports/app-ports';
 import type { BillingGateway, TrialMarks } from '../../ports/billing-ports';

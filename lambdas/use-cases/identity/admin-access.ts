@@ -1,4 +1,4 @@
-import { ADMIN_GROUP } from '../../domain/plan-catalog';
+import { ADMIN_GROUP } from '../../domain/plan-catalog-schema';
 import { logger } from '../../platform/logger';
 import type { GroupGateway } from '../../ports/app-ports';
 

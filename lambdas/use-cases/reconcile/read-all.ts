@@ -1,7 +1,7 @@
 import { type CognitoUserSnapshot, linkedCustomerId, type ParkedEventRef, type UserSnapshot } from '../../domain/drift';
-import type { WebhookEntitlementRecord } from '../../domain/entitlement-policy';
 import type { UserProfile } from '../../domain/profile';
 import { subFromMetadata } from '../../domain/stripe-events';
+import type { WebhookEntitlementRecord } from '../../domain/webhook-entitlement-record';
 import type { SourceCustomer } from '../../ports/reconcile-ports';
 import type { ReconcileDeps } from './reconcile-options';
 

@@ -1,6 +1,6 @@
 import { linkedCustomerId, parkedEventFindings, type UserSnapshot } from '../../domain/drift';
-import type { WebhookEntitlementRecord } from '../../domain/entitlement-policy';
 import type { ReconcileReport } from '../../domain/reconcile-report';
+import type { WebhookEntitlementRecord } from '../../domain/webhook-entitlement-record';
 import { checkUser, driftContext } from './check-user';
 import type { ReconcileDeps, ReconcileOptions } from './reconcile-options';
 import { retryParked } from './repairs';

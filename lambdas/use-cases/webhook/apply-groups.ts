@@ -1,5 +1,5 @@
-import type { WebhookEntitlementRecord } from '../../domain/entitlement-policy';
 import { managedGroupsOf } from '../../domain/groups';
+import type { WebhookEntitlementRecord } from '../../domain/webhook-entitlement-record';
 import { type GroupChange, syncCognitoGroups } from '../entitlement/sync-cognito-groups';
 import type { EntitlementWriterDeps, UserContext } from './entitlement-writer-types';
 

@@ -1,11 +1,8 @@
 import { entitlementOf, initialEntitlementRecord } from '../../domain/entitlement';
-import {
-  computeEntitlement,
-  keepRunningNoCardTrial,
-  type WebhookEntitlementRecord,
-} from '../../domain/entitlement-policy';
+import { computeEntitlement, keepRunningNoCardTrial } from '../../domain/entitlement-policy';
 import { DependencyUnavailableError } from '../../domain/errors';
 import { type CustomerState, customerStateOf, resolvedSubscriptions } from '../../domain/event-ordering';
+import type { WebhookEntitlementRecord } from '../../domain/webhook-entitlement-record';
 import { logger } from '../../platform/logger';
 import { applyGroups } from './apply-groups';
 import type {

@@ -1,7 +1,8 @@
 import type { Entitlement } from '../../domain/entitlement';
-import type { EntitlementPolicy, WebhookEntitlementRecord } from '../../domain/entitlement-policy';
 import type { CustomerState } from '../../domain/event-ordering';
 import type { PlanCatalog } from '../../domain/plan-catalog';
+import type { EntitlementPolicy } from '../../domain/policy-settings';
+import type { WebhookEntitlementRecord } from '../../domain/webhook-entitlement-record';
 import type { Clock, EntitlementStore, GroupGateway, ProfileStore, UserProfile } from '../../ports/app-ports';
 import type { TrialMarks } from '../../ports/billing-ports';
 import type { AuditLog } from '../../ports/webhook-ports';

@@ -1,6 +1,6 @@
 import type { Entitlement } from '../../domain/entitlement';
-import type { WebhookEntitlementRecord } from '../../domain/entitlement-policy';
 import { diffManagedGroups } from '../../domain/groups';
+import type { WebhookEntitlementRecord } from '../../domain/webhook-entitlement-record';
 import type { AuditEntry } from '../../ports/webhook-ports';
 import type { ChangeSource, EntitlementWriterDeps } from './entitlement-writer-types';
 

@@ -1,5 +1,5 @@
 import { entitlementOf } from '../../domain/entitlement';
-import type { WebhookEntitlementRecord } from '../../domain/entitlement-policy';
+import type { WebhookEntitlementRecord } from '../../domain/webhook-entitlement-record';
 
 /** Comparing records by substance, so an unchanged result is never rewritten (nor audited) again. */
 

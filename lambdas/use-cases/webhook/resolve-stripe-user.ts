@@ -1,6 +1,6 @@
-import type { WebhookEntitlementRecord } from '../../domain/entitlement-policy';
 import { subFromMetadata } from '../../domain/stripe-events';
 import { candidateSubs, type ResolutionEvidence, resolveUser } from '../../domain/user-resolution';
+import type { WebhookEntitlementRecord } from '../../domain/webhook-entitlement-record';
 import type { TombstoneReader } from '../../ports/account-ports';
 import type { EntitlementStore, ProfileStore, UserProfile } from '../../ports/app-ports';
 import type { SubscriptionSource } from '../../ports/webhook-ports';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_CATALOG } from '../../../lambdas/domain/default-catalog';
 import { diffManagedGroups, managedGroupsOf } from '../../../lambdas/domain/groups';
-import { DEFAULT_CATALOG, PlanCatalog } from '../../../lambdas/domain/plan-catalog';
+import { PlanCatalog } from '../../../lambdas/domain/plan-catalog';
 
 const catalog = PlanCatalog.defaults();
 

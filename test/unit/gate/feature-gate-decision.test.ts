@@ -6,7 +6,8 @@ import {
   plansGranting,
   UnknownRequirementError,
 } from '../../../lambdas/domain/feature-gate';
-import { PlanCatalog, type PlanId } from '../../../lambdas/domain/plan-catalog';
+import { PlanCatalog } from '../../../lambdas/domain/plan-catalog';
+import type { PlanId } from '../../../lambdas/domain/plan-catalog-schema';
 
 const catalog = PlanCatalog.defaults();
 const now = new Date('2030-01-15T12:00:00Z');

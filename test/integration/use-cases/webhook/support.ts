@@ -1,7 +1,7 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll } from 'vitest';
 import { DynamoProfileStore } from '../../../../lambdas/adapters/dynamo/profile-store';
-import type { WebhookEntitlementRecord } from '../../../../lambdas/domain/entitlement-policy';
+import type { WebhookEntitlementRecord } from '../../../../lambdas/domain/webhook-entitlement-record';
 import { handlerFromEnv } from '../../../../lambdas/handlers/stripe-webhook';
 import type { EmulatorBackend } from '../../../../local/backend';
 import { createVerifiedUser } from '../../../../local/cognito-users';
