@@ -55,6 +55,13 @@ export const LOG_SIGNALS = {
     description: 'Subscriptions on a price the plan catalog does not know (they grant nothing)',
     matches: [{ message: 'configuration error: subscription price is not in the plan catalog, it grants nothing' }],
   },
+  unfitStripeEvents: {
+    metricName: 'UnfitStripeEvents',
+    description:
+      'Validly signed Stripe events of a handled type whose object our schema cannot read: parked (answered 200), ' +
+      'applied by the scheduled reconcile once a deploy can read them',
+    matches: [{ message: 'Stripe event parked: it does not fit the schema' }],
+  },
   signUpFailures: {
     metricName: 'SignUpFailures',
     description: 'Sign-ups refused or left incomplete by a dependency failure in the Cognito triggers',

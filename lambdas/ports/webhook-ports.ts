@@ -11,7 +11,8 @@ export interface WebhookLedger {
   record(entry: { eventId: string; type: string; outcome: string }, now: Date): Promise<'recorded' | 'duplicate'>;
 }
 
-export type ParkReason = 'unresolved' | 'conflict';
+/** `unfit`: a handled event whose object our schema cannot read (re-applied once a deploy can read it). */
+export type ParkReason = 'unresolved' | 'conflict' | 'unfit';
 
 export interface ParkedEvent {
   eventId: string;
@@ -20,7 +21,7 @@ export interface ParkedEvent {
   stripeCustomerId: string;
   reason: ParkReason;
   detail: string;
-  /** The verified event JSON, re-applied as is once the user can be resolved. */
+  /** The verified event JSON, re-applied as is once the user can be resolved (or, unfit, once it can be read). */
   payload: string;
   createdAt: string;
 }

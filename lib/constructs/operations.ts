@@ -35,7 +35,8 @@ const FIVE_MINUTES = Duration.minutes(5);
  * its own), the log-metric filters they read (lib/log-signals.ts), and one dashboard.
  *
  * Alarms: failed webhook deliveries (answered 500/503, so Lambda `Errors` misses them), webhook errors (timeouts,
- * crashes) and throttles, group-sync failures anywhere, unmapped prices, sign-up dependency failures, Cognito
+ * crashes) and throttles, group-sync failures anywhere, unmapped prices, unfit (parked) Stripe events, sign-up
+ * dependency failures, Cognito
  * trigger errors and throttles. Every alarm of the stack notifies the topic (the `NotifyAlarmTopic` aspect that
  * lib/app-stacks.ts applies).
  */
@@ -52,7 +53,7 @@ export class Operations extends Construct {
     this.alarmTopic = new AlarmTopic(this, 'AlarmTopic', { config });
 
     const filters: [AppFunction, LogSignalKey[]][] = [
-      [webhook.function, ['webhookFailures', 'groupSyncFailures', 'unmappedPrices']],
+      [webhook.function, ['webhookFailures', 'groupSyncFailures', 'unmappedPrices', 'unfitStripeEvents']],
       [reconcile.scheduled, ['groupSyncFailures', 'unmappedPrices']],
       [reconcile.admin, ['groupSyncFailures', 'unmappedPrices']],
       [frontend.functions.status, ['groupSyncFailures']],
@@ -93,6 +94,13 @@ export class Operations extends Construct {
         'UnmappedPrices',
         'unmappedPrices',
         'Add the price (lookup_key or metadata.plan) to the plan catalog, then run reconcile.',
+      ),
+      unfitStripeEvents: signalAlarm(
+        'UnfitStripeEvents',
+        'unfitStripeEvents',
+        'Webhook logs: "Stripe event parked: it does not fit the schema" names the event and the field that failed. ' +
+          'Fix the schema (lambdas/domain/stripe-object-schemas.ts) and deploy: the scheduled reconcile then applies ' +
+          'the parked events (ParkedEvents, reason unfit).',
       ),
       signUpFailures: signalAlarm(
         'SignUpFailures',
@@ -161,9 +169,9 @@ export class Operations extends Construct {
         webhookFn.metricDuration({ period: FIVE_MINUTES, statistic: cloudwatch.Stats.MAXIMUM, label: 'max' }),
       ]),
       graph('Failures answered, not thrown (from logs)', [
-        ...(['webhookFailures', 'groupSyncFailures', 'unmappedPrices', 'signUpFailures'] as const).map((key) =>
-          logSignalMetric(key, stage).with({ label: LOG_SIGNALS[key].metricName }),
-        ),
+        ...(
+          ['webhookFailures', 'groupSyncFailures', 'unmappedPrices', 'unfitStripeEvents', 'signUpFailures'] as const
+        ).map((key) => logSignalMetric(key, stage).with({ label: LOG_SIGNALS[key].metricName })),
       ]),
     );
     dashboard.addWidgets(

@@ -96,6 +96,7 @@ describe('alarms reach someone', () => {
     ['WebhookDeliveryFailures', logSignalNamespace('dev')],
     ['GroupSyncFailures', logSignalNamespace('dev')],
     ['UnmappedPrices', logSignalNamespace('dev')],
+    ['UnfitStripeEvents', logSignalNamespace('dev')],
     ['SignUpFailures', logSignalNamespace('dev')],
     ['ReconcileRepairsFailed', 'Entitlements'],
     ['ReconcileScheduledRunsCompleted', 'Entitlements'],
@@ -153,6 +154,7 @@ describe('alarms reach someone', () => {
       WebhookDeliveryFailures: 1,
       GroupSyncFailures: 5,
       UnmappedPrices: 3,
+      UnfitStripeEvents: 1,
       SignUpFailures: 2,
     });
     api.hasResourceProperties('AWS::Logs::MetricFilter', {

@@ -1,6 +1,7 @@
 import { type Entitlement, entitlementOf } from '../../domain/entitlement';
 import { type CustomerState, transition, withStripeSubscriptions } from '../../domain/event-ordering';
 import type { NormalisedEvent, NormalisedSubscription } from '../../domain/stripe-events';
+import type { EventReader } from '../../domain/stripe-read';
 import { logger } from '../../platform/logger';
 import type { TombstoneReader } from '../../ports/account-ports';
 import type { ProfileStore } from '../../ports/app-ports';
@@ -21,6 +22,8 @@ export interface StripeEventDeps extends EntitlementWriterDeps {
    * subscription/invoice event instead of trusting newer payloads. @default false
    */
   rereadEveryEvent?: boolean;
+  /** How an event's object is read (the deployed schema). @default normaliseEvent */
+  readEvent?: EventReader;
 }
 
 export type ApplyOutcome =
@@ -163,7 +166,10 @@ export async function applyStripeEvent(
   if (signal.kind === 'checkout' && !options.fromParked) {
     // The session links this customer to a user: events parked before the link existed can apply now.
     const parked = await deps.parked.listByCustomer(customerId);
-    await retryParked(deps.parked, parked, (...args) => applyStripeEvent(deps, ...args), resolution.sub);
+    await retryParked(deps.parked, parked, (...args) => applyStripeEvent(deps, ...args), {
+      knownSub: resolution.sub,
+      readEvent: deps.readEvent,
+    });
   }
   return {
     kind: 'applied',

@@ -1,11 +1,7 @@
 import { AppError, NotConfiguredError, SignatureRejectedError } from '../../domain/errors';
-import {
-  InvalidStripeEventError,
-  isHandledEventType,
-  type NormalisedEvent,
-  normaliseEvent,
-  parseEventEnvelope,
-} from '../../domain/stripe-events';
+import type { NormalisedEvent } from '../../domain/stripe-events';
+import { type EventRead, readStripeEvent } from '../../domain/stripe-read';
+import { logger } from '../../platform/logger';
 import type { EventVerifier, SubscriptionSource, WebhookLedger } from '../../ports/webhook-ports';
 import { applyStripeEvent, type StripeEventDeps } from './apply-stripe-event';
 
@@ -33,6 +29,12 @@ export type DeliveryResult =
   | { kind: 'duplicate' }
   | { kind: 'processed'; outcome: string };
 
+/** Ledger outcome (and answer) of a handled event parked because its object does not fit the schema. */
+export const UNFIT_OUTCOME = 'parked-unfit';
+
+/** The one line operators count (lib/log-signals.ts: UnfitStripeEvents) and alarm on. */
+export const UNFIT_EVENT_MESSAGE = 'Stripe event parked: it does not fit the schema';
+
 export class DeadlineExceededError extends AppError {
   override name = 'DeadlineExceededError';
 }
@@ -47,7 +49,8 @@ export class DeadlineExceededError extends AppError {
  * 5xx and Stripe retries.
  */
 export async function receiveDelivery(deps: DeliveryDeps, delivery: Delivery): Promise<DeliveryResult> {
-  const checked = await verifiedEvent(deps.verifier, delivery);
+  const checked = await verifiedEvent(deps, delivery);
+  if ('unfit' in checked) return parkUnfit(deps, checked.unfit, delivery.payload);
   if (!('event' in checked)) return checked;
   const { event } = checked;
   const ledgerGuard = new LedgerGuard(deps.ledger, event.id);
@@ -66,17 +69,21 @@ export async function receiveDelivery(deps: DeliveryDeps, delivery: Delivery): P
   return recorded === 'duplicate' ? { kind: 'duplicate' } : { kind: 'processed', outcome: outcome.kind };
 }
 
-/** Verifies and validates a delivery; returns the event, or the result to answer. Writes nothing. */
+/** Verifies and reads a delivery; returns the event, an unfit one, or the result to answer. Writes nothing. */
 async function verifiedEvent(
-  verifier: EventVerifier,
+  deps: Pick<DeliveryDeps, 'verifier' | 'readEvent'>,
   delivery: Delivery,
-): Promise<{ event: NormalisedEvent } | Exclude<DeliveryResult, { kind: 'processed' | 'duplicate' }>> {
+): Promise<
+  | { event: NormalisedEvent }
+  | { unfit: Extract<EventRead, { kind: 'unfit' }> }
+  | Exclude<DeliveryResult, { kind: 'processed' | 'duplicate' }>
+> {
   if (!delivery.signature) {
     return { kind: 'rejected', code: 'missing_signature', message: 'the Stripe-Signature header is required' };
   }
   let parsed: unknown;
   try {
-    parsed = await verifier.verify(delivery.payload, delivery.signature);
+    parsed = await deps.verifier.verify(delivery.payload, delivery.signature);
   } catch (error) {
     if (error instanceof NotConfiguredError) return { kind: 'not-configured', message: error.publicMessage };
     if (error instanceof SignatureRejectedError)
@@ -85,16 +92,50 @@ async function verifiedEvent(
       return { kind: 'rejected', code: 'invalid_json', message: 'the body is not valid JSON' };
     throw error;
   }
-  try {
-    const envelope = parseEventEnvelope(parsed);
-    if (!isHandledEventType(envelope.type)) return { kind: 'ignored' };
-    return { event: normaliseEvent({ ...envelope, type: envelope.type }) };
-  } catch (error) {
-    if (error instanceof InvalidStripeEventError) {
-      return { kind: 'rejected', code: 'invalid_event', message: error.message.replace(/\s+/g, ' ') };
-    }
-    throw error;
+  const read = readStripeEvent(parsed, deps.readEvent);
+  switch (read.kind) {
+    case 'not-stripe':
+      return { kind: 'rejected', code: 'invalid_event', message: read.reason };
+    case 'ignored':
+      return { kind: 'ignored' };
+    case 'unfit':
+      return { unfit: read };
+    case 'event':
+      return { event: read.event };
   }
+}
+
+/**
+ * A validly signed event of a handled type whose object does not fit the schema: a 4xx would make Stripe retry it
+ * for 3 days and then lose it (and disable the endpoint), so it is parked with the reason and acknowledged. The
+ * scheduled reconcile re-applies parked events; once a deploy can read it, it applies. Parked before the ledger
+ * record, so a failed park leaves nothing and Stripe's retry runs it again.
+ */
+async function parkUnfit(
+  deps: DeliveryDeps,
+  unfit: Extract<EventRead, { kind: 'unfit' }>,
+  payload: string,
+): Promise<DeliveryResult> {
+  await deps.parked.park({
+    eventId: unfit.id,
+    type: unfit.type,
+    stripeCustomerId: unfit.customerId,
+    reason: 'unfit',
+    detail: unfit.reason,
+    payload,
+    createdAt: deps.clock.now().toISOString(),
+  });
+  logger.error(UNFIT_EVENT_MESSAGE, {
+    eventId: unfit.id,
+    type: unfit.type,
+    customerId: unfit.customerId || undefined,
+    detail: unfit.reason,
+  });
+  const recorded = await deps.ledger.record(
+    { eventId: unfit.id, type: unfit.type, outcome: UNFIT_OUTCOME },
+    deps.clock.now(),
+  );
+  return recorded === 'duplicate' ? { kind: 'duplicate' } : { kind: 'processed', outcome: UNFIT_OUTCOME };
 }
 
 /** Marks the unwinding of a delivery found in the ledger before a Stripe read; never leaves this module. */

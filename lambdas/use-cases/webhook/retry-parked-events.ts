@@ -13,10 +13,17 @@ export async function retryParkedEventsForCustomer(
   options: { knownSub?: string } = {},
 ): Promise<ParkedRetryResult> {
   const parked = await deps.parked.listByCustomer(stripeCustomerId);
-  return retryParked(deps.parked, parked, (...args) => applyStripeEvent(deps, ...args), options.knownSub);
+  return retryParked(deps.parked, parked, (...args) => applyStripeEvent(deps, ...args), {
+    knownSub: options.knownSub,
+    readEvent: deps.readEvent,
+  });
 }
 
-/** Re-applies every parked event (reconcile's sweep). */
+/**
+ * Re-applies every parked event (reconcile's sweep, scheduled): unresolved ones once their user can be resolved,
+ * unfit ones once the deployed schema (`deps.readEvent`) can read them.
+ */
 export async function retryAllParkedEvents(deps: StripeEventDeps): Promise<ParkedRetryResult> {
-  return retryParked(deps.parked, await deps.parked.listAll(), (...args) => applyStripeEvent(deps, ...args), undefined);
+  const parked = await deps.parked.listAll();
+  return retryParked(deps.parked, parked, (...args) => applyStripeEvent(deps, ...args), { readEvent: deps.readEvent });
 }

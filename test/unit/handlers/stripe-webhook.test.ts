@@ -99,12 +99,18 @@ describe('POST /webhooks/stripe handler', () => {
     nothingWritten();
   });
 
-  it('answers 400 for a handled type whose object does not fit', async () => {
+  it('answers 200 and parks a handled type whose object does not fit (Stripe would retry a 4xx, then lose it)', async () => {
     const response = await handle(
-      sign(stripeEvent('customer.subscription.updated', { id: 'sub_x', status: 'active' })),
+      sign(stripeEvent('customer.subscription.updated', { id: 'sub_x', status: 'active' }, { id: 'evt_unfit' })),
     );
-    expect(response.statusCode).toBe(400);
-    nothingWritten();
+    expect(response.statusCode).toBe(200);
+    expect(JSON.parse(response.body)).toEqual({ received: true, outcome: 'parked-unfit' });
+    expect(memory.parked.items.get('evt_unfit')).toMatchObject({
+      reason: 'unfit',
+      detail: expect.stringContaining('customer'),
+    });
+    expect(memory.entitlements.items.size).toBe(0);
+    expect(logged.errors()).toEqual(['Stripe event parked: it does not fit the schema']);
   });
 
   it('answers 413 for an oversized body, before anything else', async () => {
