@@ -1,13 +1,11 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type Stripe from 'stripe';
-import { afterAll, beforeAll, expect } from 'vitest';
+import { beforeAll, expect } from 'vitest';
 import type { PlanCatalog } from '../../lambdas/domain/plan-catalog';
-import { type LocalStack, startLocalStack } from '../../local/stack';
+import type { LocalStack } from '../../local/stack';
 import type { StripeEmulator } from '../../local/stripe/emulator';
 import type { StripeEvent } from '../../local/stripe/types';
 import { call, signedUpUser, uniqueEmail } from '../shipped/support';
+import { useLocalStack } from '../support/local-stack';
 
 /**
  * The access rules end to end (issue 14): the local stack in-process, real handlers behind the local gateway, the
@@ -22,26 +20,13 @@ export interface World {
 
 /** One local stack per `useStack` (per test file, or per describe). `lambdaEnv` adds to every handler's environment. */
 export function useStack(options: { catalog?: PlanCatalog; lambdaEnv?: Record<string, string> } = {}): () => World {
+  const started = useLocalStack('e2e-rules', options);
   let world: World | undefined;
-  let stateDir = '';
-  beforeAll(async () => {
-    stateDir = await mkdtemp(join(tmpdir(), 'e2e-rules-'));
-    const stack = await startLocalStack({
-      stateDir,
-      ports: { api: 0, dynamodb: 0, cognito: 0, stripe: 0 },
-      quiet: true,
-      env: {},
-      stripe: { webhookBackoffMs: () => 10 },
-      ...(options.catalog ? { catalog: options.catalog } : {}),
-      ...(options.lambdaEnv ? { lambdaEnv: options.lambdaEnv } : {}),
-    });
+  beforeAll(() => {
+    const { stack } = started();
     const emulator = stack.stripe;
     if (!emulator) throw new Error('the e2e needs the Stripe emulator');
     world = { stack, stripe: emulator.client(), emulator };
-  }, 60_000);
-  afterAll(async () => {
-    await world?.stack.stop();
-    await rm(stateDir, { recursive: true, force: true });
   });
   return () => {
     if (!world) throw new Error('the local stack did not start');

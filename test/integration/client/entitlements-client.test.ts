@@ -1,27 +1,14 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createEntitlementsClient, type EntitlementsApiError } from '../../../client/entitlements-client';
-import { type LocalStack, startLocalStack } from '../../../local/stack';
+import type { LocalStack } from '../../../local/stack';
 import { signedInAgain, signedUpUser, uniqueEmail } from '../../shipped/support';
+import { useLocalStack } from '../../support/local-stack';
 
 /** The typed client (client/) against the local stack: every frontend route, its errors, and a token refresh. */
+const started = useLocalStack('client');
 let stack: LocalStack;
-let stateDir: string;
-
-beforeAll(async () => {
-  stateDir = await mkdtemp(join(tmpdir(), 'client-'));
-  stack = await startLocalStack({
-    stateDir,
-    ports: { api: 0, dynamodb: 0, cognito: 0, stripe: 0 },
-    quiet: true,
-    env: {},
-  });
-});
-afterAll(async () => {
-  await stack?.stop();
-  await rm(stateDir, { recursive: true, force: true });
+beforeAll(() => {
+  stack = started().stack;
 });
 
 async function userClient(tag: string) {

@@ -1,30 +1,17 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalStack, startLocalStack } from '../../../local/stack';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { LocalStack } from '../../../local/stack';
 import { call, signedInAgain, signedUpUser, uniqueEmail } from '../../shipped/support';
+import { useLocalStack } from '../../support/local-stack';
 
 /**
  * The example protected routes on the local stack (source mode): `/example/reports` through the entitlements
  * authorizer run by the local gateway like API Gateway, `/example/team` through the JWT authorizer and the
  * in-Lambda feature gate. The user's plan changes through the real trial route.
  */
+const started = useLocalStack('example-routes');
 let stack: LocalStack;
-let stateDir: string;
-
-beforeAll(async () => {
-  stateDir = await mkdtemp(join(tmpdir(), 'example-routes-'));
-  stack = await startLocalStack({
-    stateDir,
-    ports: { api: 0, dynamodb: 0, cognito: 0, stripe: 0 },
-    quiet: true,
-    env: {},
-  });
-});
-afterAll(async () => {
-  await stack?.stop();
-  await rm(stateDir, { recursive: true, force: true });
+beforeAll(() => {
+  stack = started().stack;
 });
 
 describe('example routes on the local stack', () => {

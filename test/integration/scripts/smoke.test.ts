@@ -1,5 +1,3 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   AdminConfirmSignUpCommand,
@@ -8,31 +6,22 @@ import {
   SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalStack, startLocalStack } from '../../../local/stack';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { LocalStack } from '../../../local/stack';
 import { main as idToken } from '../../../scripts/id-token';
 import { runSmoke, main as smoke, throwawayEmail, throwawayPassword } from '../../../scripts/smoke';
 import { localEndpoints } from '../../../scripts/stage-outputs';
+import { useLocalStack } from '../../support/local-stack';
 
 /**
  * `npm run smoke -- --stage local` and `npm run id-token -- --stage local` against the local stack (in-process, free
  * ports), read through `$LOCAL_DIR/stack.json` exactly as the CLIs read it.
  */
+const started = useLocalStack('smoke-stack');
 let stack: LocalStack;
 let stateDir: string;
-
-beforeAll(async () => {
-  stateDir = await mkdtemp(join(tmpdir(), 'smoke-stack-'));
-  stack = await startLocalStack({
-    stateDir,
-    ports: { api: 0, dynamodb: 0, cognito: 0, stripe: 0 },
-    quiet: true,
-    env: {},
-  });
-});
-afterAll(async () => {
-  await stack?.stop();
-  await rm(stateDir, { recursive: true, force: true });
+beforeAll(() => {
+  ({ stack, stateDir } = started());
 });
 
 async function cognitoUserExists(sub: string): Promise<boolean> {
