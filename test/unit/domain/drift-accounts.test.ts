@@ -1,49 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { type DriftContext, planUser, type UserSnapshot } from '../../../lambdas/domain/drift';
-import { initialEntitlementRecord } from '../../../lambdas/domain/entitlement';
-import { PlanCatalog } from '../../../lambdas/domain/plan-catalog';
+import { reportingContext, syncedUser } from './drift-fixtures';
 
-const catalog = PlanCatalog.defaults();
-const NOW = new Date('2026-06-01T12:00:00Z');
-// Whatever shape the entitlement policy has: these plans do not depend on it beyond a valid grace period.
-const policy = {
-  gracePeriodDays: 7,
-  revokeOnDispute: true,
-  paymentReversal: 'revoke',
-} as unknown as DriftContext['policy'];
-const reportingCtx: DriftContext = { catalog, policy, now: NOW, stripeListedAt: NOW.getTime() / 1000, runId: 'run-1' };
-const ctx: DriftContext = { ...reportingCtx, deletesAccounts: true };
-
-/** A user in sync without a Stripe customer: confirmed, profile, free record, in the free group. */
-function user(): UserSnapshot {
-  return {
-    sub: 'sub-1',
-    cognito: {
-      sub: 'sub-1',
-      username: 'sub-1',
-      email: 'a@example.com',
-      emailVerified: true,
-      identityProvider: 'cognito',
-      status: 'CONFIRMED',
-    },
-    cognitoGroups: ['free'],
-    profile: {
-      userId: 'sub-1',
-      cognitoUsername: 'sub-1',
-      email: 'a@example.com',
-      emailVerified: true,
-      identityProvider: 'cognito',
-      stripeCustomerId: 'cus_1',
-      createdAt: '2026-01-01T00:00:00Z',
-      updatedAt: '2026-01-01T00:00:00Z',
-    },
-    record: {
-      ...initialEntitlementRecord(catalog, { sub: 'sub-1', cognitoUsername: 'sub-1', stripeCustomerId: 'cus_1' }, NOW),
-      cognitoGroups: ['free'],
-    },
-    customers: [{ id: 'cus_1', cognitoSub: 'sub-1', created: 1_700_000_000, subscriptions: [], complete: false }],
-  };
-}
+const ctx: DriftContext = { ...reportingContext, deletesAccounts: true };
+const reportingCtx = reportingContext;
+const user = syncedUser;
 
 describe('planUser: orphans, unfinished deletions and email changes', () => {
   it('deletes an orphan (profile and record without a Cognito user) in a run that can delete accounts', () => {

@@ -8,20 +8,11 @@ import {
   sameEntitlement,
   type UserSnapshot,
 } from '../../../lambdas/domain/drift';
-import { freeEntitlement, initialEntitlementRecord } from '../../../lambdas/domain/entitlement';
-import { PlanCatalog } from '../../../lambdas/domain/plan-catalog';
+import { freeEntitlement } from '../../../lambdas/domain/entitlement';
 import type { NormalisedSubscription } from '../../../lambdas/domain/stripe-events';
+import { catalog, nowSeconds, reportingContext, syncedUser } from './drift-fixtures';
 
-const catalog = PlanCatalog.defaults();
-const NOW = new Date('2026-06-01T12:00:00Z');
-const nowSeconds = NOW.getTime() / 1000;
-const ctx: DriftContext = {
-  catalog,
-  policy: { gracePeriodDays: 7, paymentReversal: 'revoke' as const },
-  now: NOW,
-  stripeListedAt: nowSeconds,
-  runId: 'run-1',
-};
+const ctx: DriftContext = reportingContext;
 
 const proSubscription: NormalisedSubscription = {
   id: 'sub_pro',
@@ -36,42 +27,9 @@ const proSubscription: NormalisedSubscription = {
   metadataSub: 'sub-1',
 };
 
-const customer: StripeCustomerSnapshot = {
-  id: 'cus_1',
-  cognitoSub: 'sub-1',
-  created: 1_700_000_000,
-  subscriptions: [],
-  complete: false,
-};
-
 /** A user in sync: confirmed, profile linked to cus_1, free record, in the free group. */
-const base: UserSnapshot = {
-  sub: 'sub-1',
-  cognito: {
-    sub: 'sub-1',
-    username: 'sub-1',
-    email: 'a@example.com',
-    emailVerified: true,
-    identityProvider: 'cognito',
-    status: 'CONFIRMED',
-  },
-  cognitoGroups: ['free'],
-  profile: {
-    userId: 'sub-1',
-    cognitoUsername: 'sub-1',
-    email: 'a@example.com',
-    emailVerified: true,
-    identityProvider: 'cognito',
-    stripeCustomerId: 'cus_1',
-    createdAt: '2026-01-01T00:00:00Z',
-    updatedAt: '2026-01-01T00:00:00Z',
-  },
-  record: {
-    ...initialEntitlementRecord(catalog, { sub: 'sub-1', cognitoUsername: 'sub-1', stripeCustomerId: 'cus_1' }, NOW),
-    cognitoGroups: ['free'],
-  },
-  customers: [customer],
-};
+const base: UserSnapshot = syncedUser();
+const customer: StripeCustomerSnapshot = base.customers[0] as StripeCustomerSnapshot;
 
 const kinds = (snapshot: UserSnapshot) => planUser(snapshot, ctx).findings.map((f) => f.kind);
 const actionTypes = (snapshot: UserSnapshot) => planUser(snapshot, ctx).actions.map((a) => a.type);
