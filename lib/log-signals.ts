@@ -29,6 +29,11 @@ export interface LogSignal {
   readonly description: string;
   /** A line matching any of these counts 1. */
   readonly matches: readonly LogMatch[];
+  /**
+   * Dimensions taken from the line's JSON fields (`{ EventType: '$.eventType' }`): one metric per value, read with
+   * `logSignalSearch` (a dimensioned metric has no dimensionless aggregate). Keep the values few and bounded.
+   */
+  readonly dimensions?: Readonly<Record<string, string>>;
 }
 
 const WEBHOOK_FAILED = 'Stripe webhook delivery failed; Stripe will retry';
@@ -71,6 +76,12 @@ export const LOG_SIGNALS = {
       { message: 'Stripe customer creation failed; profile written without a customer id' },
     ],
   },
+  webhookEvents: {
+    metricName: 'WebhookEvents',
+    description: 'Validly signed Stripe events answered 200 (applied, ignored or duplicate), by event type',
+    matches: [{ message: 'Stripe event answered' }],
+    dimensions: { EventType: '$.eventType' },
+  },
 } as const satisfies Record<string, LogSignal>;
 
 export type LogSignalKey = keyof typeof LOG_SIGNALS;
@@ -101,7 +112,7 @@ export function addLogSignalFilter(
   key: LogSignalKey,
   stage: string,
 ): logs.MetricFilter {
-  const signal = LOG_SIGNALS[key];
+  const signal: LogSignal = LOG_SIGNALS[key];
   return new logs.MetricFilter(scope, `${signal.metricName}Filter`, {
     logGroup,
     filterPattern: filterPatternOf(signal),
@@ -109,6 +120,7 @@ export function addLogSignalFilter(
     metricName: signal.metricName,
     metricValue: '1',
     unit: cloudwatch.Unit.COUNT,
+    ...(signal.dimensions ? { dimensions: { ...signal.dimensions } } : {}),
   });
 }
 
@@ -120,5 +132,28 @@ export function logSignalMetric(key: LogSignalKey, stage: string, period = Durat
     metricName: signal.metricName,
     statistic: cloudwatch.Stats.SUM,
     period,
+  });
+}
+
+/**
+ * A dimensioned signal as one time series per dimension value, per second: a SEARCH over the stage's namespace
+ * (summed per `period`, divided by its seconds). For graphs only: CloudWatch alarms cannot evaluate SEARCH.
+ */
+export function logSignalRatePerSecond(
+  key: LogSignalKey,
+  stage: string,
+  period = Duration.minutes(1),
+): cloudwatch.MathExpression {
+  const signal: LogSignal = LOG_SIGNALS[key];
+  const dimensions = Object.keys(signal.dimensions ?? {});
+  if (dimensions.length === 0) throw new Error(`log signal ${signal.metricName} has no dimension to search by`);
+  const schema = [logSignalNamespace(stage), ...dimensions].map((part) => `"${part}"`).join(',');
+  const seconds = period.toSeconds();
+  return new cloudwatch.MathExpression({
+    expression: `SEARCH('{${schema}} MetricName="${signal.metricName}"', 'Sum', ${seconds}) / ${seconds}`,
+    usingMetrics: {},
+    period,
+    // A CloudWatch dynamic label: each series is named by its first dimension's value (the event type).
+    label: `\${PROP('Dim.${dimensions[0]}')}`,
   });
 }

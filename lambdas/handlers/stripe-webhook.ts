@@ -18,7 +18,11 @@ export function createStripeWebhookHandler(deps: DeliveryDeps) {
       return httpError(413, 'payload_too_large', `body exceeds ${MAX_WEBHOOK_BODY_BYTES} bytes`);
     }
     try {
-      return responseOf(await receiveDelivery(deps, { payload, signature: header(request, 'stripe-signature') }));
+      const result = await receiveDelivery(deps, { payload, signature: header(request, 'stripe-signature') });
+      // One line per validly signed event: the dashboard's events-per-second-by-type graph counts it (lib/log-signals.ts).
+      if ('eventType' in result)
+        logger.info('Stripe event answered', { eventType: result.eventType, result: result.kind });
+      return responseOf(result);
     } catch (error) {
       const dependency = error instanceof DependencyUnavailableError ? error.dependency : undefined;
       logger.error('Stripe webhook delivery failed; Stripe will retry', {

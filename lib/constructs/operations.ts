@@ -3,7 +3,13 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import { RECONCILE_METRICS } from '../../lambdas/ports/reconcile-ports';
 import { AlarmTopic, countAlarm } from '../alarms';
-import { addLogSignalFilter, LOG_SIGNALS, type LogSignalKey, logSignalMetric } from '../log-signals';
+import {
+  addLogSignalFilter,
+  LOG_SIGNALS,
+  type LogSignalKey,
+  logSignalMetric,
+  logSignalRatePerSecond,
+} from '../log-signals';
 import type { ApiStack } from '../stacks/api-stack';
 import type { AppFunction } from './app-function';
 import type { CognitoTriggers } from './cognito-triggers';
@@ -53,7 +59,10 @@ export class Operations extends Construct {
     this.alarmTopic = new AlarmTopic(this, 'AlarmTopic', { config });
 
     const filters: [AppFunction, LogSignalKey[]][] = [
-      [webhook.function, ['webhookFailures', 'groupSyncFailures', 'unmappedPrices', 'unfitStripeEvents']],
+      [
+        webhook.function,
+        ['webhookFailures', 'groupSyncFailures', 'unmappedPrices', 'unfitStripeEvents', 'webhookEvents'],
+      ],
       [reconcile.scheduled, ['groupSyncFailures', 'unmappedPrices']],
       [reconcile.admin, ['groupSyncFailures', 'unmappedPrices']],
       [frontend.functions.status, ['groupSyncFailures']],
@@ -173,6 +182,15 @@ export class Operations extends Construct {
           ['webhookFailures', 'groupSyncFailures', 'unmappedPrices', 'unfitStripeEvents', 'signUpFailures'] as const
         ).map((key) => logSignalMetric(key, stage).with({ label: LOG_SIGNALS[key].metricName })),
       ]),
+    );
+    dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: 'Stripe webhook: events per second by type (answered 200)',
+        left: [logSignalRatePerSecond('webhookEvents', stage, Duration.minutes(1))],
+        leftYAxis: { label: 'events/s', showUnits: false, min: 0 },
+        width: 24,
+        height: 6,
+      }),
     );
     dashboard.addWidgets(
       graph('Reconcile: scheduled runs', [

@@ -10,6 +10,14 @@ import { LOG_SIGNALS, logSignalNamespace } from '../../lib/log-signals';
 import { allStacks, createTestApp, templateOf } from './support';
 
 type Resource = { Properties: Record<string, unknown> };
+type DashboardWidget = { properties: { title?: string; metrics?: unknown[] } };
+
+/** The dashboard body as CloudFormation renders it (Fn::Join of strings and tokens), tokens replaced by "X". */
+function dashboardJson(dashboard: Resource | undefined): string {
+  const body = dashboard?.Properties.DashboardBody as { 'Fn::Join': [string, unknown[]] } | string;
+  if (typeof body === 'string') return body;
+  return body['Fn::Join'][1].map((part) => (typeof part === 'string' ? part : 'X')).join('');
+}
 
 const REPO = join(__dirname, '../..');
 
@@ -156,12 +164,40 @@ describe('alarms reach someone', () => {
       UnmappedPrices: 3,
       UnfitStripeEvents: 1,
       SignUpFailures: 2,
+      WebhookEvents: 1,
     });
     api.hasResourceProperties('AWS::Logs::MetricFilter', {
       FilterPattern:
         '{ ($.message = "Stripe webhook delivery failed; Stripe will retry") || ' +
         '($.message = "Stripe webhook signing secret is not set; Stripe will retry") }',
     });
+  });
+
+  it('counts answered webhook events per event type, from the line the webhook writes once per signed event', () => {
+    api.hasResourceProperties('AWS::Logs::MetricFilter', {
+      FilterPattern: '{ $.message = "Stripe event answered" }',
+      MetricTransformations: [
+        {
+          MetricName: 'WebhookEvents',
+          MetricNamespace: 'Entitlements/dev',
+          MetricValue: '1',
+          Unit: 'Count',
+          Dimensions: [{ Key: 'EventType', Value: '$.eventType' }],
+        },
+      ],
+    });
+    const dashboards = Object.values(api.findResources('AWS::CloudWatch::Dashboard')) as Resource[];
+    const widgets = (JSON.parse(dashboardJson(dashboards[0])) as { widgets: DashboardWidget[] }).widgets;
+    const perType = widgets.find((widget) => widget.properties.title?.includes('events per second by type'));
+    expect(perType?.properties.metrics).toEqual([
+      [
+        {
+          expression: `SEARCH('{"Entitlements/dev","EventType"} MetricName="WebhookEvents"', 'Sum', 60) / 60`,
+          label: `\${PROP('Dim.EventType')}`,
+          period: 60,
+        },
+      ],
+    ]);
   });
 
   it('every log line a filter counts is still written somewhere in lambdas/ (a renamed message fails here)', () => {

@@ -25,9 +25,10 @@ export type DeliveryResult =
       message: string;
     }
   | { kind: 'not-configured'; message: string }
-  | { kind: 'ignored' }
-  | { kind: 'duplicate' }
-  | { kind: 'processed'; outcome: string };
+  /** The three answers to a validly signed event carry its type (the handler's per-event log line, a metric). */
+  | { kind: 'ignored'; eventType: string }
+  | { kind: 'duplicate'; eventType: string }
+  | { kind: 'processed'; outcome: string; eventType: string };
 
 /** Ledger outcome (and answer) of a handled event parked because its object does not fit the schema. */
 export const UNFIT_OUTCOME = 'parked-unfit';
@@ -59,14 +60,16 @@ export async function receiveDelivery(deps: DeliveryDeps, delivery: Delivery): P
     const work = applyStripeEvent({ ...deps, stripe: ledgerGuard.guard(deps.stripe) }, event, delivery.payload);
     outcome = await withDeadline(work, deps.deadlineMs ?? 8_000);
   } catch (error) {
-    if (error === DUPLICATE) return { kind: 'duplicate' };
+    if (error === DUPLICATE) return { kind: 'duplicate', eventType: event.type };
     throw error;
   }
   const recorded = await deps.ledger.record(
     { eventId: event.id, type: event.type, outcome: outcome.kind },
     deps.clock.now(),
   );
-  return recorded === 'duplicate' ? { kind: 'duplicate' } : { kind: 'processed', outcome: outcome.kind };
+  return recorded === 'duplicate'
+    ? { kind: 'duplicate', eventType: event.type }
+    : { kind: 'processed', outcome: outcome.kind, eventType: event.type };
 }
 
 /** Verifies and reads a delivery; returns the event, an unfit one, or the result to answer. Writes nothing. */
@@ -97,7 +100,7 @@ async function verifiedEvent(
     case 'not-stripe':
       return { kind: 'rejected', code: 'invalid_event', message: read.reason };
     case 'ignored':
-      return { kind: 'ignored' };
+      return { kind: 'ignored', eventType: read.type };
     case 'unfit':
       return { unfit: read };
     case 'event':
@@ -135,7 +138,9 @@ async function parkUnfit(
     { eventId: unfit.id, type: unfit.type, outcome: UNFIT_OUTCOME },
     deps.clock.now(),
   );
-  return recorded === 'duplicate' ? { kind: 'duplicate' } : { kind: 'processed', outcome: UNFIT_OUTCOME };
+  return recorded === 'duplicate'
+    ? { kind: 'duplicate', eventType: unfit.type }
+    : { kind: 'processed', outcome: UNFIT_OUTCOME, eventType: unfit.type };
 }
 
 /** Marks the unwinding of a delivery found in the ledger before a Stripe read; never leaves this module. */

@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { DependencyUnavailableError } from '../../../lambdas/domain/errors';
 import { PlanCatalog } from '../../../lambdas/domain/plan-catalog';
 import { createStripeWebhookHandler, MAX_WEBHOOK_BODY_BYTES } from '../../../lambdas/handlers/stripe-webhook';
+import { logger } from '../../../lambdas/platform/logger';
 import { SecretValue } from '../../../lambdas/platform/secrets';
 import {
   LEGACY_API_VERSION,
@@ -111,6 +112,28 @@ describe('POST /webhooks/stripe handler', () => {
     });
     expect(memory.entitlements.items.size).toBe(0);
     expect(logged.errors()).toEqual(['Stripe event parked: it does not fit the schema']);
+  });
+
+  it('writes one "Stripe event answered" line per signed event, with its type (the events-by-type metric)', async () => {
+    const answered = () =>
+      logged.lines
+        .filter((line) => line.message === 'Stripe event answered')
+        .map(({ eventType, result }) => ({ eventType, result }));
+    const event = created();
+    logger.setLogLevel('INFO'); // the suite logs at WARN
+    try {
+      await handle(sign(event));
+      await handle(sign(event));
+      await handle(sign(stripeEvent('payment_intent.created', { id: 'pi_1', object: 'payment_intent' })));
+      await handle(sign(created(), { secret: 'whsec_wrong' }));
+    } finally {
+      logger.setLogLevel('WARN');
+    }
+    expect(answered()).toEqual([
+      { eventType: 'customer.subscription.created', result: 'processed' },
+      { eventType: 'customer.subscription.created', result: 'duplicate' },
+      { eventType: 'payment_intent.created', result: 'ignored' },
+    ]);
   });
 
   it('answers 413 for an oversized body, before anything else', async () => {
