@@ -63,7 +63,7 @@ describe('receiveDelivery: unfit handled events', () => {
     const result = await receiveDelivery(memory.deps, delivery(unfitCreated()));
 
     // Assess
-    expect(result).toEqual({ kind: 'processed', outcome: UNFIT_OUTCOME });
+    expect(result).toEqual({ kind: 'processed', outcome: UNFIT_OUTCOME, eventType: 'customer.subscription.created' });
     expect([...memory.parked.items.values()]).toEqual([
       expect.objectContaining({
         eventId: 'evt_unfit_1',
@@ -88,7 +88,7 @@ describe('receiveDelivery: unfit handled events', () => {
   it('a redelivery keeps the one parked record and is a duplicate', async () => {
     await receiveDelivery(memory.deps, delivery(unfitCreated()));
     const again = await receiveDelivery(memory.deps, delivery(unfitCreated()));
-    expect(again).toEqual({ kind: 'duplicate' });
+    expect(again).toEqual({ kind: 'duplicate', eventType: 'customer.subscription.created' });
     expect(memory.parked.items.size).toBe(1);
     expect(logs.errors()).toEqual([UNFIT_EVENT_MESSAGE, UNFIT_EVENT_MESSAGE]);
   });
@@ -96,7 +96,7 @@ describe('receiveDelivery: unfit handled events', () => {
   it('parks an unfit object that names no customer under no customer', async () => {
     const body = stripeEvent('charge.dispute.created', { id: 'dp_1', object: 'dispute' }, { id: 'evt_unfit_dp' });
     const result = await receiveDelivery(memory.deps, delivery(body));
-    expect(result).toEqual({ kind: 'processed', outcome: UNFIT_OUTCOME });
+    expect(result).toEqual({ kind: 'processed', outcome: UNFIT_OUTCOME, eventType: 'charge.dispute.created' });
     expect(memory.parked.items.get('evt_unfit_dp')).toMatchObject({ stripeCustomerId: '', reason: 'unfit' });
     expect(logs.errors()).toEqual([UNFIT_EVENT_MESSAGE]);
   });
@@ -109,7 +109,10 @@ describe('receiveDelivery: unfit handled events', () => {
       code: 'invalid_event',
       message: expect.stringContaining('created'),
     });
-    expect(await receiveDelivery(memory.deps, delivery(unhandled))).toEqual({ kind: 'ignored' });
+    expect(await receiveDelivery(memory.deps, delivery(unhandled))).toEqual({
+      kind: 'ignored',
+      eventType: 'payment_intent.created',
+    });
     expect(memory.parked.items.size).toBe(0);
     expect(memory.ledger.ids.size).toBe(0);
   });
@@ -152,7 +155,7 @@ describe('re-applying parked unfit events', () => {
     // Assess
     expect(first).toEqual({ applied: 1, stillParked: 0 });
     expect(second).toEqual({ applied: 0, stillParked: 0 });
-    expect(redelivered).toEqual({ kind: 'duplicate' });
+    expect(redelivered).toEqual({ kind: 'duplicate', eventType: 'customer.subscription.created' });
     expect(written).toMatchObject({ plan: 'starter', status: 'active', entitled: true, entitlementsVersion: 1 });
     expect(memory.entitlements.items.get('sub-user-1')).toEqual(written);
     expect(memory.audit.forUser('sub-user-1')).toHaveLength(1);
