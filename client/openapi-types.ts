@@ -408,7 +408,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Stripe or DynamoDB is temporarily unavailable; retry after the `Retry-After` seconds. */
+      /** @description Stripe or DynamoDB is temporarily unavailable (`service_unavailable`: retry after the `Retry-After` seconds), or `portal_not_configured`: the Stripe account has no customer-portal configuration yet (an operator must save the portal settings in the Stripe Dashboard; retrying does not help until then). */
       503: {
         headers: {
           [name: string]: unknown;

@@ -1,6 +1,12 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { z } from 'zod';
-import { ConflictError, DependencyUnavailableError, InvalidInputError, NotFoundError } from '../domain/errors';
+import {
+  ConflictError,
+  DependencyUnavailableError,
+  InvalidInputError,
+  NotConfiguredError,
+  NotFoundError,
+} from '../domain/errors';
 import { FeatureNotInPlanError } from '../domain/feature-gate';
 import { describeIssues } from './api-schemas';
 import { type Caller, callerOf, UnauthenticatedError } from './auth';
@@ -34,6 +40,14 @@ export function errorResponse(error: unknown): HttpResult {
   if (error instanceof SecretNotSetError) {
     logger.error('A secret is not set', { error: error.message });
     return serviceUnavailable(error.publicMessage);
+  }
+  if (error instanceof NotConfiguredError) {
+    // Not a retry's business: the operator must make a setting. One ERROR line per refused request.
+    logger.error('A setting the operator must make is missing', {
+      code: codeOf(error, 'not_configured'),
+      error: error.message,
+    });
+    return httpError(503, codeOf(error, 'not_configured'), error.publicMessage);
   }
   if (error instanceof DependencyUnavailableError) {
     logger.warn('Dependency unavailable', { dependency: error.dependency, error: error.message });

@@ -85,7 +85,14 @@ export function buildOpenApiDocument(catalog: PlanCatalog = PlanCatalog.defaults
           requestBody: { required: false, content: jsonContent('PortalSessionRequest') },
           responses: {
             '201': { description: 'Session created; redirect to `url`.', content: jsonContent('PortalSession') },
-            ...errors('400', '401', '404', '500', '503'),
+            ...errors('400', '401', '404', '500'),
+            '503': {
+              description:
+                'Stripe or DynamoDB is temporarily unavailable (`service_unavailable`: retry after the `Retry-After` ' +
+                'seconds), or `portal_not_configured`: the Stripe account has no customer-portal configuration yet ' +
+                '(an operator must save the portal settings in the Stripe Dashboard; retrying does not help until then).',
+              content: jsonContent('Error'),
+            },
           },
         },
       },

@@ -1,5 +1,5 @@
 import type Stripe from 'stripe';
-import { CodedConflictError } from '../../domain/coded-errors';
+import { CodedConflictError, CodedNotConfiguredError } from '../../domain/coded-errors';
 import { DependencyUnavailableError, dependencyError, isRetryable } from '../../domain/errors';
 import type { CustomerGateway } from '../../ports/app-ports';
 import type { BillingGateway, CheckoutSessionInput } from '../../ports/billing-ports';
@@ -73,7 +73,9 @@ export class StripeBillingGateway implements BillingGateway {
   async createPortalSession(input: { customerId: string; returnUrl: string }): Promise<{ url: string }> {
     const session = await this.call('portal session create', (stripe) =>
       stripe.billingPortal.sessions.create({ customer: input.customerId, return_url: input.returnUrl }),
-    );
+    ).catch((error: unknown) => {
+      throw isPortalNotConfigured(error) ? portalNotConfigured(error) : error;
+    });
     return { url: session.url };
   }
 
@@ -98,6 +100,31 @@ export class StripeBillingGateway implements BillingGateway {
       throw error;
     }
   }
+}
+
+/**
+ * Stripe refuses a portal session until the account has a default portal configuration (saved in the Dashboard or
+ * made through the API): a 400 invalid_request_error "No configuration provided and your test|live mode default
+ * configuration has not been created..." (https://docs.stripe.com/customer-management/configure-portal). It has no
+ * error code of its own: recognised by type and message.
+ */
+function isPortalNotConfigured(error: unknown): boolean {
+  const { type, message } = (error ?? {}) as { type?: unknown; message?: unknown };
+  return (
+    type === 'StripeInvalidRequestError' &&
+    typeof message === 'string' &&
+    /default configuration has not been created/i.test(message)
+  );
+}
+
+function portalNotConfigured(error: unknown): CodedNotConfiguredError {
+  return new CodedNotConfiguredError(
+    'portal_not_configured',
+    `Stripe refused the portal session: ${(error as Error).message}`,
+    'The billing portal is not set up for this Stripe account yet. Operator: save the customer portal settings in ' +
+      'the Stripe Dashboard (Settings > Billing > Customer portal), or create a default configuration with the API.',
+    { cause: error },
+  );
 }
 
 /** A CustomerGateway whose Stripe client is resolved on first use (handlers are built synchronously). */

@@ -1,8 +1,10 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { CodedNotConfiguredError } from '../../../lambdas/domain/coded-errors';
 import { DependencyUnavailableError } from '../../../lambdas/domain/errors';
 import { createBillingPortalHandler } from '../../../lambdas/handlers/billing-portal';
 import { redirectEnvSchema } from '../../../lambdas/platform/redirects';
 import { baseProfile, bodyOf, jwtEvent, MemoryBilling, MemoryProfiles, SUB } from '../../support/api-doubles';
+import { useLogCapture } from '../../support/logs';
 
 const redirects = redirectEnvSchema.parse({
   ALLOWED_ORIGINS: 'https://app.example.com',
@@ -11,6 +13,7 @@ const redirects = redirectEnvSchema.parse({
 const post = (body?: string) => jwtEvent({ method: 'POST', path: '/billing/portal-sessions', body });
 
 describe('POST /billing/portal-sessions', () => {
+  const logs = useLogCapture();
   let profiles: MemoryProfiles;
   let billing: MemoryBilling;
   let handle: ReturnType<typeof createBillingPortalHandler>;
@@ -85,6 +88,25 @@ describe('POST /billing/portal-sessions', () => {
     // Assess
     expect(result.statusCode).toBe(503);
     expect(bodyOf(result).error?.code).toBe('service_unavailable');
+  });
+
+  it('is 503 portal_not_configured with the operator fix, logged as one error, when Stripe has no portal configuration', async () => {
+    // Prepare
+    billing.failWith = new CodedNotConfiguredError(
+      'portal_not_configured',
+      'Stripe refused the portal session: No configuration provided ...',
+      'The billing portal is not set up for this Stripe account yet. Operator: ...',
+    );
+    // Act
+    const result = await handle(post());
+    // Assess
+    expect(result.statusCode).toBe(503);
+    expect(bodyOf(result).error).toEqual({
+      code: 'portal_not_configured',
+      message: 'The billing portal is not set up for this Stripe account yet. Operator: ...',
+    });
+    expect(logs.errors()).toEqual(['A setting the operator must make is missing']);
+    expect(logs.lines[0]).toMatchObject({ code: 'portal_not_configured', error: expect.stringContaining('refused') });
   });
 
   it('is 401 without a verified sub', async () => {

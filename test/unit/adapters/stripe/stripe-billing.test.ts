@@ -1,6 +1,7 @@
 import Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
 import { StripeBillingGateway } from '../../../../lambdas/adapters/stripe/stripe-billing';
+import { CodedNotConfiguredError } from '../../../../lambdas/domain/coded-errors';
 import { ConflictError, DependencyUnavailableError } from '../../../../lambdas/domain/errors';
 
 /** A hand double of the three Stripe SDK resources the adapter calls, recording every call. */
@@ -133,6 +134,33 @@ describe('StripeBillingGateway', () => {
     // Assess
     expect(session).toEqual({ url: 'https://billing.stripe.com/p/1' });
     expect(stripe.calls[0]?.params).toEqual({ customer: 'cus_1', return_url: 'https://app.example.com/account' });
+  });
+
+  it.each(['test', 'live'])(
+    'translates Stripe refusing a portal session without a %s mode default configuration to portal_not_configured',
+    async (mode) => {
+      // Prepare: Stripe's own message (https://docs.stripe.com/customer-management/configure-portal)
+      const refused = new Stripe.errors.StripeInvalidRequestError({
+        message:
+          `No configuration provided and your ${mode} mode default configuration has not been created. Provide a ` +
+          `configuration or create your default by saving your customer portal settings in ${mode} mode at ` +
+          'https://dashboard.stripe.com/settings/billing/portal.',
+        statusCode: 400,
+      });
+      const gateway = new StripeBillingGateway(stripeDouble({ fail: refused }).provider);
+      // Act
+      const error = await gateway.createPortalSession({ customerId: 'cus_1', returnUrl: 'u' }).catch((e) => e);
+      // Assess
+      expect(error).toBeInstanceOf(CodedNotConfiguredError);
+      expect(error).toMatchObject({ code: 'portal_not_configured', cause: refused });
+      expect(error.publicMessage).toMatch(/customer portal settings in the Stripe Dashboard/);
+    },
+  );
+
+  it('passes other bad portal requests through', async () => {
+    const badRequest = new Stripe.errors.StripeInvalidRequestError({ message: 'No such customer', statusCode: 400 });
+    const gateway = new StripeBillingGateway(stripeDouble({ fail: badRequest }).provider);
+    await expect(gateway.createPortalSession({ customerId: 'cus_x', returnUrl: 'u' })).rejects.toBe(badRequest);
   });
 
   it('translates connection, rate-limit and 5xx errors to DependencyUnavailableError', async () => {
