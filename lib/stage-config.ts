@@ -5,6 +5,7 @@ import {
   DEFAULT_ACCOUNT_DELETION,
   deletionSettingsProblem,
 } from '../lambdas/domain/account-deletion';
+import { CreditPacks, DEFAULT_CREDIT_PACKS } from '../lambdas/domain/credit-packs';
 import { PlanCatalog } from '../lambdas/domain/plan-catalog';
 import { secretLikeReason } from './secret-patterns';
 
@@ -40,6 +41,8 @@ export interface StageConfig {
   /** Path on each allowed origin where the hosted sign-in redirects back to (OAuth code flow). */
   readonly authCallbackPath: string;
   readonly planCatalog: PlanCatalog;
+  /** One-time credit packs (lambdas/domain/credit-packs.ts; Lambda env CREDIT_PACKS). */
+  readonly creditPacks: CreditPacks;
   /** Days a past_due subscription stays entitled (Lambda env GRACE_PERIOD_DAYS). */
   readonly gracePeriodDays: number;
   /** Whether an open dispute or full refund revokes entitlement (Lambda env REVOKE_ON_DISPUTE). */
@@ -149,6 +152,7 @@ export const STAGE_CONTEXT_KEYS = [
   'allowedOrigins',
   'authCallbackPath',
   'planCatalog',
+  'creditPacks',
   'gracePeriodDays',
   'revokeOnDispute',
   'reconcileSchedule',
@@ -367,6 +371,8 @@ const overridesSchema = z
     authCallbackPath: z.string().regex(/^\/[\w\-./]*$/, 'must be a path starting with "/"'),
     /** A full plan catalog (same shape as DEFAULT_CATALOG), validated by PlanCatalog.parse. */
     planCatalog: z.preprocess(json, z.record(z.string(), z.unknown())),
+    /** Credit packs (same shape as DEFAULT_CREDIT_PACKS), validated by CreditPacks.parse against the plans. */
+    creditPacks: z.preprocess(json, z.record(z.string(), z.unknown())),
     gracePeriodDays: z.coerce.number().int().min(0).max(60),
     revokeOnDispute: bool,
     reconcileSchedule: z
@@ -478,6 +484,15 @@ export function parseStageConfig(input: {
     });
   }
 
+  let creditPacks: CreditPacks;
+  try {
+    creditPacks = CreditPacks.parse(merged.creditPacks ?? DEFAULT_CREDIT_PACKS, planCatalog);
+  } catch (error) {
+    throw new StageConfigError(`Invalid context "creditPacks" for stage "${stage}": ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+
   return {
     stage,
     isProduction,
@@ -485,6 +500,7 @@ export function parseStageConfig(input: {
     allowedOrigins,
     authCallbackPath: merged.authCallbackPath ?? '/auth/callback',
     planCatalog,
+    creditPacks,
     gracePeriodDays: merged.gracePeriodDays ?? 7,
     revokeOnDispute: merged.revokeOnDispute ?? true,
     reconcileSchedule,

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { CreditPacks } from '../lambdas/domain/credit-packs';
 import { PlanCatalog } from '../lambdas/domain/plan-catalog';
 import { createCognitoClient, createDynamoDocumentClient } from '../lambdas/platform/clients';
 import { startCognitoLocal } from './emulators/cognito-local';
@@ -95,6 +96,7 @@ export async function startEmulatorBackend(options: EmulatorBackendOptions = {})
       USER_POOL_ID: userPool.userPoolId,
       USER_POOL_CLIENT_ID: userPool.userPoolClientId,
       PLAN_CATALOG: JSON.stringify(catalog.toJSON()),
+      CREDIT_PACKS: JSON.stringify(CreditPacks.defaults().toJSON()),
       ...tableEnv(tables),
     };
     return {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CreditPacks } from '../domain/credit-packs';
 import { AppError } from '../domain/errors';
 import { PAYMENT_REVERSAL_ACTIONS } from '../domain/payment-facts';
 import { PlanCatalog } from '../domain/plan-catalog';
@@ -77,9 +78,24 @@ const catalogJson = z
     }
   });
 
+const creditPacksJson = z
+  .string()
+  .optional()
+  .transform((json, ctx) => {
+    if (json === undefined || json.trim() === '') return CreditPacks.defaults();
+    try {
+      return CreditPacks.fromJson(json);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message });
+      return z.NEVER;
+    }
+  });
+
 export const policyEnvSchema = z.object({
   STAGE: nonEmpty.default('local'),
   PLAN_CATALOG: catalogJson,
+  /** One-time credit packs (validated against the plans at synth). */
+  CREDIT_PACKS: creditPacksJson,
   /** Days a past_due subscription stays entitled. */
   GRACE_PERIOD_DAYS: z.coerce.number().int().min(0).max(60).default(7),
   /** Older switch: `false` is PAYMENT_REVERSAL=ignore, `true` (default) is revoke. PAYMENT_REVERSAL wins when set. */

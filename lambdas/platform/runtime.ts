@@ -1,6 +1,7 @@
 import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type Stripe from 'stripe';
+import type { CreditPacks } from '../domain/credit-packs';
 import type { PlanCatalog } from '../domain/plan-catalog';
 import { createCognitoClient, createDynamoDocumentClient, createStripeClient } from './clients';
 import { clockFromEnv, type RuntimeClock } from './clock';
@@ -15,6 +16,7 @@ import { SecretValue } from './secrets';
  */
 export interface Runtime<C extends FunctionContract = FunctionContract> {
   readonly catalog: PlanCatalog;
+  readonly creditPacks: CreditPacks;
   /** "Now" for the rules: the system clock in AWS, the Stripe emulator's on the local stack (see clock.ts). */
   readonly clock: RuntimeClock;
   readonly policy: PolicyEnv;
@@ -80,6 +82,7 @@ export function createRuntime<C extends FunctionContract>(
   const stripeClients = new Map<string, Stripe>();
   return {
     catalog: parsed.policy.PLAN_CATALOG,
+    creditPacks: parsed.policy.CREDIT_PACKS,
     clock: clockFromEnv(env),
     policy: parsed.policy,
     tables: parsed.tables,

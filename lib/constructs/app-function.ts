@@ -126,6 +126,7 @@ export class AppFunction extends Construct {
         POWERTOOLS_SERVICE_NAME: props.serviceName ?? id,
         STAGE: config.stage,
         PLAN_CATALOG: JSON.stringify(config.planCatalog.toJSON()),
+        CREDIT_PACKS: JSON.stringify(config.creditPacks.toJSON()),
         GRACE_PERIOD_DAYS: String(config.gracePeriodDays),
         REVOKE_ON_DISPUTE: String(config.revokeOnDispute),
         ...props.environment,

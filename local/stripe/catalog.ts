@@ -1,3 +1,4 @@
+import type { CreditPacks } from '../../lambdas/domain/credit-packs';
 import type { PlanCatalog } from '../../lambdas/domain/plan-catalog';
 import type { StripeObject, StripeStore } from './store';
 
@@ -65,5 +66,65 @@ export function seedCatalog(store: StripeStore, catalog: PlanCatalog, now: numbe
       });
       if (interval === 'month') product.default_price = priceId;
     }
+  }
+}
+
+/** Local list price (cents) of one credit: a pack of 500 costs 25.00. */
+const CENTS_PER_CREDIT = 5;
+
+/**
+ * One product and one one-time price (`type: one_time`, `recurring: null`) per credit pack, with stable ids
+ * (`prod_local_credits_500`, `price_local_credits_500`): what Checkout sells in `payment` mode.
+ */
+export function seedCreditPacks(store: StripeStore, packs: CreditPacks, now: number): void {
+  for (const pack of packs.packs) {
+    const productId = `prod_local_${pack.id}`;
+    const priceId = `price_local_${pack.lookupKey}`;
+    if (!store.get(productId)) {
+      store.put({
+        id: productId,
+        object: 'product',
+        active: true,
+        created: now,
+        default_price: priceId,
+        description: `${pack.credits} credits`,
+        images: [],
+        livemode: false,
+        marketing_features: [],
+        metadata: {},
+        name: `${pack.credits} credits`,
+        package_dimensions: null,
+        shippable: null,
+        statement_descriptor: null,
+        tax_code: null,
+        type: 'service',
+        unit_label: null,
+        updated: now,
+        url: null,
+      });
+    }
+    if (store.get(priceId)) continue;
+    const amount = pack.credits * CENTS_PER_CREDIT;
+    store.put({
+      id: priceId,
+      object: 'price',
+      active: true,
+      billing_scheme: 'per_unit',
+      created: now,
+      currency: 'usd',
+      custom_unit_amount: null,
+      livemode: false,
+      lookup_key: pack.lookupKey,
+      metadata: {},
+      nickname: `${pack.credits} credits`,
+      product: productId,
+      recurring: null,
+      tax_behavior: 'unspecified',
+      tiers_mode: null,
+      transform_quantity: null,
+      type: 'one_time',
+      unit_amount: amount,
+      unit_amount_decimal: String(amount),
+    });
   }
 }

@@ -1,10 +1,11 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Stripe from 'stripe';
+import { CreditPacks } from '../../lambdas/domain/credit-packs';
 import { PlanCatalog } from '../../lambdas/domain/plan-catalog';
 import { listen } from '../emulators/listen';
 import { handleApiRequest } from './api';
-import { seedCatalog } from './catalog';
+import { seedCatalog, seedCreditPacks } from './catalog';
 import type { CheckoutPayment } from './checkout';
 import { control } from './control';
 import { disputeCharge } from './disputes';
@@ -15,7 +16,7 @@ import { authenticate, header, parseControlBody, readBody, send } from './http';
 import { IdempotencyKeys } from './idempotency';
 import type { EmulatorSettings } from './settings';
 import { newId, type StripeObject, StripeStore } from './store';
-import type { Dispute, StripeEvent, Subscription } from './types';
+import type { Dispute, PaymentIntent, StripeEvent, Subscription } from './types';
 import { type Delivery, type DeliveryRealism, type EndpointState, WebhookDispatcher } from './webhooks';
 
 export interface StripeEmulatorOptions {
@@ -27,6 +28,8 @@ export interface StripeEmulatorOptions {
   /** Where events are delivered; may be set later with setWebhookUrl (the gateway may start after us). */
   webhookUrl?: string;
   catalog?: PlanCatalog;
+  /** Credit packs seeded as one-time prices (default: CreditPacks.defaults()). */
+  creditPacks?: CreditPacks;
   /** JSON file to persist state in; in-memory when absent. */
   stateFile?: string;
   /** Wall clock in ms (tests inject one); emulator time = wall time + advances. */
@@ -59,6 +62,11 @@ export interface StripeEmulator {
   failNextPayment(customerId: string, count?: number): void;
   /** Same as visiting the checkout session's URL: pays (with a test payment method) and completes it. */
   completeCheckout(sessionId: string, payment?: CheckoutPayment): { session: StripeObject; subscription: Subscription };
+  /** Pays a payment-mode (one-time prices) session's hosted page: local/stripe/payment-checkout.ts. */
+  completePaymentCheckout(
+    sessionId: string,
+    payment?: CheckoutPayment,
+  ): { session: StripeObject; paymentIntent: PaymentIntent };
   /** A cardholder disputes the charge (`charge.dispute.created`). */
   disputeCharge(chargeId: string, reason?: string): Dispute;
   /** Dunning retry schedule and outcome, delays: what the Dashboard's settings hold. */
@@ -98,6 +106,7 @@ export async function startStripeEmulator(options: StripeEmulatorOptions = {}): 
   const apiVersion = options.apiVersion ?? Stripe.API_VERSION;
   const engine = new StripeEngine(store, { apiVersion, apiBase: () => apiBase });
   seedCatalog(store, options.catalog ?? PlanCatalog.defaults(), store.now());
+  seedCreditPacks(store, options.creditPacks ?? CreditPacks.defaults(), store.now());
   if (options.settings) engine.configure(options.settings);
   store.flush();
   const dispatcher = new WebhookDispatcher({
@@ -224,6 +233,7 @@ function emulatorHandle(parts: {
     advance: (seconds) => mutate(() => engine.advance(seconds)),
     failNextPayment: (customerId, count) => mutate(() => engine.failNextPayment(customerId, count)),
     completeCheckout: (sessionId, payment) => mutate(() => engine.completeCheckout(sessionId, payment)),
+    completePaymentCheckout: (sessionId, payment) => mutate(() => engine.completePaymentCheckout(sessionId, payment)),
     disputeCharge: (chargeId, reason) => mutate(() => disputeCharge(engine.billing, chargeId, reason)),
     configure: (settings) => mutate(() => engine.configure(settings)),
     saveDefaultPortalConfiguration: () => mutate(() => engine.saveDefaultPortalConfiguration()),

@@ -3,12 +3,13 @@ import { advanceClock, processDue } from './clock';
 import { Billing, diff, updateAndEmit } from './context';
 import { createCustomer, deleteCustomer, type NewCustomer, updateCustomer } from './customers';
 import { invalidParameter } from './errors';
+import { completePaymentCheckout } from './payment-checkout';
 import { addInterval } from './periods';
 import { createPortalSession, saveDefaultConfiguration } from './portal';
 import { type EmulatorSettings, mergeSettings } from './settings';
 import type { StripeObject, StripeStore } from './store';
 import { cancelSubscription, createSubscription, type NewSubscription } from './subscriptions';
-import type { Customer, EventListener, StripeEvent, Subscription } from './types';
+import type { Customer, EventListener, PaymentIntent, StripeEvent, Subscription } from './types';
 
 export type { NewSubscription } from './subscriptions';
 export type { Customer, EventListener, Price, StripeEvent, Subscription, SubscriptionItem } from './types';
@@ -86,6 +87,13 @@ export class StripeEngine {
 
   completeCheckout(id: string, payment?: CheckoutPayment): { session: StripeObject; subscription: Subscription } {
     return completeCheckout(this.billing, id, payment);
+  }
+
+  completePaymentCheckout(
+    id: string,
+    payment?: CheckoutPayment,
+  ): { session: StripeObject; paymentIntent: PaymentIntent } {
+    return completePaymentCheckout(this.billing, id, payment);
   }
 
   expireCheckout(id: string): StripeObject {

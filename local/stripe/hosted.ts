@@ -35,7 +35,10 @@ export function hostedPage(
     ...(query.get('card') ? { card: query.get('card') as string } : {}),
     ...(query.get('bank_account') ? { bankAccount: query.get('bank_account') as string } : {}),
   };
-  const { session, subscription } = mutate(() => engine.completeCheckout(page.id, payment));
+  const paymentMode = engine.store.get(page.id, 'checkout.session')?.mode === 'payment';
+  const { session, subscription } = paymentMode
+    ? { ...mutate(() => engine.completePaymentCheckout(page.id, payment)), subscription: undefined }
+    : mutate(() => engine.completeCheckout(page.id, payment));
   const success =
     typeof session.success_url === 'string' ? session.success_url.replace('{CHECKOUT_SESSION_ID}', page.id) : undefined;
   // Browsers are sent on to the success URL like Stripe Checkout does; scripts get the outcome as JSON.
@@ -48,8 +51,9 @@ export function hostedPage(
     completed: true,
     session: session.id,
     payment_status: session.payment_status,
-    subscription: subscription.id,
-    status: subscription.status,
+    subscription: subscription?.id ?? null,
+    status: subscription?.status ?? null,
+    payment_intent: session.payment_intent ?? null,
     redirect: success ?? null,
   });
 }

@@ -12,6 +12,8 @@ export interface CheckoutInternals {
   trialPeriodDays?: number;
   trialEnd?: number;
   missingPaymentMethod?: string;
+  /** Payment mode: `payment_intent_data[metadata]`, copied onto the PaymentIntent when the customer pays. */
+  paymentIntentMetadata?: Record<string, string>;
 }
 
 export interface IdempotentResponse {

@@ -2,6 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { describe, expect, it } from 'vitest';
+import { CreditPacks } from '../../lambdas/domain/credit-packs';
 import { PlanCatalog } from '../../lambdas/domain/plan-catalog';
 import type { FunctionContract } from '../../lambdas/platform/contracts';
 import { AppFunction, SecretInEnvironmentError } from '../../lib/constructs/app-function';
@@ -64,6 +65,7 @@ describe('AppFunction', () => {
       FEATURE_FLAG: 'on',
     });
     expect(PlanCatalog.fromJson(env.PLAN_CATALOG).toJSON()).toEqual(PlanCatalog.defaults().toJSON());
+    expect(CreditPacks.fromJson(env.CREDIT_PACKS).toJSON()).toEqual(CreditPacks.defaults().toJSON());
   });
 
   it('passes table names, secret ARNs and the pool id as references only', () => {

@@ -79,8 +79,21 @@ describe('stage config', () => {
     );
   });
 
+  it("accepts credit packs as JSON, validated against the plans (a pack may not take a plan's price)", () => {
+    const packs = { packs: [{ id: 'credits_50', credits: 50, lookupKey: 'credits_50', maxQuantity: 3 }] };
+    const config = parseStageConfig({ stage: 'dev', overrides: { creditPacks: JSON.stringify(packs) } });
+    expect(config.creditPacks.pack('credits_50')).toMatchObject({ credits: 50, maxQuantity: 3 });
+    expect(parseStageConfig({ stage: 'dev' }).creditPacks.ids()).toEqual(['credits_100', 'credits_500']);
+
+    const clash = { packs: [{ id: 'x', credits: 1, lookupKey: 'pro_monthly' }] };
+    expect(() => parseStageConfig({ stage: 'dev', overrides: { creditPacks: clash } })).toThrow(
+      /Invalid context "creditPacks" for stage "dev".*lookup key "pro_monthly" is a plan's/,
+    );
+  });
+
   it.each([
     [{ stage: 'Prod' }, /Invalid context "stage"/],
+    [{ stage: 'dev', overrides: { creditPacks: 'not json' } }, /creditPacks/],
     [{ stage: 'a-very-long-stage-name-indeed' }, /Invalid context "stage"/],
     [{ stage: 'dev', overrides: { allowedOrigins: 'http://app.example.com' } }, /allowedOrigins\.0: must be an origin/],
     [{ stage: 'dev', overrides: { allowedOrigins: 'https://app.example.com/' } }, /allowedOrigins\.0/],

@@ -4,6 +4,7 @@ import type { Billing } from '../context';
 import { invalidParameter, missingParameter } from '../errors';
 import type { FormObject } from '../form';
 import { ALLOW } from '../params';
+import { activeOneTimePrice } from '../payment-checkout';
 import type { StripeObject } from '../store';
 import { activeRecurringPrice } from '../subscriptions';
 import { list, oneOf, optUrl, parseItems, type Route, req, route } from './route';
@@ -38,8 +39,15 @@ const MISSING_PM = ['cancel', 'pause', 'create_invoice'] as const;
 function newSession(billing: Billing, p: FormObject): StripeObject {
   const mode = optString(p.mode, 'mode');
   if (!mode) throw missingParameter('mode');
+  if (mode === 'payment') return newPaymentSession(billing, p);
   if (mode !== 'subscription') {
-    throw invalidParameter('mode', `The local emulator supports mode=subscription only (got ${mode}).`);
+    throw invalidParameter(
+      'mode',
+      `The local emulator supports mode=subscription and mode=payment only (got ${mode}).`,
+    );
+  }
+  if (p.payment_intent_data !== undefined) {
+    throw invalidParameter('payment_intent_data', 'You can not pass `payment_intent_data` in `subscription` mode.');
   }
   const customer = optString(p.customer, 'customer');
   const customerEmail = optString(p.customer_email, 'customer_email');
@@ -82,6 +90,7 @@ function newSession(billing: Billing, p: FormObject): StripeObject {
     cancelUrl,
     amount,
     currency: prices[0]?.currency ?? 'usd',
+    mode: 'subscription',
   });
   return createCheckoutSession(billing, session, {
     lineItems,
@@ -101,6 +110,7 @@ function sessionFields(
     cancelUrl?: string;
     amount: number;
     currency: string;
+    mode: 'subscription' | 'payment';
   },
 ): StripeObject {
   const expiresAt = optInt(p.expires_at, 'expires_at');
@@ -116,16 +126,47 @@ function sessionFields(
     client_reference_id: optString(p.client_reference_id, 'client_reference_id') ?? null,
     currency: known.currency,
     customer: known.customer ?? null,
-    customer_creation: known.customer ? null : 'always',
+    customer_creation: known.customer ? null : known.mode === 'payment' ? 'if_required' : 'always',
     customer_details: null,
     customer_email: known.customerEmail ?? null,
     ...(expiresAt !== undefined ? { expires_at: expiresAt } : {}),
     locale: optString(p.locale, 'locale') ?? null,
     metadata: mergeMetadata({}, p.metadata),
-    mode: 'subscription',
+    mode: known.mode,
     payment_method_collection: optString(p.payment_method_collection, 'payment_method_collection') ?? 'always',
     payment_method_types: ['card'],
     success_url: known.successUrl ?? null,
     ui_mode: optString(p.ui_mode, 'ui_mode') ?? 'hosted',
   };
+}
+
+/** Payment mode (one-time prices): see local/stripe/payment-checkout.ts for what paying it does. */
+function newPaymentSession(billing: Billing, p: FormObject): StripeObject {
+  if (p.subscription_data !== undefined) {
+    throw invalidParameter('subscription_data', 'You can not pass `subscription_data` in `payment` mode.');
+  }
+  const customer = optString(p.customer, 'customer');
+  const customerEmail = optString(p.customer_email, 'customer_email');
+  if (customer && customerEmail) {
+    throw invalidParameter('customer_email', 'You may only specify one of these parameters: customer, customer_email.');
+  }
+  if (customer) billing.liveCustomer(customer, 'customer');
+  const lineItems = parseItems(p.line_items, 'line_items');
+  const prices = lineItems.map((item, index) => activeOneTimePrice(billing, item.price, `line_items[${index}][price]`));
+  const intentData = asObject(p.payment_intent_data, 'payment_intent_data');
+  const amount = lineItems.reduce((sum, item, i) => sum + (prices[i]?.unit_amount ?? 0) * item.quantity, 0);
+  const session = sessionFields(p, {
+    customer,
+    customerEmail,
+    successUrl: optUrl(p.success_url, 'success_url'),
+    cancelUrl: optUrl(p.cancel_url, 'cancel_url'),
+    amount,
+    currency: prices[0]?.currency ?? 'usd',
+    mode: 'payment',
+  });
+  return createCheckoutSession(billing, session, {
+    lineItems,
+    subscriptionMetadata: {},
+    paymentIntentMetadata: mergeMetadata({}, intentData.metadata, 'payment_intent_data[metadata]'),
+  });
 }
