@@ -47,8 +47,8 @@ export function createAppStacks(app: App, config: StageConfig, env?: Environment
   const webhook = new StripeWebhook(api, 'StripeWebhook', { api });
   const reconcile = new Reconcile(api, 'Reconcile', { api });
   new ExampleApi(api, 'ExampleApi', { api });
-  new AccountApi(api, 'AccountApi', { api });
-  const operations = new Operations(api, 'Operations', { api, webhook, reconcile, frontend, triggers });
+  const account = new AccountApi(api, 'AccountApi', { api });
+  const operations = new Operations(api, 'Operations', { api, webhook, reconcile, frontend, triggers, account });
   for (const stack of [data, auth, api]) {
     Tags.of(stack).add('app', 'entitlements');
     Tags.of(stack).add('stage', config.stage);

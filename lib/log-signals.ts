@@ -76,6 +76,12 @@ export const LOG_SIGNALS = {
       { message: 'Stripe customer creation failed; profile written without a customer id' },
     ],
   },
+  accountDeletionFailures: {
+    metricName: 'AccountDeletionFailures',
+    description:
+      'Account deletions that failed part-way (DELETE /account answered 503/500, or reconcile could not finish one)',
+    matches: [{ message: 'Account deletion failed part-way; a retry or reconcile finishes it' }],
+  },
   webhookEvents: {
     metricName: 'WebhookEvents',
     description: 'Validly signed Stripe events answered 200 (applied, ignored or duplicate), by event type',

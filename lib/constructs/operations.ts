@@ -11,6 +11,7 @@ import {
   logSignalRatePerSecond,
 } from '../log-signals';
 import type { ApiStack } from '../stacks/api-stack';
+import type { AccountApi } from './account-api';
 import type { AppFunction } from './app-function';
 import type { CognitoTriggers } from './cognito-triggers';
 import type { FrontendApi } from './frontend-api';
@@ -23,6 +24,7 @@ export interface OperationsProps {
   readonly webhook: StripeWebhook;
   readonly reconcile: Reconcile;
   readonly frontend: FrontendApi;
+  readonly account: AccountApi;
   /** In the Auth stack: their log-metric filters are created there, their metrics are read across stacks. */
   readonly triggers: CognitoTriggers;
 }
@@ -53,7 +55,7 @@ export class Operations extends Construct {
 
   constructor(scope: Construct, id: string, props: OperationsProps) {
     super(scope, id);
-    const { api, webhook, reconcile, frontend, triggers } = props;
+    const { api, webhook, reconcile, frontend, triggers, account } = props;
     const { config } = api;
     const stage = config.stage;
     this.alarmTopic = new AlarmTopic(this, 'AlarmTopic', { config });
@@ -63,8 +65,9 @@ export class Operations extends Construct {
         webhook.function,
         ['webhookFailures', 'groupSyncFailures', 'unmappedPrices', 'unfitStripeEvents', 'webhookEvents'],
       ],
-      [reconcile.scheduled, ['groupSyncFailures', 'unmappedPrices']],
-      [reconcile.admin, ['groupSyncFailures', 'unmappedPrices']],
+      [reconcile.scheduled, ['groupSyncFailures', 'unmappedPrices', 'accountDeletionFailures']],
+      [reconcile.admin, ['groupSyncFailures', 'unmappedPrices', 'accountDeletionFailures']],
+      [account.deleteAccount, ['accountDeletionFailures']],
       [frontend.functions.status, ['groupSyncFailures']],
       [frontend.functions.trial, ['groupSyncFailures']],
       [triggers.preSignUp, ['signUpFailures']],
@@ -115,6 +118,13 @@ export class Operations extends Construct {
         'SignUpFailures',
         'signUpFailures',
         'Trigger logs: duplicate lookup failed (sign-up refused), federated linking failed, or Stripe customer creation failed.',
+      ),
+      accountDeletionFailures: signalAlarm(
+        'AccountDeletionFailures',
+        'accountDeletionFailures',
+        'Logs of DELETE /account or reconcile: "Account deletion failed part-way" (sub, trigger, failing dependency). ' +
+          "The profile stays marked: the user's retry or the next reconcile run finishes it; a steady rate means a " +
+          'dependency refuses.',
       ),
       preSignUpErrors: countAlarm(this, 'PreSignUpErrors', {
         description:
@@ -179,7 +189,14 @@ export class Operations extends Construct {
       ]),
       graph('Failures answered, not thrown (from logs)', [
         ...(
-          ['webhookFailures', 'groupSyncFailures', 'unmappedPrices', 'unfitStripeEvents', 'signUpFailures'] as const
+          [
+            'webhookFailures',
+            'groupSyncFailures',
+            'unmappedPrices',
+            'unfitStripeEvents',
+            'signUpFailures',
+            'accountDeletionFailures',
+          ] as const
         ).map((key) => logSignalMetric(key, stage).with({ label: LOG_SIGNALS[key].metricName })),
       ]),
     );

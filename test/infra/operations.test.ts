@@ -106,6 +106,7 @@ describe('alarms reach someone', () => {
     ['UnmappedPrices', logSignalNamespace('dev')],
     ['UnfitStripeEvents', logSignalNamespace('dev')],
     ['SignUpFailures', logSignalNamespace('dev')],
+    ['AccountDeletionFailures', logSignalNamespace('dev')],
     ['ReconcileRepairsFailed', 'Entitlements'],
     ['ReconcileScheduledRunsCompleted', 'Entitlements'],
     ['ReconcileParkedEvents', 'Entitlements'],
@@ -165,6 +166,7 @@ describe('alarms reach someone', () => {
       UnfitStripeEvents: 1,
       SignUpFailures: 2,
       WebhookEvents: 1,
+      AccountDeletionFailures: 3,
     });
     api.hasResourceProperties('AWS::Logs::MetricFilter', {
       FilterPattern:
@@ -198,6 +200,18 @@ describe('alarms reach someone', () => {
         },
       ],
     ]);
+  });
+
+  it('counts failed account deletions on DELETE /account and both reconcile functions', () => {
+    const functionOf = (logGroup: unknown) => JSON.stringify(logGroup).replace(/LogGroup[0-9A-F]+/, '');
+    const groups = (Object.values(api.findResources('AWS::Logs::MetricFilter')) as Resource[])
+      .filter((filter) => JSON.stringify(filter.Properties.MetricTransformations).includes('AccountDeletionFailures'))
+      .map((filter) => functionOf(filter.Properties.LogGroupName))
+      .sort();
+    expect(groups).toHaveLength(3);
+    expect(groups.join(' ')).toMatch(/DeleteAccount/);
+    expect(groups.join(' ')).toMatch(/Admin/);
+    expect(groups.join(' ')).toMatch(/Scheduled/);
   });
 
   it('every log line a filter counts is still written somewhere in lambdas/ (a renamed message fails here)', () => {

@@ -7,6 +7,7 @@ import {
   subscriptionActions,
 } from '../../domain/account-deletion';
 import type { Clock } from '../../domain/clock';
+import { DependencyUnavailableError } from '../../domain/errors';
 import { logger } from '../../platform/logger';
 import type {
   AccountTombstoneStore,
@@ -59,9 +60,24 @@ export type DeleteAccountOutcome =
  * 5. the Cognito user (user trigger only: an orphan has none), 6. the account's audit tombstone (no PII), 7. the
  *    profile, last, since it carries the mark.
  * Each step is idempotent (conditional or absent-tolerant), so a retry after any failure repeats only what is left.
- * Failures propagate (DependencyUnavailableError): the caller answers 503, reconcile records a failed repair.
+ * Failures propagate (DependencyUnavailableError): the caller answers 503, reconcile records a failed repair. Each
+ * failure is logged once here (ERROR, the AccountDeletionFailures alarm): an account left half-deleted needs a retry.
  */
 export async function deleteAccount(deps: DeleteAccountDeps, input: DeleteAccountInput): Promise<DeleteAccountOutcome> {
+  try {
+    return await deleteInOrder(deps, input);
+  } catch (error) {
+    logger.error('Account deletion failed part-way; a retry or reconcile finishes it', {
+      sub: input.sub,
+      trigger: input.trigger,
+      error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+      dependency: error instanceof DependencyUnavailableError ? error.dependency : undefined,
+    });
+    throw error;
+  }
+}
+
+async function deleteInOrder(deps: DeleteAccountDeps, input: DeleteAccountInput): Promise<DeleteAccountOutcome> {
   const { sub } = input;
   const [profile, record, earlier] = await Promise.all([
     deps.profiles.get(sub),

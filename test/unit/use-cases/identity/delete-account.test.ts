@@ -12,6 +12,7 @@ import {
   MemoryCognitoAccounts,
   MemoryTombstones,
 } from '../../../support/account-doubles';
+import { useLogCapture } from '../../../support/logs';
 
 const catalog = PlanCatalog.defaults();
 const now = new Date('2030-03-01T10:00:00.000Z');
@@ -228,6 +229,7 @@ describe('deleteAccount', () => {
   });
 
   describe('resumable: a failure at any call, then a retry, ends exactly like an undisturbed deletion', () => {
+    const logs = useLogCapture();
     /** The world with every port wrapped so that call number `failAt` fails once. */
     function wrapped(failAt?: number) {
       const w = world();
@@ -282,6 +284,14 @@ describe('deleteAccount', () => {
         expect(failedAt).toBeDefined();
         expect(retried.kind).toBe('deleted');
         expect(w.state()).toEqual(expected.state());
+        // Logged once, for the AccountDeletionFailures alarm (lib/log-signals.ts)
+        expect(logs.errors()).toEqual(['Account deletion failed part-way; a retry or reconcile finishes it']);
+        expect(logs.lines.find((line) => line.level === 'ERROR')).toMatchObject({
+          sub: SUB,
+          trigger: 'user',
+          dependency: 'dynamodb',
+          error: `DependencyUnavailableError: injected failure at ${failedAt}`,
+        });
       },
     );
   });
