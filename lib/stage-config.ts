@@ -7,6 +7,8 @@ import {
 } from '../lambdas/domain/account-deletion';
 import { CreditPacks, DEFAULT_CREDIT_PACKS } from '../lambdas/domain/credit-packs';
 import { PlanCatalog } from '../lambdas/domain/plan-catalog';
+import { describeIssues } from '../lambdas/domain/validation-issues';
+import { originSchema } from '../lambdas/platform/origins';
 import { secretLikeReason } from './secret-patterns';
 
 /**
@@ -180,22 +182,6 @@ const stageName = z
   .string()
   .regex(/^[a-z][a-z0-9-]{0,19}$/, 'must be 1-20 characters of a-z, 0-9 and "-", starting with a letter');
 
-const origin = z.string().refine(
-  (value) => {
-    try {
-      const url = new URL(value);
-      const local = url.hostname === 'localhost' || url.hostname === '127.0.0.1';
-      return url.origin === value && (url.protocol === 'https:' || (url.protocol === 'http:' && local));
-    } catch {
-      return false;
-    }
-  },
-  {
-    message:
-      'must be an origin like https://app.example.com (https, no path or trailing slash; http only for localhost)',
-  },
-);
-
 /** Context values given with `-c` arrive as strings: accept both the string and the JSON form. */
 const csv = (value: unknown) =>
   typeof value === 'string'
@@ -367,7 +353,7 @@ const accountDeletionSchema = z
 
 const overridesSchema = z
   .object({
-    allowedOrigins: z.preprocess(csv, z.array(origin).min(1, 'needs at least one origin')),
+    allowedOrigins: z.preprocess(csv, z.array(originSchema).min(1, 'needs at least one origin')),
     authCallbackPath: z.string().regex(/^\/[\w\-./]*$/, 'must be a path starting with "/"'),
     /** A full plan catalog (same shape as DEFAULT_CATALOG), validated by PlanCatalog.parse. */
     planCatalog: z.preprocess(json, z.record(z.string(), z.unknown())),
@@ -421,8 +407,7 @@ const overridesSchema = z
 export type StageOverrides = z.input<typeof overridesSchema>;
 
 function formatIssues(prefix: string, error: z.ZodError): string {
-  const problems = error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
-  return `${prefix}: ${problems.join('; ')}`;
+  return `${prefix}: ${describeIssues(error)}`;
 }
 
 /**

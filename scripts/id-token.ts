@@ -21,6 +21,7 @@ import {
   RespondToAuthChallengeCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { z } from 'zod';
+import { describeIssues } from '../lambdas/domain/validation-issues';
 import { localEndpoints, type StageEndpoints, stackOutputs } from './stage-outputs';
 
 export class UsageError extends Error {
@@ -315,8 +316,7 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {}):
   }
   const parsed = argsSchema.safeParse(raw);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `--${issue.path.join('.')}: ${issue.message}`).join('; ');
-    throw new UsageError(`${problems}\n${USAGE}`);
+    throw new UsageError(`${describeIssues(parsed.error, { prefix: '--', root: 'arguments' })}\n${USAGE}`);
   }
   return parsed.data;
 }

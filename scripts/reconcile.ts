@@ -16,6 +16,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { DRIFT_KINDS, REPORT_ONLY_KINDS } from '../lambdas/domain/drift';
+import { describeIssues } from '../lambdas/domain/validation-issues';
 import { CONTRACTS } from '../lambdas/platform/contracts';
 import { createRuntime } from '../lambdas/platform/runtime';
 import { systemClock } from '../lambdas/ports/app-ports';
@@ -58,8 +59,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   }
   const parsed = argsSchema.safeParse(raw);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `--${issue.path.join('.')}: ${issue.message}`).join('; ');
-    throw new UsageError(`${problems}\n${USAGE}`);
+    throw new UsageError(`${describeIssues(parsed.error, { prefix: '--', root: 'arguments' })}\n${USAGE}`);
   }
   return parsed.data;
 }

@@ -31,6 +31,7 @@ import {
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
+import { describeIssues } from '../lambdas/domain/validation-issues';
 import { TABLES } from '../lib/table-definitions';
 import { authFlowFor, cognitoClientFor, signIn } from './id-token';
 import { type StageEndpoints, stageEndpoints } from './stage-outputs';
@@ -66,8 +67,7 @@ export function parseArgs(argv: readonly string[]): SmokeArgs {
   if (raw.stage === undefined) throw new UsageError(`missing --stage\n${USAGE}`);
   const parsed = argsSchema.safeParse(raw);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `--${issue.path.join('.')}: ${issue.message}`).join('; ');
-    throw new UsageError(`${problems}\n${USAGE}`);
+    throw new UsageError(`${describeIssues(parsed.error, { prefix: '--', root: 'arguments' })}\n${USAGE}`);
   }
   return parsed.data;
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AppError } from './errors';
 import type { PlanCatalog, StripePriceLike } from './plan-catalog';
+import { describeIssues } from './validation-issues';
 
 /**
  * Credit packs: one-time purchases (Checkout in `payment` mode) that add credits to a user's balance. A stage's
@@ -74,9 +75,7 @@ export class CreditPacks {
   /** Validates packs; with `plans`, also that no pack shares a lookup key or price id with a plan. */
   static parse(input: unknown, plans?: PlanCatalog): CreditPacks {
     const result = creditPacksSchema.safeParse(input);
-    const problems = result.success
-      ? []
-      : result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    const problems = result.success ? [] : [describeIssues(result.error)];
     if (result.success && plans) problems.push(...clashesWithPlans(result.data.packs, plans));
     if (!result.success || problems.length > 0) {
       throw new InvalidCreditPacksError(`Invalid credit packs: ${problems.join('; ')}`);

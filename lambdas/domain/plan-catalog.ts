@@ -7,6 +7,7 @@ import {
   type PlanDefinition,
   type PlanId,
 } from './plan-catalog-schema';
+import { describeIssues } from './validation-issues';
 
 /**
  * The plan catalog: one typed source for CDK (Cognito groups) and Lambdas (Stripe price -> plan).
@@ -43,8 +44,7 @@ export class PlanCatalog {
   static parse(input: unknown): PlanCatalog {
     const result = catalogSchema.safeParse(input);
     if (!result.success) {
-      const problems = result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
-      throw new InvalidCatalogError(`Invalid plan catalog: ${problems.join('; ')}`);
+      throw new InvalidCatalogError(`Invalid plan catalog: ${describeIssues(result.error)}`);
     }
     return new PlanCatalog(result.data.plans);
   }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AppError } from './errors';
+import { describeIssues } from './validation-issues';
 
 /**
  * What every Stripe schema and normaliser shares: the error a malformed object raises, the validation helper that
@@ -15,13 +16,11 @@ export const metadataSchema = z.record(z.string(), z.string()).nullish();
 /** An id reference that Stripe may also send expanded. */
 export const idRef = z.union([z.string().min(1), z.looseObject({ id: z.string().min(1) })]);
 
-/** Validates `value`; the first issue becomes an InvalidStripeEventError (a 400) naming the field. */
+/** Validates `value`; its issues become an InvalidStripeEventError (a 400) naming the field. */
 export function parseWith<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
   const result = schema.safeParse(value);
   if (!result.success) {
-    const issue = result.error.issues[0];
-    const where = issue?.path.length ? issue.path.join('.') : '(root)';
-    throw new InvalidStripeEventError(`invalid ${what}: ${where}: ${issue?.message ?? 'does not match'}`);
+    throw new InvalidStripeEventError(`invalid ${what}: ${describeIssues(result.error)}`);
   }
   return result.data;
 }

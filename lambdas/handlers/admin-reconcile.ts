@@ -1,5 +1,6 @@
 import { InvalidInputError } from '../domain/errors';
 import { ADMIN_GROUP } from '../domain/plan-catalog-schema';
+import { describeIssues } from '../domain/validation-issues';
 import { adminReconcileBodySchema, syncHealthQuerySchema } from '../platform/api-schemas';
 import { CONTRACTS } from '../platform/contracts';
 import { type HttpResult, httpError, json } from '../platform/http';
@@ -23,8 +24,7 @@ export function createAdminReconcileHandler(deps: AdminReconcileDeps) {
     const method = event.requestContext.http.method.toUpperCase();
     if (method === 'GET') {
       const query = syncHealthQuerySchema.safeParse(event.queryStringParameters ?? {});
-      if (!query.success)
-        throw new InvalidInputError(query.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+      if (!query.success) throw new InvalidInputError(describeIssues(query.error, { root: 'query' }));
       return json(200, await syncHealth(deps, query.data));
     }
     if (method !== 'POST') return httpError(405, 'method_not_allowed', `${method} is not supported here`);

@@ -113,20 +113,6 @@ export const startTrialRequestSchema = z.strictObject(
   { error: (issue) => (issue.code === 'unrecognized_keys' ? undefined : 'must be a JSON object') },
 );
 
-/**
- * Formats zod issues as `field: message` (joined with "; "), so a 400 names every offending field.
- * Root-level problems are reported as `body`.
- */
-export function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .map((issue) => {
-      if (issue.code === 'unrecognized_keys') return `${issue.keys.join(', ')}: unknown field`;
-      const field = issue.path.length > 0 ? issue.path.join('.') : 'body';
-      return `${field}: ${issue.message}`;
-    })
-    .join('; ');
-}
-
 /** A Cognito sub (a UUID in Cognito; kept loose for emulators and imports, but never free text). */
 const subSchema = z
   .string()

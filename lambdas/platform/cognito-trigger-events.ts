@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isValidEmail } from '../domain/email';
 import { InvalidInputError } from '../domain/errors';
+import { describeIssues } from '../domain/validation-issues';
 
 /**
  * Boundary schemas for the Cognito triggers: one base schema for every trigger event, extended per trigger
@@ -76,8 +77,9 @@ export const ConfirmedUserAttributesSchema = z.looseObject({
 export function parseTriggerEvent<S extends z.ZodType>(schema: S, event: unknown, trigger: string): z.output<S> {
   const result = schema.safeParse(event);
   if (!result.success) {
-    const problems = result.error.issues.map((issue) => `${issue.path.join('.') || '(event)'}: ${issue.message}`);
-    throw new InvalidInputError(`Malformed ${trigger} trigger event: ${problems.join('; ')}`);
+    throw new InvalidInputError(
+      `Malformed ${trigger} trigger event: ${describeIssues(result.error, { root: '(event)' })}`,
+    );
   }
   return result.data;
 }

@@ -4,6 +4,7 @@ import { AppError } from '../domain/errors';
 import { PAYMENT_REVERSAL_ACTIONS } from '../domain/payment-facts';
 import { PlanCatalog } from '../domain/plan-catalog';
 import { type EntitlementPolicy, PAUSED_COLLECTION_ACCESS } from '../domain/policy-settings';
+import { describeIssues } from '../domain/validation-issues';
 import { type FunctionContract, SECRETS, TABLE_ENV } from './contracts';
 
 /**
@@ -152,7 +153,7 @@ export function parseContractEnv<C extends FunctionContract>(
   const attempt = <S extends z.ZodType>(schema: S): z.output<S> | undefined => {
     const result = schema.safeParse(env);
     if (result.success) return result.data;
-    problems.push(...describeEnvIssues(result.error));
+    problems.push(describeIssues(result.error, { root: '(env)' }));
     return undefined;
   };
   const aws = attempt(awsEnvSchema);
@@ -179,15 +180,11 @@ export function parseContractEnv<C extends FunctionContract>(
   };
 }
 
-function describeEnvIssues(error: z.ZodError): string[] {
-  return error.issues.map((issue) => `${issue.path.join('.') || '(env)'}: ${issue.message}`);
-}
-
 /** Parses `env` with `schema`, throwing one ConfigError that names every bad variable. */
 export function parseEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.output<S> {
   const result = schema.safeParse(env);
   if (!result.success) {
-    throw new ConfigError(`Invalid Lambda configuration: ${describeEnvIssues(result.error).join('; ')}`);
+    throw new ConfigError(`Invalid Lambda configuration: ${describeIssues(result.error, { root: '(env)' })}`);
   }
   return result.data;
 }

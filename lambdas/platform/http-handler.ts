@@ -8,7 +8,7 @@ import {
   NotFoundError,
 } from '../domain/errors';
 import { FeatureNotInPlanError } from '../domain/feature-gate';
-import { describeIssues } from './api-schemas';
+import { describeIssues } from '../domain/validation-issues';
 import { type Caller, callerOf, UnauthenticatedError } from './auth';
 import { featureDenied } from './feature-denied';
 import { type HttpResult, httpError, parseJsonBody, serviceUnavailable } from './http';
@@ -77,6 +77,6 @@ export function jwtRoute(handle: JwtRouteHandler): (event: HttpEvent) => Promise
 /** Parses and validates a JSON body with `schema`; a violation is an InvalidInputError naming every field. */
 export function parseBody<S extends z.ZodType>(event: HttpEvent, schema: S): z.output<S> {
   const result = schema.safeParse(parseJsonBody(event));
-  if (!result.success) throw new InvalidInputError(describeIssues(result.error));
+  if (!result.success) throw new InvalidInputError(describeIssues(result.error, { root: 'body' }));
   return result.data;
 }

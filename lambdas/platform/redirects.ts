@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { InvalidInputError } from '../domain/errors';
+import { originSchema } from './origins';
 
 /**
  * Where Stripe may send the browser back to. A redirect is allowed only when its origin (scheme + host + port) is
  * exactly one of the stage's allowed origins: a string-prefix test would let `https://app.example.com.evil.test`
- * through. Pure module.
+ * through. The allowed origins themselves follow platform/origins.ts (https, http only for localhost). Pure module.
  */
 
 /** Canonical origin of an absolute http(s) URL, or undefined when it is not one (or carries credentials). */
@@ -42,10 +43,6 @@ export function resolveRedirect(
   }
   return requested;
 }
-
-const originSchema = z.string().refine((value) => originOf(value) === value, {
-  message: 'must be an origin like https://app.example.com (no path, no trailing slash)',
-});
 
 /**
  * Environment of the routes that redirect (checkout, billing portal). ALLOWED_ORIGINS is the stage's

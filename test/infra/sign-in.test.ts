@@ -144,7 +144,10 @@ describe('sign-in: stage config validation', () => {
   });
 
   it.each([
-    [{ google: { clientId: 'a', clientSecret: 'GOCSPX-abc' } }, /Unrecognized key.*clientSecret/],
+    [
+      { google: { clientId: 'a', clientSecret: 'GOCSPX-abc' } },
+      /identityProviders\.google\.clientSecret: unknown field/,
+    ],
     [{ google: { clientId: 'a', clientSecretId: 'GOCSPX-AbCdEfGhIjKlMnOpQrStUvWxYz12' } }, /looks like a secret value/],
     [
       { google: { clientId: 'a', clientSecretId: 'AbCdEfGhIjKlMnOpQrStUvWxYz1234567890' } },

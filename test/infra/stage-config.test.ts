@@ -97,6 +97,15 @@ describe('stage config', () => {
     [{ stage: 'a-very-long-stage-name-indeed' }, /Invalid context "stage"/],
     [{ stage: 'dev', overrides: { allowedOrigins: 'http://app.example.com' } }, /allowedOrigins\.0: must be an origin/],
     [{ stage: 'dev', overrides: { allowedOrigins: 'https://app.example.com/' } }, /allowedOrigins\.0/],
+    [
+      { stage: 'dev', overrides: { allowedOrigins: 'https://u:p@app.example.com' } },
+      /allowedOrigins\.0: must be an origin/,
+    ],
+    [
+      { stage: 'dev', overrides: { allowedOrigins: 'https://app.example.com,http://192.168.1.10:3000' } },
+      /allowedOrigins\.1: must be an origin like https:\/\/app\.example\.com \(https, no path or trailing slash; http only for localhost\)/,
+    ],
+    [{ stage: 'dev', stageOverrides: { bogus: 1, other: 2 } }, /stages\.dev.*: bogus, other: unknown field$/],
     [{ stage: 'dev', overrides: { gracePeriodDays: '-1' } }, /gracePeriodDays/],
     [{ stage: 'dev', overrides: { reconcileSchedule: 'every hour' } }, /reconcileSchedule: must be rate/],
     [{ stage: 'dev', overrides: { logRetentionDays: 15 } }, /logRetentionDays: must be one of/],
@@ -105,6 +114,13 @@ describe('stage config', () => {
     [{ stage: 'dev', stageOverrides: { allowedOrigin: ['https://x.example.com'] } }, /stages\.dev.*allowedOrigin/],
   ])('rejects %j with a clear message', (input, message) => {
     expect(() => parseStageConfig(input)).toThrow(message);
+  });
+
+  it('accepts https origins and plain http only on localhost/127.0.0.1 (the rule in lambdas/platform/origins.ts)', () => {
+    const origins = 'https://app.example.com,http://localhost:5173,http://127.0.0.1:3000';
+    expect(parseStageConfig({ stage: 'dev', overrides: { allowedOrigins: origins } }).allowedOrigins).toEqual(
+      origins.split(','),
+    );
   });
 });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../../../lambdas/domain/errors';
 import { ConfigError, parseEnv } from '../../../lambdas/platform/config';
+import { ORIGIN_RULE } from '../../../lambdas/platform/origins';
 import { isAllowedRedirect, redirectEnvSchema, resolveRedirect } from '../../../lambdas/platform/redirects';
 
 const ORIGINS = ['https://app.example.com', 'http://localhost:5173'];
@@ -64,6 +65,27 @@ describe('redirect environment', () => {
     expect(() => parseEnv(redirectEnvSchema, { ALLOWED_ORIGINS: 'https://app.example.com/path' })).toThrow(
       /ALLOWED_ORIGINS/,
     );
+  });
+
+  it.each([
+    ['plain http off loopback', 'https://app.example.com,http://app.example.com', 'ALLOWED_ORIGINS.1'],
+    ['a trailing slash', 'https://app.example.com/', 'ALLOWED_ORIGINS.0'],
+    ['credentials', 'https://user:pw@app.example.com', 'ALLOWED_ORIGINS.0'],
+  ])(
+    'refuses %s in ALLOWED_ORIGINS with the origin rule (platform/origins.ts, as stage config does)',
+    (_l, csv, at) => {
+      // Act / Assess
+      expect(() => parseEnv(redirectEnvSchema, { ALLOWED_ORIGINS: csv })).toThrow(
+        new ConfigError(`Invalid Lambda configuration: ${at}: ${ORIGIN_RULE}`),
+      );
+    },
+  );
+
+  it('accepts http on localhost and 127.0.0.1 (the local stack)', () => {
+    // Act
+    const config = parseEnv(redirectEnvSchema, { ALLOWED_ORIGINS: 'http://localhost:3000,http://127.0.0.1:3000' });
+    // Assess
+    expect(config.allowedOrigins).toEqual(['http://localhost:3000', 'http://127.0.0.1:3000']);
   });
 
   it('rejects a default URL outside the allowed origins at cold start', () => {

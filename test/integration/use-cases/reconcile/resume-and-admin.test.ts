@@ -144,7 +144,16 @@ describe('reconcile runs: resume, lease, schedule and admin routes', () => {
     expect(postAsUser.statusCode).toBe(403);
     expect(JSON.parse(postAsUser.body).error.code).toBe('forbidden');
     expect(badBody.statusCode).toBe(400);
+    expect(JSON.parse(badBody.body)).toEqual({
+      error: {
+        code: 'invalid_request',
+        message: 'apply: Invalid input: expected boolean, received string; drop: unknown field',
+      },
+    });
     expect(badQuery.statusCode).toBe(400);
+    expect(JSON.parse(badQuery.body)).toEqual({
+      error: { code: 'invalid_request', message: 'user: must be a Cognito sub' },
+    });
     expect(await stores(w).entitlements.get(user.sub)).toMatchObject({ plan: 'free' });
   });
 
