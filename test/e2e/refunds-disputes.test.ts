@@ -165,7 +165,7 @@ describe('disputes', () => {
     expect(await status(world, user)).toMatchObject({ plan: 'pro', entitled: true });
   });
 
-  it('a lost dispute of a one-off charge never revokes the subscription', async () => {
+  it('an open or lost dispute of a one-off charge never revokes the subscription', async () => {
     // Prepare
     const world = worldOf();
     const { user } = await paidPro(world, 'dispute-oneoff');
@@ -173,10 +173,13 @@ describe('disputes', () => {
 
     // Act
     const dispute = world.emulator.disputeCharge(oneOff.id);
+    await drained(world);
+    const whileOpen = await status(world, user);
     await world.stripe.disputes.close(dispute.id);
     await drained(world);
 
     // Assess
-    expect(await status(world, user)).toMatchObject({ plan: 'pro', entitled: true });
+    expect(whileOpen).toMatchObject({ status: 'active', plan: 'pro', entitled: true });
+    expect(await status(world, user)).toMatchObject({ status: 'active', plan: 'pro', entitled: true });
   });
 });
