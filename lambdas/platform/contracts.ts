@@ -103,7 +103,8 @@ export const CONTRACTS = {
     userPool: { poolIdFrom: 'env', actions: GROUP_SYNC },
   },
   checkoutSession: {
-    tables: { userProfiles: ['GetItem', 'UpdateItem'], entitlements: ['GetItem'] },
+    // AuditLog: the email's trial-used mark (no Stripe trial for an address whose trial an earlier account used).
+    tables: { userProfiles: ['GetItem', 'UpdateItem'], entitlements: ['GetItem'], auditLog: ['GetItem'] },
     secrets: ['stripeApiKey'],
     variables: ['ALLOWED_ORIGINS'],
   },
@@ -113,7 +114,8 @@ export const CONTRACTS = {
     variables: ['ALLOWED_ORIGINS'],
   },
   startTrial: {
-    tables: { entitlements: ENTITLEMENT_WRITER },
+    // AuditLog: the email's trial-used mark, read before granting and written with the trial.
+    tables: { entitlements: ENTITLEMENT_WRITER, auditLog: ['GetItem', 'PutItem'] },
     secrets: [],
     userPool: { poolIdFrom: 'env', actions: GROUP_SYNC },
   },

@@ -31,6 +31,7 @@ export function startTrialDeps(runtime: Runtime<typeof CONTRACTS.startTrial>): S
     groups: new CognitoGroupGateway(runtime.cognito, runtime.userPoolId),
     catalog: runtime.catalog,
     clock: runtime.clock,
+    trialMarks: accountTombstones(runtime),
   };
 }
 
@@ -46,6 +47,7 @@ export function checkoutDeps(
     billing: new StripeBillingGateway(stripe),
     catalog: runtime.catalog,
     clock: runtime.clock,
+    trialMarks: accountTombstones(runtime),
     redirects: parseEnv(redirectEnvSchema, env),
   };
 }

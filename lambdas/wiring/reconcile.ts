@@ -49,7 +49,8 @@ export async function reconcileDepsFromRuntime(
   const parked = new DynamoParkedEventStore(ddb, tables.PARKED_EVENTS_TABLE);
   const audit = new DynamoAuditLog(ddb, tables.AUDIT_TABLE);
   const policy = entitlementPolicyOf(runtime.policy);
-  const writer = { entitlements, profiles, groups, audit, catalog, policy, clock: options.clock };
+  const trialMarks = accountTombstones(runtime);
+  const writer = { entitlements, profiles, groups, audit, catalog, policy, clock: options.clock, trialMarks };
   const eventDeps = { ...writer, stripe: new StripeSubscriptionSource(stripe), parked };
   return {
     ...writer,

@@ -65,7 +65,17 @@ export function postConfirmationDeps(
   const policy = entitlementPolicyOf(runtime.policy);
   return perPool((userPoolId) => {
     const groups: GroupGateway = new CognitoGroupGateway(runtime.cognito, userPoolId);
-    const eventDeps = { entitlements, profiles, groups, stripe, parked, audit, catalog: runtime.catalog, policy };
+    const eventDeps = {
+      entitlements,
+      profiles,
+      groups,
+      stripe,
+      parked,
+      audit,
+      catalog: runtime.catalog,
+      policy,
+      trialMarks: tombstones,
+    };
     return {
       profiles,
       entitlements,

@@ -38,6 +38,8 @@ export function stripeEventDeps(runtime: Runtime<StripeEventContract>): StripeEv
     policy: entitlementPolicyOf(runtime.policy),
     clock: runtime.clock,
     tombstones: accountTombstones(runtime),
+    // A Stripe trial seen for the first time also marks the email (one trial per identity, beyond one account).
+    trialMarks: accountTombstones(runtime),
   };
 }
 
