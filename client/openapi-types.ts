@@ -28,7 +28,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Start a Stripe Checkout for a subscription. */
+    /** Start a Stripe Checkout for a subscription or a one-time credit pack. */
     post: operations['createCheckoutSession'];
     delete?: never;
     options?: never;
@@ -155,12 +155,19 @@ export interface components {
       /** @description True when the groups in the caller token differ from the applied groups: refresh the tokens. */
       refreshTokens: boolean;
     };
-    /** @description Starts a Stripe Checkout for a subscription to `plan` billed every `interval`. */
+    /** @description Starts a Stripe Checkout: a subscription to `plan` billed every `interval`, or a one-time purchase of `quantity` units of the credit pack `pack`. */
     CheckoutSessionRequest: {
       /** @enum {string} */
-      plan: 'starter' | 'pro' | 'business' | 'enterprise';
+      plan?: 'starter' | 'pro' | 'business' | 'enterprise';
       /** @enum {string} */
-      interval: 'month' | 'year';
+      interval?: 'month' | 'year';
+      /**
+       * @description A one-time credit pack (instead of plan and interval).
+       * @enum {string}
+       */
+      pack?: 'credits_100' | 'credits_500';
+      /** @description Units of the pack (default 1; at most the pack's limit). */
+      quantity?: number;
       /**
        * Format: uri
        * @description Absolute URL on one of the allowed origins of this stage.

@@ -1,3 +1,5 @@
+import type { CreditPacks } from '../domain/credit-packs';
+import { InvalidInputError } from '../domain/errors';
 import { checkoutSessionRequestSchema } from '../platform/api-schemas';
 import { CONTRACTS } from '../platform/contracts';
 import { json } from '../platform/http';
@@ -5,11 +7,21 @@ import { jwtRoute, parseBody } from '../platform/http-handler';
 import { lambdaEntry } from '../platform/lambda-entry';
 import { type RedirectConfig, resolveRedirect } from '../platform/redirects';
 import { type CheckoutDeps, createCheckoutSession } from '../use-cases/billing/create-checkout-session';
+import { createPackCheckoutSession, type PackCheckoutDeps } from '../use-cases/billing/create-pack-checkout';
 import { checkoutDeps } from '../wiring/frontend';
 
-/** POST /checkout/sessions `{ plan, interval, successUrl?, cancelUrl? }` -> `{ id, url }`. */
-export function createCheckoutSessionHandler(deps: CheckoutDeps & { redirects: RedirectConfig }) {
-  const schema = checkoutSessionRequestSchema(deps.catalog);
+export type CheckoutHandlerDeps = CheckoutDeps & {
+  redirects: RedirectConfig;
+  /** Credit packs and their checkout; without them only subscriptions are sold. */
+  packs?: { creditPacks: CreditPacks; billing: PackCheckoutDeps['billing'] };
+};
+
+/**
+ * POST /checkout/sessions `{ plan, interval, successUrl?, cancelUrl? }` or `{ pack, quantity?, successUrl?,
+ * cancelUrl? }` -> `{ id, url }`.
+ */
+export function createCheckoutSessionHandler(deps: CheckoutHandlerDeps) {
+  const schema = checkoutSessionRequestSchema(deps.catalog, deps.packs?.creditPacks);
   return jwtRoute(async (event, caller) => {
     const body = parseBody(event, schema);
     const { redirects } = deps;
@@ -25,15 +37,21 @@ export function createCheckoutSessionHandler(deps: CheckoutDeps & { redirects: R
       redirects.checkoutCancelUrl,
       redirects.allowedOrigins,
     );
-    const session = await createCheckoutSession(deps, {
-      sub: caller.sub,
-      plan: body.plan,
-      interval: body.interval,
-      successUrl,
-      cancelUrl,
-    });
+    const urls = { sub: caller.sub, successUrl, cancelUrl };
+    const session =
+      body.kind === 'plan'
+        ? await createCheckoutSession(deps, { ...urls, plan: body.plan, interval: body.interval })
+        : await createPackCheckoutSession(
+            { ...deps, ...packsOf(deps) },
+            { ...urls, pack: body.pack, quantity: body.quantity },
+          );
     return json(201, session);
   });
+}
+
+function packsOf(deps: CheckoutHandlerDeps): NonNullable<CheckoutHandlerDeps['packs']> {
+  if (!deps.packs) throw new InvalidInputError('pack: no credit packs are sold');
+  return deps.packs;
 }
 
 const entry = lambdaEntry(CONTRACTS.checkoutSession, (runtime, env) =>

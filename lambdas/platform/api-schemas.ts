@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { CreditPacks } from '../domain/credit-packs';
 import { SUBSCRIPTION_STATUSES } from '../domain/entitlement';
 import type { PlanCatalog } from '../domain/plan-catalog';
-import { BILLING_INTERVALS, type PlanId } from '../domain/plan-catalog-schema';
+import { BILLING_INTERVALS, type BillingInterval, type PlanId } from '../domain/plan-catalog-schema';
 import type { SubscriptionStatusView } from '../domain/status-view';
 
 /**
@@ -72,19 +73,70 @@ export function purchasablePlanIds(catalog: PlanCatalog): [PlanId, ...PlanId[]] 
   return first === undefined ? ['enterprise'] : [first, ...rest];
 }
 
-export function checkoutSessionRequestSchema(catalog: PlanCatalog) {
+/** Credit packs a customer can buy; none sold: any `pack` answers 400. */
+function packField(packs: CreditPacks) {
+  const [first, ...rest] = packs.ids();
+  if (first === undefined) return z.never({ error: 'no credit packs are sold' });
+  return z.enum([first, ...rest], { error: `must be one of: ${[first, ...rest].join(', ')}` });
+}
+
+const NO_PACKS = CreditPacks.parse({ packs: [] });
+
+/**
+ * `{ plan, interval }` (a subscription) or `{ pack, quantity? }` (a one-time credit pack), never both; parsed into
+ * a tagged request.
+ */
+export function checkoutSessionRequestSchema(catalog: PlanCatalog, packs: CreditPacks = NO_PACKS) {
   const plans = purchasablePlanIds(catalog);
+  const planError = `must be one of: ${plans.join(', ')}`;
+  const intervalError = `must be one of: ${BILLING_INTERVALS.join(', ')}`;
   return z
     .strictObject(
       {
-        plan: z.enum(plans, { error: `must be one of: ${plans.join(', ')}` }),
-        interval: z.enum(BILLING_INTERVALS, { error: `must be one of: ${BILLING_INTERVALS.join(', ')}` }),
+        plan: z.enum(plans, { error: planError }).optional(),
+        interval: z.enum(BILLING_INTERVALS, { error: intervalError }).optional(),
+        pack: packField(packs)
+          .optional()
+          .meta({ description: 'A one-time credit pack (instead of plan and interval).' }),
+        quantity: z
+          .number({ error: 'must be a whole number from 1 to 99' })
+          .int({ error: 'must be a whole number from 1 to 99' })
+          .min(1, { error: 'must be a whole number from 1 to 99' })
+          .max(99, { error: 'must be a whole number from 1 to 99' })
+          .optional()
+          .meta({ description: "Units of the pack (default 1; at most the pack's limit)." }),
         successUrl: redirectUrl.optional(),
         cancelUrl: redirectUrl.optional(),
       },
       { error: (issue) => (issue.code === 'unrecognized_keys' ? undefined : 'must be a JSON object') },
     )
-    .meta({ description: 'Starts a Stripe Checkout for a subscription to `plan` billed every `interval`.' });
+    .superRefine((body, ctx) => {
+      const issue = (field: string, message: string) => ctx.addIssue({ code: 'custom', path: [field], message });
+      if (body.pack !== undefined) {
+        if (body.plan !== undefined) issue('plan', 'not with pack (a pack is a one-time purchase)');
+        if (body.interval !== undefined) issue('interval', 'not with pack (a pack is a one-time purchase)');
+        return;
+      }
+      if (body.quantity !== undefined) issue('quantity', 'only with pack');
+      if (body.plan === undefined) issue('plan', planError);
+      if (body.interval === undefined) issue('interval', intervalError);
+    })
+    .transform((body) => {
+      const redirects = { successUrl: body.successUrl, cancelUrl: body.cancelUrl };
+      return body.pack !== undefined
+        ? { kind: 'pack' as const, pack: body.pack, quantity: body.quantity ?? 1, ...redirects }
+        : {
+            kind: 'plan' as const,
+            plan: body.plan as PlanId,
+            interval: body.interval as BillingInterval,
+            ...redirects,
+          };
+    })
+    .meta({
+      description:
+        'Starts a Stripe Checkout: a subscription to `plan` billed every `interval`, or a one-time purchase of ' +
+        '`quantity` units of the credit pack `pack`.',
+    });
 }
 
 export type CheckoutSessionRequest = z.infer<ReturnType<typeof checkoutSessionRequestSchema>>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CreditPacks } from '../domain/credit-packs';
 import { PlanCatalog } from '../domain/plan-catalog';
 import { deleteAccountResponseSchema } from './account-schemas';
 import {
@@ -42,7 +43,10 @@ function errors(...codes: (keyof typeof ERRORS)[]): JsonObject {
 
 const bearer = [{ cognitoJwt: [] }];
 
-export function buildOpenApiDocument(catalog: PlanCatalog = PlanCatalog.defaults()): JsonObject {
+export function buildOpenApiDocument(
+  catalog: PlanCatalog = PlanCatalog.defaults(),
+  creditPacks: CreditPacks = CreditPacks.defaults(),
+): JsonObject {
   return {
     openapi: '3.1.0',
     info: {
@@ -68,7 +72,7 @@ export function buildOpenApiDocument(catalog: PlanCatalog = PlanCatalog.defaults
       '/checkout/sessions': {
         post: {
           operationId: 'createCheckoutSession',
-          summary: 'Start a Stripe Checkout for a subscription.',
+          summary: 'Start a Stripe Checkout for a subscription or a one-time credit pack.',
           security: bearer,
           requestBody: { required: true, content: jsonContent('CheckoutSessionRequest') },
           responses: {
@@ -141,7 +145,7 @@ export function buildOpenApiDocument(catalog: PlanCatalog = PlanCatalog.defaults
       schemas: {
         Error: schemaOf(errorResponseSchema, 'output'),
         SubscriptionStatus: schemaOf(subscriptionStatusResponseSchema, 'output'),
-        CheckoutSessionRequest: schemaOf(checkoutSessionRequestSchema(catalog), 'input'),
+        CheckoutSessionRequest: schemaOf(checkoutSessionRequestSchema(catalog, creditPacks), 'input'),
         CheckoutSession: schemaOf(checkoutSessionResponseSchema, 'output'),
         PortalSessionRequest: schemaOf(portalSessionRequestSchema, 'input'),
         PortalSession: schemaOf(portalSessionResponseSchema, 'output'),

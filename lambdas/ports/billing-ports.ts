@@ -25,6 +25,25 @@ export interface BillingGateway {
   createPortalSession(input: { customerId: string; returnUrl: string }): Promise<{ url: string }>;
 }
 
+export interface PackCheckoutInput {
+  customerId: string;
+  priceId: string;
+  /** Cognito sub: becomes client_reference_id and metadata.cognito_sub (session and PaymentIntent). */
+  sub: string;
+  packId: string;
+  quantity: number;
+  /** Credits the purchase adds (pack credits x quantity), pinned at sale in the session's metadata. */
+  credits: number;
+  successUrl: string;
+  cancelUrl: string;
+  idempotencyKey: string;
+}
+
+/** Checkout in payment mode for a credit pack (implemented by the same Stripe billing adapter). */
+export interface PackCheckoutGateway {
+  createPackCheckoutSession(input: PackCheckoutInput): Promise<{ id: string; url: string }>;
+}
+
 /**
  * One trial per identity, beyond one account: a durable mark keyed by the normalised email (the adapter normalises
  * and hashes it), so an account re-created with the same address after a deletion gets no second trial. Both

@@ -7,10 +7,13 @@ import type { CONTRACTS } from '../platform/contracts';
 import { type RedirectConfig, redirectEnvSchema } from '../platform/redirects';
 import type { Runtime } from '../platform/runtime';
 import type { CheckoutDeps } from '../use-cases/billing/create-checkout-session';
+import type { PackCheckoutDeps } from '../use-cases/billing/create-pack-checkout';
 import type { PortalDeps } from '../use-cases/billing/create-portal-session';
 import type { StartTrialDeps } from '../use-cases/entitlement/start-trial';
 import type { SubscriptionStatusDeps } from '../use-cases/entitlement/subscription-status';
 import { accountTombstones } from './account';
+
+type PackCheckoutWiring = Pick<PackCheckoutDeps, 'creditPacks' | 'billing'>;
 
 /** The dependency sets of the frontend routes, each from its function's runtime (one contract each). */
 
@@ -38,17 +41,19 @@ export function startTrialDeps(runtime: Runtime<typeof CONTRACTS.startTrial>): S
 export function checkoutDeps(
   runtime: Runtime<typeof CONTRACTS.checkoutSession>,
   env: NodeJS.ProcessEnv,
-): CheckoutDeps & { redirects: RedirectConfig } {
+): CheckoutDeps & { redirects: RedirectConfig; packs: PackCheckoutWiring } {
   const stripe = () => runtime.stripe(STRIPE_CALL_OPTIONS);
+  const billing = new StripeBillingGateway(stripe);
   return {
     profiles: new DynamoProfileStore(runtime.ddb, runtime.tables.USER_PROFILES_TABLE),
     entitlements: new DynamoEntitlementStore(runtime.ddb, runtime.tables.ENTITLEMENTS_TABLE),
     customers: lazyCustomerGateway(stripe),
-    billing: new StripeBillingGateway(stripe),
+    billing,
     catalog: runtime.catalog,
     clock: runtime.clock,
     trialMarks: accountTombstones(runtime),
     redirects: parseEnv(redirectEnvSchema, env),
+    packs: { creditPacks: runtime.creditPacks, billing },
   };
 }
 

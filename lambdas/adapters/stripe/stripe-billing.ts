@@ -2,7 +2,12 @@ import type Stripe from 'stripe';
 import { CodedConflictError, CodedNotConfiguredError } from '../../domain/coded-errors';
 import { DependencyUnavailableError, dependencyError, isRetryable } from '../../domain/errors';
 import type { CustomerGateway } from '../../ports/app-ports';
-import type { BillingGateway, CheckoutSessionInput } from '../../ports/billing-ports';
+import type {
+  BillingGateway,
+  CheckoutSessionInput,
+  PackCheckoutGateway,
+  PackCheckoutInput,
+} from '../../ports/billing-ports';
 import { StripeCustomerGateway } from './stripe-customers';
 
 /** Price ids change rarely (a new price replaces an old one under the same lookup key): re-check every 10 minutes. */
@@ -15,7 +20,7 @@ export const STRIPE_CALL_OPTIONS = { timeoutMs: 5_000, maxNetworkRetries: 1 } as
 export type StripeProvider = () => Promise<Stripe>;
 
 /** Stripe billing calls of the frontend routes; SDK errors become domain errors. */
-export class StripeBillingGateway implements BillingGateway {
+export class StripeBillingGateway implements BillingGateway, PackCheckoutGateway {
   /** Per container (the gateway is built once per container by lambdaEntry). Misses are never cached. */
   private readonly prices = new Map<string, { id: string; fetchedAt: number }>();
 
@@ -60,6 +65,39 @@ export class StripeBillingGateway implements BillingGateway {
             metadata: { ...metadata, price_id: input.priceId },
             ...(input.trialDays ? { trial_period_days: input.trialDays } : {}),
           },
+        },
+        { idempotencyKey: input.idempotencyKey },
+      ),
+    );
+    if (!session.url) {
+      throw new DependencyUnavailableError('stripe', `checkout session ${session.id} came back without a url`);
+    }
+    return { id: session.id, url: session.url };
+  }
+
+  /**
+   * Payment mode (https://docs.stripe.com/payments/checkout/how-checkout-works): the session's metadata pins the
+   * pack and the credits sold (the webhook and reconcile credit from it); the PaymentIntent gets the sub and the
+   * pack too (session metadata is not copied to it).
+   */
+  async createPackCheckoutSession(input: PackCheckoutInput): Promise<{ id: string; url: string }> {
+    const metadata = {
+      cognito_sub: input.sub,
+      credit_pack: input.packId,
+      quantity: String(input.quantity),
+      credits: String(input.credits),
+    };
+    const session = await this.call('pack checkout session create', (stripe) =>
+      stripe.checkout.sessions.create(
+        {
+          mode: 'payment',
+          customer: input.customerId,
+          client_reference_id: input.sub,
+          line_items: [{ price: input.priceId, quantity: input.quantity }],
+          success_url: input.successUrl,
+          cancel_url: input.cancelUrl,
+          metadata,
+          payment_intent_data: { metadata: { cognito_sub: input.sub, credit_pack: input.packId } },
         },
         { idempotencyKey: input.idempotencyKey },
       ),
