@@ -150,6 +150,13 @@ export interface components {
       cancelAtPeriodEnd: boolean;
       /** @description When the subscription ends (access lasts until then): the period end, or a later date set in Stripe; null when it renews. */
       cancelAt: string | null;
+      /**
+       * @description `override`: a plan granted by an operator (it wins while active; the Stripe state takes over when it ends); `stripe`: a Stripe subscription; `trial`: the no-card trial; `free`: nothing entitled.
+       * @enum {string}
+       */
+      source: 'override' | 'stripe' | 'trial' | 'free';
+      /** @description With source `override`: when the override ends (null: until revoked); else null. */
+      overrideEndsAt: string | null;
       /** @description Increases on every change. */
       entitlementsVersion: number;
       /** @description True when the groups in the caller token differ from the applied groups: refresh the tokens. */

@@ -14,4 +14,10 @@ export interface AuditEntry {
   groupsRemoved: string[];
   entitlementsVersion: number;
   recordedAt: string;
+  /** An operator's change (override granted or revoked): who (sub, email) and why. */
+  operatorSub?: string;
+  operatorEmail?: string;
+  reason?: string;
+  /** The override granted by this change: its end (null: until revoked). */
+  overrideEndsAt?: string | null;
 }

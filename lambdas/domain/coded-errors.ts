@@ -1,4 +1,4 @@
-import { AppError, ConflictError, NotConfiguredError, NotFoundError } from './errors';
+import { AppError, ConflictError, InvalidInputError, NotConfiguredError, NotFoundError } from './errors';
 
 /**
  * Domain errors that carry a stable `code` for the HTTP error body (`{ error: { code, message } }`), so the
@@ -6,6 +6,16 @@ import { AppError, ConflictError, NotConfiguredError, NotFoundError } from './er
  */
 
 export class CodedConflictError extends ConflictError {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Input that fails a rule (not only its shape): a 400 with its own code, e.g. `unknown_plan`. */
+export class CodedInvalidInputError extends InvalidInputError {
   constructor(
     readonly code: string,
     message: string,

@@ -1,5 +1,6 @@
 import type { DriftContext, StripeCustomerSnapshot } from './drift-snapshots';
-import type { Entitlement, EntitlementRecord } from './entitlement';
+import type { Entitlement } from './entitlement';
+import { beneathOf, mergeOverride, overrideActive } from './entitlement-override';
 import { computeEntitlement, keepRunningNoCardTrial } from './entitlement-policy';
 import { type CustomerState, customerStateOf, resolvedSubscriptions, withStripeSubscriptions } from './event-ordering';
 import type { WebhookEntitlementRecord } from './webhook-entitlement-record';
@@ -60,11 +61,39 @@ export function customerStateFromStripe(
  * webhook's write path applies (keepRunningNoCardTrial).
  */
 export function expectedEntitlement(
-  record: EntitlementRecord,
+  record: WebhookEntitlementRecord,
+  state: CustomerState,
+  ctx: Pick<DriftContext, 'catalog' | 'policy' | 'now'>,
+): Entitlement {
+  // An operator's override wins while active: reconcile never "repairs" it away, and takes it off once it ended.
+  return mergeOverride(expectedBeneath(record, state, ctx), record.override, ctx.catalog, ctx.now);
+}
+
+/** The policy's entitlement under any override (what the record keeps as `beneath` while one is active). */
+export function expectedBeneath(
+  record: WebhookEntitlementRecord,
   state: CustomerState,
   ctx: Pick<DriftContext, 'catalog' | 'policy' | 'now'>,
 ): Entitlement {
   const subscriptions = resolvedSubscriptions(state, ctx.catalog);
   const computed = computeEntitlement(subscriptions, ctx.catalog, ctx.now, ctx.policy, state.billing);
-  return keepRunningNoCardTrial(record, computed, subscriptions, ctx.now);
+  return keepRunningNoCardTrial(beneathOf(record), computed, subscriptions, ctx.now);
+}
+
+/**
+ * Drift under an operator's override, where the shown entitlement agrees: an ended override still on the record, or
+ * a stale entitlement beneath an active one (it would show wrongly the moment the override ends).
+ */
+export function overrideDriftOf(
+  base: WebhookEntitlementRecord,
+  state: CustomerState,
+  ctx: Pick<DriftContext, 'catalog' | 'policy' | 'now'>,
+  describe: (entitlement: Entitlement) => string,
+): string | undefined {
+  if (!base.override) return undefined;
+  if (!overrideActive(base.override, ctx.now)) return `override (${base.override.plan}) ended ${base.override.endsAt}`;
+  const beneath = expectedBeneath(base, state, ctx);
+  return sameEntitlement(beneathOf(base), beneath)
+    ? undefined
+    : `under the override: stored ${describe(beneathOf(base))}, Stripe gives ${describe(beneath)}`;
 }

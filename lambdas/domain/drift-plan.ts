@@ -1,5 +1,11 @@
 import type { DeletionTrigger } from './account-deletion';
-import { customerStateFromStripe, expectedEntitlement, sameEntitlement, sameSet } from './drift-entitlement';
+import {
+  customerStateFromStripe,
+  expectedEntitlement,
+  overrideDriftOf,
+  sameEntitlement,
+  sameSet,
+} from './drift-entitlement';
 import { type DriftKind, NEW_CUSTOMER, REPORT_ONLY_KINDS, type UserPlan } from './drift-findings';
 import {
   type CognitoUserSnapshot,
@@ -12,14 +18,9 @@ import {
   type UserSnapshot,
 } from './drift-snapshots';
 import { sameEmail } from './email';
-import {
-  type Entitlement,
-  type EntitlementRecord,
-  entitlementOf,
-  evaluateAtRead,
-  initialEntitlementRecord,
-} from './entitlement';
+import { type Entitlement, type EntitlementRecord, entitlementOf, initialEntitlementRecord } from './entitlement';
 import { diffManagedGroups, managedGroupsOf } from './groups';
+import { currentEntitlement } from './trial';
 import type { WebhookEntitlementRecord } from './webhook-entitlement-record';
 
 /**
@@ -171,18 +172,21 @@ function planEntitlement(
   const expected = expectedEntitlement(base, state, ctx);
   // The write path fills in a missing customer id (it never replaces one).
   const customerChanged = customerId !== undefined && base.stripeCustomerId === undefined;
-  if (sameEntitlement(stored, expected) && !customerChanged) {
+  const overrideDrift = overrideDriftOf(base, state, ctx, describe);
+  if (sameEntitlement(stored, expected) && !customerChanged && !overrideDrift) {
     return { base, desiredGroups: stored.groups, written: false };
   }
   if (!sameEntitlement(stored, expected)) {
-    const ended = stored.entitled && !expected.entitled && !evaluateAtRead(stored, ctx.catalog, ctx.now).entitled;
+    const ended = stored.entitled && !expected.entitled && !currentEntitlement(base, ctx.catalog, ctx.now).entitled;
     find(
       plan,
       ended ? 'period-ended' : 'entitlement-mismatch',
       ended
-        ? `${stored.status} ${stored.plan} ended (${stored.trialEndsAt ?? stored.graceEndsAt ?? stored.currentPeriodEnd}): downgrade to ${expected.plan}`
+        ? `${stored.status} ${stored.plan} ended (${base.override?.endsAt ?? stored.trialEndsAt ?? stored.graceEndsAt ?? stored.currentPeriodEnd}): downgrade to ${expected.plan}`
         : `stored ${describe(stored)}, Stripe gives ${describe(expected)}`,
     );
+  } else if (overrideDrift) {
+    find(plan, 'entitlement-mismatch', overrideDrift);
   }
   plan.actions.push({
     type: 'recompute-entitlement',

@@ -71,8 +71,22 @@ export interface EntitlementRecord extends Entitlement {
   entitlementsVersion: number;
   /** True once the user has had any trial (no-card or Stripe): one trial per identity. */
   trialUsed: boolean;
+  /** An operator's override (entitlement-override.ts): while active, the entitlement above is its plan. */
+  override?: EntitlementOverride;
+  /** The policy's entitlement (Stripe or the no-card trial) under the override; present only with `override`. */
+  beneath?: Entitlement;
   createdAt: string;
   updatedAt: string;
+}
+
+/** A plan granted by an operator (a comp, a partner, a support gesture), until `endsAt` or until revoked. */
+export interface EntitlementOverride {
+  plan: PlanId;
+  /** ISO-8601; null: until revoked. */
+  endsAt: string | null;
+  reason: string;
+  operator: { sub: string; email?: string };
+  grantedAt: string;
 }
 
 /** The entitlement of a user with no subscription: the free plan. */

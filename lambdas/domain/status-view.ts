@@ -1,4 +1,5 @@
 import type { EntitlementRecord, SubscriptionStatus } from './entitlement';
+import { type EntitlementSource, sourceOf } from './entitlement-override';
 import { managedGroupsOf } from './groups';
 import type { PlanCatalog } from './plan-catalog';
 import { currentEntitlement } from './trial';
@@ -16,6 +17,10 @@ export interface SubscriptionStatusView {
   trialEndsAt: string | null;
   cancelAtPeriodEnd: boolean;
   cancelAt: string | null;
+  /** Where the entitlement comes from: an operator's override, Stripe, the no-card trial, or nothing (free). */
+  source: EntitlementSource;
+  /** With source `override`: when it ends (null: until revoked); else null. */
+  overrideEndsAt: string | null;
   entitlementsVersion: number;
   refreshTokens: boolean;
 }
@@ -45,6 +50,7 @@ export function statusView(
   now: Date,
 ): SubscriptionStatusView {
   const entitlement = currentEntitlement(record, catalog, now);
+  const source = sourceOf(entitlement, record, now);
   return {
     status: entitlement.status,
     revokedReason:
@@ -59,6 +65,8 @@ export function statusView(
     trialEndsAt: entitlement.trialEndsAt,
     cancelAtPeriodEnd: entitlement.cancelAtPeriodEnd,
     cancelAt: entitlement.cancelAt ?? (entitlement.cancelAtPeriodEnd ? entitlement.currentPeriodEnd : null),
+    source,
+    overrideEndsAt: source === 'override' ? (record.override?.endsAt ?? null) : null,
     entitlementsVersion: record.entitlementsVersion,
     refreshTokens: needsTokenRefresh(tokenGroups, record, catalog),
   };

@@ -1,4 +1,5 @@
-import { type Entitlement, type EntitlementRecord, entitlementOf, evaluateAtRead } from './entitlement';
+import { type Entitlement, type EntitlementRecord, evaluateAtRead } from './entitlement';
+import { beneathOf, mergeOverride } from './entitlement-override';
 import type { PlanCatalog } from './plan-catalog';
 
 /**
@@ -16,9 +17,12 @@ export function hasEntitledPaidPlan(entitlement: Entitlement, catalog: PlanCatal
   return catalog.paidPlans().some((plan) => plan.id === entitlement.plan);
 }
 
-/** The record's entitlement with time applied, for rule checks. */
+/**
+ * The record's entitlement with time applied, for rule checks and reads: an operator's override while it is active,
+ * else the entitlement beneath it (which takes over at the override's end date without any write).
+ */
 export function currentEntitlement(record: EntitlementRecord, catalog: PlanCatalog, now: Date): Entitlement {
-  return evaluateAtRead(entitlementOf(record), catalog, now);
+  return mergeOverride(evaluateAtRead(beneathOf(record), catalog, now), record.override, catalog, now);
 }
 
 /** Days of Stripe trial a checkout may offer: the catalog trial's length, only to a user who never had a trial. */

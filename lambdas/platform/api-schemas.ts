@@ -52,6 +52,14 @@ export const subscriptionStatusResponseSchema = z
         'When the subscription ends (access lasts until then): the period end, or a later date set in Stripe; null ' +
         'when it renews.',
     }),
+    source: z.enum(['override', 'stripe', 'trial', 'free']).meta({
+      description:
+        '`override`: a plan granted by an operator (it wins while active; the Stripe state takes over when it ends); ' +
+        '`stripe`: a Stripe subscription; `trial`: the no-card trial; `free`: nothing entitled.',
+    }),
+    overrideEndsAt: isoDateTime.meta({
+      description: 'With source `override`: when the override ends (null: until revoked); else null.',
+    }),
     entitlementsVersion: z.number().int().min(0).meta({ description: 'Increases on every change.' }),
     refreshTokens: z.boolean().meta({
       description: 'True when the groups in the caller token differ from the applied groups: refresh the tokens.',

@@ -30,7 +30,7 @@ function codeOf(error: Error, fallback: string): string {
 }
 
 export function errorResponse(error: unknown): HttpResult {
-  if (error instanceof InvalidInputError) return httpError(400, 'invalid_request', error.message);
+  if (error instanceof InvalidInputError) return httpError(400, codeOf(error, 'invalid_request'), error.message);
   if (error instanceof UnauthenticatedError) {
     return httpError(401, 'unauthenticated', 'A valid Cognito token is required (Authorization: Bearer <token>).');
   }

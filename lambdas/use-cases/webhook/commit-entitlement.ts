@@ -1,4 +1,5 @@
 import { entitlementOf, initialEntitlementRecord } from '../../domain/entitlement';
+import { beneathOf, withOverride } from '../../domain/entitlement-override';
 import { computeEntitlement, keepRunningNoCardTrial } from '../../domain/entitlement-policy';
 import { DependencyUnavailableError } from '../../domain/errors';
 import { type CustomerState, customerStateOf, resolvedSubscriptions } from '../../domain/event-ordering';
@@ -97,10 +98,12 @@ function nextRecord(deps: EntitlementWriterDeps, input: NextRecordInput): Webhoo
     );
   const subscriptions = resolvedSubscriptions(state, deps.catalog);
   const computed = computeEntitlement(subscriptions, deps.catalog, now, deps.policy, state.billing);
-  const entitlement = keepRunningNoCardTrial(base, computed, subscriptions, now);
+  const beneath = keepRunningNoCardTrial(beneathOf(base), computed, subscriptions, now);
+  // An operator's override wins while active; the policy's entitlement is kept beneath it (entitlement-override.ts).
+  const override = change.override === undefined ? base.override : (change.override ?? undefined);
   return {
     ...base,
-    ...entitlement,
+    ...withOverride(beneath, override, deps.catalog, now),
     subscriptions: state.subscriptions,
     billing: state.billing,
     planMemory: state.plans,

@@ -1,4 +1,4 @@
-import type { Entitlement } from '../../domain/entitlement';
+import type { Entitlement, EntitlementOverride } from '../../domain/entitlement';
 import type { CustomerState } from '../../domain/event-ordering';
 import type { PlanCatalog } from '../../domain/plan-catalog';
 import type { EntitlementPolicy } from '../../domain/policy-settings';
@@ -31,11 +31,15 @@ export interface ChangeSource {
   type: string;
   /** Epoch seconds: the ordering-guard time of the change. */
   created: number;
+  /** An operator's change (an override granted or revoked): always audited, with who and why. */
+  operator?: { sub: string; email?: string; reason?: string };
+  /** The override this change sets, or null when it revokes it; absent: the stored one is kept. */
+  override?: EntitlementOverride | null;
 }
 
 export interface UserContext {
   sub: string;
-  stripeCustomerId: string;
+  stripeCustomerId?: string;
   email?: string;
   /** Already read by user resolution: reused for the first attempt (saves a read). */
   record?: WebhookEntitlementRecord;

@@ -31,7 +31,8 @@ export function auditEntryOf(
     before.entitled === record.entitled &&
     add.length === 0 &&
     remove.length === 0;
-  if (unchanged) return undefined;
+  if (unchanged && !change.operator) return undefined;
+  const operator = change.operator;
   return {
     userId: record.cognito_sub,
     // The change's own time, not the wall clock: a redelivery produces the same key and is not duplicated.
@@ -47,6 +48,10 @@ export function auditEntryOf(
     groupsRemoved: remove,
     entitlementsVersion: record.entitlementsVersion,
     recordedAt: deps.clock.now().toISOString(),
+    ...(operator ? { operatorSub: operator.sub } : {}),
+    ...(operator?.email ? { operatorEmail: operator.email } : {}),
+    ...(operator?.reason ? { reason: operator.reason } : {}),
+    ...(change.override ? { overrideEndsAt: change.override.endsAt } : {}),
   };
 }
 

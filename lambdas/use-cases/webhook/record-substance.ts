@@ -23,6 +23,8 @@ export function meaningful(record: WebhookEntitlementRecord) {
     billing: record.billing ?? null,
     planMemory: record.planMemory ?? null,
     trialUsed: record.trialUsed === true,
+    override: record.override ?? null,
+    beneath: record.beneath ?? null,
     stripeCustomerId: record.stripeCustomerId ?? null,
     email: record.email ?? null,
     cognitoUsername: record.cognitoUsername ?? null,

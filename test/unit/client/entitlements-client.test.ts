@@ -19,6 +19,8 @@ const STATUS: SubscriptionStatus = {
   trialEndsAt: null,
   cancelAtPeriodEnd: false,
   cancelAt: null,
+  source: 'stripe',
+  overrideEndsAt: null,
   entitlementsVersion: 3,
   refreshTokens: false,
 };

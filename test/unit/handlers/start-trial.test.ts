@@ -45,6 +45,8 @@ describe('POST /subscription/trial', () => {
       trialEndsAt: '2030-01-29T12:00:00.000Z',
       cancelAtPeriodEnd: false,
       cancelAt: null,
+      source: 'trial',
+      overrideEndsAt: null,
       entitlementsVersion: 2,
       refreshTokens: true,
     });

@@ -49,6 +49,8 @@ describe('GET /subscription/status', () => {
       trialEndsAt: null,
       cancelAtPeriodEnd: false,
       cancelAt: null,
+      source: 'stripe',
+      overrideEndsAt: null,
       entitlementsVersion: 4,
       refreshTokens: false,
     });
