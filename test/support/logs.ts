@@ -1,4 +1,4 @@
-import { afterEach, beforeEach } from 'vitest';
+import { beforeEach } from 'vitest';
 
 export interface LogLine {
   level: string;
@@ -14,10 +14,13 @@ export interface LogLine {
 const captured: LogLine[] = [];
 /** CloudWatch embedded-metric-format lines (Powertools Metrics flushes them to stdout), captured the same way. */
 const metricLines: Record<string, unknown>[] = [];
-const originals = { out: process.stdout.write, err: process.stderr.write };
+/** Marks our wrapper with the write it wraps, so a later test file in the same worker wraps the original again. */
+const ORIGINAL_WRITE = Symbol.for('test.logCapture.originalWrite');
+type Write = typeof process.stdout.write & { [ORIGINAL_WRITE]?: typeof process.stdout.write };
 
-function intercept(original: typeof process.stdout.write): typeof process.stdout.write {
-  return function (this: NodeJS.WriteStream, chunk: unknown, ...rest: unknown[]) {
+function intercept(stream: NodeJS.WriteStream): Write {
+  const original = (stream.write as Write)[ORIGINAL_WRITE] ?? stream.write;
+  const wrapper: Write = function (this: NodeJS.WriteStream, chunk: unknown, ...rest: unknown[]) {
     const text = typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) ? chunk.toString('utf8') : '';
     const lines = parseLogLines(text);
     if (lines) {
@@ -28,19 +31,21 @@ function intercept(original: typeof process.stdout.write): typeof process.stdout
       return true;
     }
     return (original as (...args: unknown[]) => boolean).call(this, chunk, ...rest);
-  } as typeof process.stdout.write;
+  } as Write;
+  wrapper[ORIGINAL_WRITE] = original;
+  return wrapper;
 }
 
+/**
+ * Captures for the whole file, hooks included: lines logged outside a test (a beforeAll seeding users, an emulator
+ * delivering a webhook after its test ended) stay out of the output too; each test sees only the lines since it began.
+ */
 export function installLogCapture(): void {
+  process.stdout.write = intercept(process.stdout);
+  process.stderr.write = intercept(process.stderr);
   beforeEach(() => {
     captured.length = 0;
     metricLines.length = 0;
-    process.stdout.write = intercept(originals.out);
-    process.stderr.write = intercept(originals.err);
-  });
-  afterEach(() => {
-    process.stdout.write = originals.out;
-    process.stderr.write = originals.err;
   });
 }
 
