@@ -115,14 +115,67 @@ function findCycles(graph: Map<string, string[]>): string[][] {
   return cycles;
 }
 
+/**
+ * Adapter classes are named `<Technology><Thing><Role>`: the technology they wrap first, the role of the port they
+ * implement last (DynamoEntitlementStore implements EntitlementStore, StripeSignatureVerifier implements
+ * EventVerifier). One suffix per role: Store (a table), Ledger and Log (append-only tables), Gateway (commands to a
+ * service), Source (reads for the webhook or reconcile), Directory (the user pool's users), Verifier (signatures,
+ * tokens), Metrics, Cleanup (account deletion). `Lazy` marks the one decorator that builds its adapter on first use.
+ */
+export const ADAPTER_PREFIXES = ['Dynamo', 'Cognito', 'Stripe', 'Powertools', 'Aws', 'Lazy'] as const;
+export const ADAPTER_ROLES = [
+  'Store',
+  'Ledger',
+  'Log',
+  'Gateway',
+  'Source',
+  'Directory',
+  'Verifier',
+  'Metrics',
+  'Cleanup',
+] as const;
+
+const EXPORTED_CLASS =
+  /export\s+(?:abstract\s+)?class\s+(\w+)(?:\s+extends\s+[\w.<>]+)?(?:\s+implements\s+([^{]+))?\s*\{/g;
+const roleOf = (name: string) => ADAPTER_ROLES.find((role) => name.endsWith(role));
+
+/** Every exported class under adapters/ that breaks the naming rule, with the reason. */
+export function checkAdapterNames(lambdasDir: string): Violation[] {
+  const adaptersDir = join(lambdasDir, 'adapters');
+  const violations: Violation[] = [];
+  for (const file of sourceFiles(adaptersDir)) {
+    const rel = relative(lambdasDir, file);
+    for (const match of readFileSync(file, 'utf8').matchAll(EXPORTED_CLASS)) {
+      const name = match[1] ?? '';
+      const ports = (match[2] ?? '')
+        .split(',')
+        .map((port) => port.trim().replace(/<.*$/, ''))
+        .filter((port) => port !== '');
+      const rule = (reason: string) => violations.push({ file: rel, imports: name, rule: reason });
+      const role = roleOf(name);
+      if (!ADAPTER_PREFIXES.some((prefix) => name.startsWith(prefix)))
+        rule(`an adapter class starts with its technology (${ADAPTER_PREFIXES.join(', ')})`);
+      if (!role) rule(`an adapter class ends with its role (${ADAPTER_ROLES.join(', ')})`);
+      else if (ports.length > 0 && !ports.some((port) => roleOf(port) === role))
+        rule(`an adapter class ends with the role of a port it implements (${ports.join(', ')})`);
+    }
+  }
+  return violations;
+}
+
 if (require.main === module) {
   const lambdasDir = resolve(__dirname, '..', 'lambdas');
   const { violations, cycles } = checkArchitecture(lambdasDir);
+  const names = checkAdapterNames(lambdasDir);
   for (const v of violations) console.error(`lambdas/${v.file}: imports ${v.imports} (${v.rule})`);
   for (const cycle of cycles) console.error(`import cycle: ${cycle.join(' -> ')}`);
-  if (violations.length + cycles.length > 0) {
-    console.error(`\n${violations.length} boundary violation(s), ${cycles.length} cycle(s): see docs/architecture.md`);
+  for (const v of names) console.error(`lambdas/${v.file}: class ${v.imports} (${v.rule})`);
+  if (violations.length + cycles.length + names.length > 0) {
+    console.error(
+      `\n${violations.length} boundary violation(s), ${cycles.length} cycle(s), ${names.length} misnamed adapter(s): ` +
+        'see docs/architecture.md',
+    );
     process.exit(1);
   }
-  console.log('architecture: layers and imports as in docs/architecture.md, no cycle');
+  console.log('architecture: layers, imports and adapter names as in docs/architecture.md, no cycle');
 }

@@ -8,18 +8,18 @@ import type { UserProfile } from '../ports/app-ports';
 import type { ReconcileSource, SourceCustomer } from '../ports/reconcile-ports';
 import type { ParkedEventStore } from '../ports/webhook-ports';
 import { type BackoffOptions, withBackoff } from './backoff';
-import type { CognitoGroupMembers } from './cognito/cognito-group-members';
+import type { CognitoGroupMemberSource } from './cognito/cognito-group-member-source';
 import { type CognitoUserDirectory, escapeFilterValue } from './cognito/cognito-users';
 import { parallelScan } from './dynamo/dynamo-scan';
-import type { StripeListing } from './stripe/stripe-listing';
+import type { StripeCustomerSource } from './stripe/stripe-customer-source';
 
 export interface AwsReconcileSourceDeps {
   directory: CognitoUserDirectory;
-  members: CognitoGroupMembers;
+  members: CognitoGroupMemberSource;
   groups: { listGroupsForUser(username: string): Promise<string[]> };
   ddb: DynamoDBDocumentClient;
   tables: { profiles: string; entitlements: string };
-  stripe: StripeListing;
+  stripe: StripeCustomerSource;
   parked: ParkedEventStore;
   scanSegments?: number;
   backoff?: BackoffOptions;

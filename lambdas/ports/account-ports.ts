@@ -2,8 +2,8 @@ import type { AccountTombstone, DeletionMark, SubscriptionToEnd } from '../domai
 
 /**
  * Ports of account deletion and orphan clean-up (lambdas/use-cases/identity/delete-account.ts). Adapters:
- * adapters/dynamo/account-tombstones.ts, profile-store.ts, entitlement-store.ts, adapters/cognito/cognito-users.ts,
- * adapters/stripe/stripe-account-cleanup.ts. Every write is idempotent: a retry repeats it harmlessly.
+ * adapters/dynamo/account-tombstone-store.ts, profile-store.ts, entitlement-store.ts, adapters/cognito/cognito-users.ts,
+ * adapters/stripe/stripe-billing-cleanup.ts. Every write is idempotent: a retry repeats it harmlessly.
  */
 
 /** Tombstones in the AuditLog table (keys in domain/account-deletion.ts). */

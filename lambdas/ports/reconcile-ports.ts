@@ -35,7 +35,7 @@ export interface ReconcileSource {
 }
 
 /** Leases and checkpoints (lambdas/adapters/dynamo/reconcile-state.ts). */
-export interface ReconcileStatePort {
+export interface ReconcileStateStore {
   acquireLease(scope: string, holder: string, now: Date, ttlSeconds: number): Promise<boolean>;
   releaseLease(scope: string, holder: string): Promise<void>;
   getCheckpoint(scope: string): Promise<ReconcileCheckpoint | undefined>;

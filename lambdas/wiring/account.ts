@@ -2,10 +2,10 @@ import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-iden
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type Stripe from 'stripe';
 import { CognitoUserDirectory } from '../adapters/cognito/cognito-users';
-import { DynamoAccountTombstones } from '../adapters/dynamo/account-tombstones';
+import { DynamoAccountTombstoneStore } from '../adapters/dynamo/account-tombstone-store';
 import { DynamoEntitlementStore } from '../adapters/dynamo/entitlement-store';
 import { DynamoProfileStore } from '../adapters/dynamo/profile-store';
-import { StripeAccountCleanup } from '../adapters/stripe/stripe-account-cleanup';
+import { StripeBillingCleanup } from '../adapters/stripe/stripe-billing-cleanup';
 import type { Clock } from '../domain/clock';
 import { accountDeletionSettingsFromEnv } from '../platform/account-deletion-config';
 import type { CONTRACTS } from '../platform/contracts';
@@ -24,7 +24,7 @@ export interface AccountRuntime {
 
 /** Account tombstones (AuditLog): for any function with the audit table in its contract. */
 export function accountTombstones(runtime: { ddb: DynamoDBDocumentClient; tables: { AUDIT_TABLE: string } }) {
-  return new DynamoAccountTombstones(runtime.ddb, runtime.tables.AUDIT_TABLE);
+  return new DynamoAccountTombstoneStore(runtime.ddb, runtime.tables.AUDIT_TABLE);
 }
 
 /** The deletion use case's dependencies; the Stripe client is built when a customer needs handling. */
@@ -37,7 +37,7 @@ export function deleteAccountDeps(
     profiles: new DynamoProfileStore(runtime.ddb, runtime.tables.USER_PROFILES_TABLE),
     entitlements: new DynamoEntitlementStore(runtime.ddb, runtime.tables.ENTITLEMENTS_TABLE),
     users: new CognitoUserDirectory(runtime.cognito, runtime.userPoolId),
-    billing: async () => new StripeAccountCleanup(await runtime.stripe(stripeOptions)),
+    billing: async () => new StripeBillingCleanup(await runtime.stripe(stripeOptions)),
     tombstones: accountTombstones(runtime),
     clock,
   };

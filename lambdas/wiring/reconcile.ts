@@ -1,5 +1,5 @@
 import type { BackoffOptions } from '../adapters/backoff';
-import { CognitoGroupMembers } from '../adapters/cognito/cognito-group-members';
+import { CognitoGroupMemberSource } from '../adapters/cognito/cognito-group-member-source';
 import { CognitoGroupGateway } from '../adapters/cognito/cognito-groups';
 import { CognitoUserDirectory } from '../adapters/cognito/cognito-users';
 import { DynamoAuditLog } from '../adapters/dynamo/audit-log';
@@ -9,8 +9,8 @@ import { DynamoProfileStore } from '../adapters/dynamo/profile-store';
 import { DynamoReconcileStateStore } from '../adapters/dynamo/reconcile-state';
 import { PowertoolsReconcileMetrics } from '../adapters/metrics/reconcile-metrics';
 import { AwsReconcileSource } from '../adapters/reconcile-source';
+import { StripeCustomerSource } from '../adapters/stripe/stripe-customer-source';
 import { StripeCustomerGateway } from '../adapters/stripe/stripe-customers';
-import { StripeListing } from '../adapters/stripe/stripe-listing';
 import { StripeSubscriptionSource } from '../adapters/stripe/stripe-subscriptions';
 import type { AccountDeletionSettings } from '../domain/account-deletion';
 import { accountDeletionSettingsFromEnv } from '../platform/account-deletion-config';
@@ -57,11 +57,11 @@ export async function reconcileDepsFromRuntime(
     customers: new StripeCustomerGateway(stripe),
     source: new AwsReconcileSource({
       directory: new CognitoUserDirectory(runtime.cognito, runtime.userPoolId),
-      members: new CognitoGroupMembers(runtime.cognito, runtime.userPoolId, options.backoff),
+      members: new CognitoGroupMemberSource(runtime.cognito, runtime.userPoolId, options.backoff),
       groups,
       ddb,
       tables: { profiles: tables.USER_PROFILES_TABLE, entitlements: tables.ENTITLEMENTS_TABLE },
-      stripe: new StripeListing(stripe, options.backoff),
+      stripe: new StripeCustomerSource(stripe, options.backoff),
       parked,
       ...(options.backoff ? { backoff: options.backoff } : {}),
     }),

@@ -1,11 +1,7 @@
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { dependencyError } from '../../domain/errors';
-import type { ReconcileCheckpoint, ReconcileStatePort } from '../../ports/reconcile-ports';
+import type { ReconcileCheckpoint, ReconcileStateStore } from '../../ports/reconcile-ports';
 import { isConditionFailure } from './dynamo-errors';
-
-export interface ReconcileStateStore extends ReconcileStatePort {
-  getLastRun(): Promise<Record<string, unknown> | undefined>;
-}
 
 const CHECKPOINT_TTL_SECONDS = 7 * 24 * 3600;
 const epoch = (date: Date) => Math.floor(date.getTime() / 1000);

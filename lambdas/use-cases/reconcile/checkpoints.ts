@@ -1,5 +1,5 @@
 import type { ReconcileReport, RepairTotals } from '../../domain/reconcile-report';
-import type { ReconcileCheckpoint, ReconcileStatePort } from '../../ports/reconcile-ports';
+import type { ReconcileCheckpoint, ReconcileStateStore } from '../../ports/reconcile-ports';
 import { FULL_SCOPE } from './reconcile-options';
 
 /**
@@ -18,7 +18,7 @@ export interface BatchMark {
 
 /** The checkpoint a stopped run left, if any: the report takes over its run id and says where it resumed. */
 export async function resumeCheckpoint(
-  state: ReconcileStatePort,
+  state: ReconcileStateStore,
   report: ReconcileReport,
 ): Promise<ReconcileCheckpoint | undefined> {
   const checkpoint = await state.getCheckpoint(FULL_SCOPE);
@@ -61,7 +61,7 @@ export interface CheckpointAt {
 }
 
 export async function saveCheckpoint(
-  state: ReconcileStatePort,
+  state: ReconcileStateStore,
   report: ReconcileReport,
   { checkpoint, totals, afterSub, now }: CheckpointAt,
 ): Promise<void> {
@@ -89,7 +89,7 @@ export function reportStoppedRun(
 
 /** A finished run drops its checkpoint; a resumed one reports the whole run's totals. */
 export async function closeCheckpoint(
-  state: ReconcileStatePort,
+  state: ReconcileStateStore,
   report: ReconcileReport,
   checkpoint: ReconcileCheckpoint | undefined,
   totals: RunTotals,

@@ -6,7 +6,7 @@ import type {
   ParkedEventRetrier,
   ReconcileMetrics,
   ReconcileSource,
-  ReconcileStatePort,
+  ReconcileStateStore,
 } from '../../ports/reconcile-ports';
 import type { DeleteAccountDeps } from '../identity/delete-account';
 import type { EntitlementWriterDeps } from '../webhook/recompute-entitlement';
@@ -17,7 +17,7 @@ export interface ReconcileDeps extends EntitlementWriterDeps {
   profiles: ProfileStore;
   customers: CustomerGateway;
   source: ReconcileSource;
-  state: ReconcileStatePort;
+  state: ReconcileStateStore;
   parked: ParkedEventRetrier;
   metrics?: ReconcileMetrics;
   /**

@@ -1,5 +1,5 @@
 import { logger } from '../../platform/logger';
-import type { ReconcileStatePort } from '../../ports/reconcile-ports';
+import type { ReconcileStateStore } from '../../ports/reconcile-ports';
 
 /**
  * The lease an apply run holds on its scope: while it is held, another apply run on that scope does nothing (its
@@ -21,7 +21,7 @@ export interface RunLease {
  * `work` just runs. False, with nothing done, when another run holds the scope.
  */
 export async function withRunLease(
-  state: ReconcileStatePort,
+  state: ReconcileStateStore,
   lease: RunLease | undefined,
   work: () => Promise<void>,
 ): Promise<boolean> {
@@ -38,6 +38,6 @@ export async function withRunLease(
 }
 
 /** Extends the lease from `lease.at`: renewing it at every checkpoint keeps a long CLI run from being taken over. */
-export async function renewRunLease(state: ReconcileStatePort, lease: RunLease): Promise<void> {
+export async function renewRunLease(state: ReconcileStateStore, lease: RunLease): Promise<void> {
   await state.acquireLease(lease.scope, lease.runId, lease.at, lease.seconds);
 }

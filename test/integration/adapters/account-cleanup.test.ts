@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CognitoUserDirectory } from '../../../lambdas/adapters/cognito/cognito-users';
-import { DynamoAccountTombstones } from '../../../lambdas/adapters/dynamo/account-tombstones';
+import { DynamoAccountTombstoneStore } from '../../../lambdas/adapters/dynamo/account-tombstone-store';
 import { DynamoEntitlementStore } from '../../../lambdas/adapters/dynamo/entitlement-store';
 import { DynamoProfileStore } from '../../../lambdas/adapters/dynamo/profile-store';
-import { StripeAccountCleanup } from '../../../lambdas/adapters/stripe/stripe-account-cleanup';
+import { StripeBillingCleanup } from '../../../lambdas/adapters/stripe/stripe-billing-cleanup';
 import { initialEntitlementRecord } from '../../../lambdas/domain/entitlement';
 import { PlanCatalog } from '../../../lambdas/domain/plan-catalog';
 import { createVerifiedUser } from '../../../local/cognito-users';
@@ -49,7 +49,7 @@ describe('DynamoDB and Cognito', () => {
 
   it('keeps tombstones: account, customer, trial-used by any spelling of the email', async () => {
     const { ddb, tables } = backend();
-    const tombstones = new DynamoAccountTombstones(ddb, tables.auditLog);
+    const tombstones = new DynamoAccountTombstoneStore(ddb, tables.auditLog);
     const id = sub();
     const email = uniqueEmail('trial');
     expect(await tombstones.isTrialUsed(email)).toBe(false);
@@ -82,7 +82,7 @@ describe('DynamoDB and Cognito', () => {
   });
 });
 
-describe('StripeAccountCleanup against the Stripe emulator', () => {
+describe('StripeBillingCleanup against the Stripe emulator', () => {
   let emulator: StripeEmulator;
   beforeAll(async () => {
     emulator = await startStripeEmulator({ catalog });
@@ -110,7 +110,7 @@ describe('StripeAccountCleanup against the Stripe emulator', () => {
 
   it('cancels now, twice without error, and lists the subscription as canceled', async () => {
     const { client, customer, subscription } = await customerWithSubscription();
-    const cleanup = new StripeAccountCleanup(client);
+    const cleanup = new StripeBillingCleanup(client);
     expect(await cleanup.subscriptions(customer)).toEqual([
       { id: subscription, status: 'active', cancelAtPeriodEnd: false },
     ]);
@@ -121,7 +121,7 @@ describe('StripeAccountCleanup against the Stripe emulator', () => {
 
   it('cancels at period end, then anonymises: no email, name or cognito_sub, other metadata kept', async () => {
     const { client, customer, subscription } = await customerWithSubscription();
-    const cleanup = new StripeAccountCleanup(client);
+    const cleanup = new StripeBillingCleanup(client);
     await cleanup.cancelAtPeriodEnd(subscription);
     await cleanup.anonymiseCustomer(customer, new Date('2030-01-01T00:00:00Z'));
     await cleanup.anonymiseCustomer(customer, new Date('2030-01-01T00:00:00Z'));
@@ -138,7 +138,7 @@ describe('StripeAccountCleanup against the Stripe emulator', () => {
 
   it('deletes the customer (its subscriptions end with it), twice without error; then every call is a no-op', async () => {
     const { client, customer, subscription } = await customerWithSubscription();
-    const cleanup = new StripeAccountCleanup(client);
+    const cleanup = new StripeBillingCleanup(client);
     await cleanup.deleteCustomer(customer);
     await cleanup.deleteCustomer(customer);
     expect((await client.subscriptions.retrieve(subscription)).status).toBe('canceled');

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ALLOWED, checkArchitecture } from '../../../scripts/check-architecture';
+import { ALLOWED, checkAdapterNames, checkArchitecture } from '../../../scripts/check-architecture';
 
 const REPO_LAMBDAS = join(__dirname, '..', '..', '..', 'lambdas');
 
@@ -74,6 +74,53 @@ describe('npm run lint: the layering of lambdas/', () => {
       'platform/logger.ts': 'export const logger = {};\n',
     });
     expect(checkArchitecture(root).violations).toEqual([]);
+  });
+});
+
+describe('npm run lint: adapter names (<Technology><Thing><Role>)', () => {
+  it('holds for this repository', () => {
+    expect(checkAdapterNames(REPO_LAMBDAS)).toEqual([]);
+  });
+
+  it("flags a class without its technology, one without a role suffix, and one whose role is not its port's", () => {
+    // Prepare
+    const root = tree({
+      'adapters/dynamo/tombstones.ts': 'export class DynamoAccountTombstones implements AccountTombstoneStore {}\n',
+      'adapters/stripe/listing.ts': 'export class CustomerListingSource {}\n',
+      'adapters/cognito/groups.ts': 'export class CognitoGroupStore implements GroupGateway {}\n',
+    });
+
+    // Act
+    const violations = checkAdapterNames(root);
+
+    // Assess
+    expect(violations).toEqual([
+      {
+        file: 'adapters/cognito/groups.ts',
+        imports: 'CognitoGroupStore',
+        rule: 'an adapter class ends with the role of a port it implements (GroupGateway)',
+      },
+      {
+        file: 'adapters/dynamo/tombstones.ts',
+        imports: 'DynamoAccountTombstones',
+        rule: 'an adapter class ends with its role (Store, Ledger, Log, Gateway, Source, Directory, Verifier, Metrics, Cleanup)',
+      },
+      {
+        file: 'adapters/stripe/listing.ts',
+        imports: 'CustomerListingSource',
+        rule: 'an adapter class starts with its technology (Dynamo, Cognito, Stripe, Powertools, Aws, Lazy)',
+      },
+    ]);
+  });
+
+  it('accepts an adapter named after the port it implements, and one serving another adapter with a role suffix', () => {
+    const root = tree({
+      'adapters/dynamo/entitlement-store.ts':
+        'export class DynamoEntitlementStore implements EntitlementStore, EntitlementRemoval {}\n',
+      'adapters/stripe/signature.ts': 'export class StripeSignatureVerifier implements EventVerifier {}\n',
+      'adapters/cognito/members.ts': 'export class CognitoGroupMemberSource {}\nexport function helper() {}\n',
+    });
+    expect(checkAdapterNames(root)).toEqual([]);
   });
 });
 

@@ -1,6 +1,6 @@
 import { AdminDeleteUserCommand, AdminUpdateUserAttributesCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { describe, expect, it } from 'vitest';
-import { DynamoAccountTombstones } from '../../../../lambdas/adapters/dynamo/account-tombstones';
+import { DynamoAccountTombstoneStore } from '../../../../lambdas/adapters/dynamo/account-tombstone-store';
 import type { AccountDeletionSettings } from '../../../../lambdas/domain/account-deletion';
 import { CONTRACTS } from '../../../../lambdas/platform/contracts';
 import { createRuntime } from '../../../../lambdas/platform/runtime';
@@ -28,7 +28,7 @@ async function deleteCognitoUser(username: string) {
   await cognitoClient.send(new AdminDeleteUserCommand({ UserPoolId: userPool.userPoolId, Username: username }));
 }
 
-const tombstones = () => new DynamoAccountTombstones(world().backend.ddb, world().backend.tables.auditLog);
+const tombstones = () => new DynamoAccountTombstoneStore(world().backend.ddb, world().backend.tables.auditLog);
 
 describe('reconcile cleans up orphans and finishes deletions', () => {
   it('an operator deleted the Cognito user: the dry run reports, the apply run deletes the rows and cancels the subscription', async () => {

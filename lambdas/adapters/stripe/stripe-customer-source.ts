@@ -22,7 +22,7 @@ const PAGE = 100;
  * live subscriptions per call, so a run costs customers/100 calls plus one per customer with more than the
  * embedded page of subscriptions. Each page is retried with backoff on 429.
  */
-export class StripeListing {
+export class StripeCustomerSource {
   constructor(
     private readonly stripe: Stripe,
     private readonly backoff: BackoffOptions = {},

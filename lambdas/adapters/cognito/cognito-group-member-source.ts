@@ -6,7 +6,7 @@ import { type BackoffOptions, withBackoff } from '../backoff';
  * Members of Cognito groups, one paged ListUsersInGroup per group: for reconcile this is a handful of calls per
  * 60 members instead of one AdminListGroupsForUser per user. Returns usernames.
  */
-export class CognitoGroupMembers {
+export class CognitoGroupMemberSource {
   constructor(
     private readonly cognito: CognitoIdentityProviderClient,
     private readonly userPoolId: string,

@@ -11,7 +11,7 @@ const ENDED = new Set(['canceled', 'incomplete_expired']);
  * https://docs.stripe.com/api/customers/delete). Every call tolerates the state a previous attempt left: a
  * deleted customer has nothing left to do, an already canceled subscription is done.
  */
-export class StripeAccountCleanup implements BillingCleanup {
+export class StripeBillingCleanup implements BillingCleanup {
   constructor(private readonly stripe: Stripe) {}
 
   async subscriptions(customerId: string): Promise<SubscriptionToEnd[]> {

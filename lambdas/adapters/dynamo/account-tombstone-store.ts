@@ -14,7 +14,7 @@ import type { AccountTombstoneStore } from '../../ports/account-ports';
  * domain/account-deletion.ts. Puts overwrite (the same facts, idempotent); reads are strongly consistent so a
  * retry right after a write sees it.
  */
-export class DynamoAccountTombstones implements AccountTombstoneStore {
+export class DynamoAccountTombstoneStore implements AccountTombstoneStore {
   constructor(
     private readonly ddb: DynamoDBDocumentClient,
     private readonly tableName: string,

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { StripeListing } from '../../../../lambdas/adapters/stripe/stripe-listing';
+import { StripeCustomerSource } from '../../../../lambdas/adapters/stripe/stripe-customer-source';
 import { PlanCatalog } from '../../../../lambdas/domain/plan-catalog';
 import { type StripeEmulator, startStripeEmulator } from '../../../../local/stripe/emulator';
 
-describe('StripeListing against the Stripe emulator', () => {
+describe('StripeCustomerSource against the Stripe emulator', () => {
   let emulator: StripeEmulator;
   beforeAll(async () => {
     emulator = await startStripeEmulator({ catalog: PlanCatalog.defaults() });
@@ -34,7 +34,7 @@ describe('StripeListing against the Stripe emulator', () => {
 
     // Act
     const listed = [];
-    for await (const customer of new StripeListing(counted).customers()) listed.push(customer);
+    for await (const customer of new StripeCustomerSource(counted).customers()) listed.push(customer);
 
     // Assess
     expect(listed).toHaveLength(205);
@@ -42,6 +42,6 @@ describe('StripeListing against the Stripe emulator', () => {
     expect(listed.find((c) => c.id === busy)?.subscriptions).toHaveLength(11);
     expect(listed.find((c) => c.id === customers[1])?.subscriptions).toEqual([]);
     expect(listed.find((c) => c.id === customers[2])?.metadata).toEqual({ cognito_sub: 's2' });
-    expect(await new StripeListing(counted).allSubscriptions(customers[1] ?? '')).toHaveLength(1);
+    expect(await new StripeCustomerSource(counted).allSubscriptions(customers[1] ?? '')).toHaveLength(1);
   });
 });
