@@ -99,4 +99,30 @@ describe('the unpaid streak', () => {
     expect(lateInGrace).toMatchObject({ status: 'past_due', plan: 'pro', entitled: true });
     expect(afterGrace).toMatchObject({ plan: 'free', entitled: false });
   });
+
+  it.each([
+    ['unpaid', 'unpaid'],
+    ['cancel', 'canceled'],
+  ] as const)(
+    'when every retry failed and the account marks it %s, access is gone and the status says %s (shuffled, duplicated)',
+    async (outcome, shown) => {
+      // Prepare: one scheduled retry a day later, then the account's outcome
+      const world = worldOf();
+      world.emulator.configure({ dunning: { retries: { kind: 'schedule', daysAfterPrevious: [1] }, outcome } });
+      const { user, subscription } = await paidPro(`dunning-${outcome}`);
+      world.emulator.failNextPayment(user.customerId, 100);
+      shuffled(world, outcome === 'unpaid' ? 37 : 41);
+
+      // Act
+      const failed = failedAt(await advanceTo(world, periodEndOf(subscription) + HOUR + 60));
+      await advanceTo(world, failed + 2 * DAY);
+      inOrder(world);
+      const after = await status(world, user);
+      const gaveUp = await world.stripe.subscriptions.retrieve(subscription.id);
+
+      // Assess
+      expect(gaveUp.status).toBe(shown);
+      expect(after).toMatchObject({ status: shown, plan: 'free', entitled: false, groups: ['free'] });
+    },
+  );
 });

@@ -139,7 +139,8 @@ const SCENARIOS: Record<string, () => SubscriptionStatusView> = {
     view([sub({ cancelAtPeriodEnd: true, cancelAt: T + 25 * DAY })]),
   'Cancelled for a later date (`cancel_at` beyond this period), before that date, across renewals': () =>
     view([sub({ cancelAt: T + 40 * DAY, currentPeriodStart: T - 35 * DAY, currentPeriodEnd: T - 5 * DAY })]),
-  'The cancellation date passed, or cancelled at once': () => view([sub({ cancelAt: T - DAY })]),
+  'The cancellation date passed, or cancelled at once (by the user, or by Stripe after the last failed retry)': () =>
+    view([sub({ cancelAt: T - DAY })]),
   'Payment collection paused (`pause_collection`: Stripe bills nothing, status stays active)': () =>
     view([sub({ pauseCollection: { behavior: 'void', resumesAt: null } })]),
   'Payment collection paused, stage set to revoke': () =>
