@@ -1,5 +1,6 @@
 import type { Context } from 'aws-lambda';
 import type { FunctionContract } from './contracts';
+import { correlationIdOf, withInvocationLogContext } from './log-context';
 import { logger } from './logger';
 import { createRuntime, type Runtime, type RuntimeHooks } from './runtime';
 import { awsSdkVersion } from './sdk-version';
@@ -10,7 +11,9 @@ export type LambdaHandler<E, R> = (event: E, context?: Context) => Promise<R>;
  * Builds a handler's dependencies once per container from its contract and an environment, on first invocation (so
  * importing a handler module reads nothing). `handler` is the AWS entry point; `fromEnv` lets the local stack and
  * tests run the very same handler against an explicit environment (`hooks` let benchmarks observe SDK clients).
- * The first invocation logs the cold start with the AWS SDK version the function runs with.
+ * The first invocation logs the cold start with the AWS SDK version the function runs with. Every line an
+ * invocation logs carries its Lambda context (request id, function name, cold start: this entry's first
+ * invocation) and API Gateway's request id as `correlation_id`.
  */
 export function lambdaEntry<C extends FunctionContract, E, R>(
   contract: C,
@@ -18,7 +21,7 @@ export function lambdaEntry<C extends FunctionContract, E, R>(
 ) {
   const fromEnv = (env: NodeJS.ProcessEnv, hooks?: RuntimeHooks): LambdaHandler<E, R> => {
     let built: { runtime: Runtime<C>; handle: LambdaHandler<E, R> } | undefined;
-    return async (event, context) => {
+    const invoke = async (event: E, context: Context | undefined) => {
       if (!built) {
         logger.info('cold start', { awsSdkVersion: awsSdkVersion(), node: process.version });
         const runtime = createRuntime(contract, env, hooks);
@@ -26,6 +29,16 @@ export function lambdaEntry<C extends FunctionContract, E, R>(
       }
       await built.runtime.clock.sync();
       return built.handle(event, context);
+    };
+    let invoked = false;
+    return (event, context) => {
+      const coldStart = !invoked;
+      invoked = true;
+      const correlationId = correlationIdOf(event);
+      return withInvocationLogContext(
+        { coldStart, ...(context ? { context } : {}), ...(correlationId ? { correlationId } : {}) },
+        () => invoke(event, context),
+      );
     };
   };
   return { handler: fromEnv(process.env), fromEnv };
