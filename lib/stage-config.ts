@@ -6,7 +6,9 @@ import {
   deletionSettingsProblem,
 } from '../lambdas/domain/account-deletion';
 import { CreditPacks, DEFAULT_CREDIT_PACKS } from '../lambdas/domain/credit-packs';
+import { PAYMENT_REVERSAL_ACTIONS, type PaymentReversalAction } from '../lambdas/domain/payment-facts';
 import { PlanCatalog } from '../lambdas/domain/plan-catalog';
+import { PAUSED_COLLECTION_ACCESS, type PausedCollectionAccess } from '../lambdas/domain/policy-settings';
 import { describeIssues } from '../lambdas/domain/validation-issues';
 import { originSchema } from '../lambdas/platform/origins';
 import { secretLikeReason } from './secret-patterns';
@@ -47,8 +49,20 @@ export interface StageConfig {
   readonly creditPacks: CreditPacks;
   /** Days a past_due subscription stays entitled (Lambda env GRACE_PERIOD_DAYS). */
   readonly gracePeriodDays: number;
-  /** Whether an open dispute or full refund revokes entitlement (Lambda env REVOKE_ON_DISPUTE). */
+  /** Older switch, the default of `paymentReversal`: true = revoke, false = ignore (Lambda env REVOKE_ON_DISPUTE). */
   readonly revokeOnDispute: boolean;
+  /**
+   * A full refund or lost dispute of the charge that paid a subscription's latest non-zero invoice: `revoke` its
+   * access, `flag` it (access kept, the entitlement says so) or `ignore` it (docs/access-rules.md). Lambda env
+   * PAYMENT_REVERSAL of the functions whose contract declares it (they apply the policy). Default from
+   * `revokeOnDispute`.
+   */
+  readonly paymentReversal: PaymentReversalAction;
+  /**
+   * A subscription with payment collection paused: `keep` access (Stripe's meaning: the service is offered for free,
+   * the default) or `revoke` it until collection resumes. Lambda env PAUSED_COLLECTION_ACCESS, like above.
+   */
+  readonly pausedCollectionAccess: PausedCollectionAccess;
   /** EventBridge schedule expression for the reconcile job, e.g. `rate(1 hour)`. */
   readonly reconcileSchedule: string;
   readonly logRetention: RetentionDays;
@@ -157,6 +171,8 @@ export const STAGE_CONTEXT_KEYS = [
   'creditPacks',
   'gracePeriodDays',
   'revokeOnDispute',
+  'paymentReversal',
+  'pausedCollectionAccess',
   'reconcileSchedule',
   'logRetentionDays',
   'threatProtection',
@@ -361,6 +377,12 @@ const overridesSchema = z
     creditPacks: z.preprocess(json, z.record(z.string(), z.unknown())),
     gracePeriodDays: z.coerce.number().int().min(0).max(60),
     revokeOnDispute: bool,
+    paymentReversal: z.enum(PAYMENT_REVERSAL_ACTIONS, {
+      error: `must be one of ${PAYMENT_REVERSAL_ACTIONS.join(', ')}`,
+    }),
+    pausedCollectionAccess: z.enum(PAUSED_COLLECTION_ACCESS, {
+      error: `must be one of ${PAUSED_COLLECTION_ACCESS.join(', ')}`,
+    }),
     reconcileSchedule: z
       .string()
       .regex(/^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\(.+\))$/, 'must be rate(...) or cron(...)'),
@@ -488,6 +510,8 @@ export function parseStageConfig(input: {
     creditPacks,
     gracePeriodDays: merged.gracePeriodDays ?? 7,
     revokeOnDispute: merged.revokeOnDispute ?? true,
+    paymentReversal: merged.paymentReversal ?? ((merged.revokeOnDispute ?? true) ? 'revoke' : 'ignore'),
+    pausedCollectionAccess: merged.pausedCollectionAccess ?? 'keep',
     reconcileSchedule,
     logRetention: (merged.logRetentionDays ??
       (isProduction

@@ -71,6 +71,13 @@ const GROUP_SYNC: readonly CognitoAction[] = [
 /** Re-applying parked events: read them by customer (CustomerIndex), delete once applied, park again if needed. */
 const PARKED_RETRY: readonly DynamoAction[] = ['PutItem', 'Query', 'DeleteItem'];
 
+/**
+ * The stage's access-policy settings (lib/stage-config.ts paymentReversal, pausedCollectionAccess), parsed with the
+ * policy (lambdas/platform/config.ts): declared by every function that computes entitlements from Stripe. AppFunction
+ * sets each declared one from the stage config.
+ */
+export const POLICY_VARIABLES = ['PAYMENT_REVERSAL', 'PAUSED_COLLECTION_ACCESS'] as const;
+
 /** The stage's account-deletion settings (lambdas/platform/account-deletion-config.ts). */
 const ACCOUNT_DELETION_VARIABLES = [
   'ACCOUNT_DELETION_SUBSCRIPTIONS',
@@ -89,7 +96,7 @@ const RECONCILE: FunctionContract = {
   },
   secrets: ['stripeApiKey'],
   userPool: { poolIdFrom: 'env', actions: [...GROUP_SYNC, 'ListUsers', 'ListUsersInGroup', 'AdminDeleteUser'] },
-  variables: ACCOUNT_DELETION_VARIABLES,
+  variables: [...ACCOUNT_DELETION_VARIABLES, ...POLICY_VARIABLES],
 };
 
 /** What the feature gate reads (lambdas/wiring/feature-gate.ts): spread into a contract's `tables`. */
@@ -131,6 +138,7 @@ export const CONTRACTS = {
     },
     secrets: ['stripeApiKey', 'stripeWebhookSecret'],
     userPool: { poolIdFrom: 'env', actions: GROUP_SYNC },
+    variables: POLICY_VARIABLES,
   },
   preSignUp: {
     tables: { userProfiles: ['Query:EmailIndex'] },
@@ -149,6 +157,8 @@ export const CONTRACTS = {
     },
     secrets: ['stripeApiKey'],
     userPool: { poolIdFrom: 'event', actions: GROUP_SYNC },
+    // Parked events re-applied at sign-up compute the entitlement with the stage's policy.
+    variables: POLICY_VARIABLES,
   },
   /** DELETE /account: the caller's rows, tombstones, Stripe customer and subscriptions, and Cognito user. */
   deleteAccount: {

@@ -12,6 +12,7 @@ import {
   type ContractTable,
   type DynamoAction,
   type FunctionContract,
+  POLICY_VARIABLES,
   SECRETS,
   type SecretKey,
   TABLE_ENV,
@@ -78,10 +79,12 @@ export class AppFunction extends Construct {
   readonly logGroup: LogGroup;
   private contract: FunctionContract | undefined;
   private readonly variables = new Set<string>();
+  private readonly config: StageConfig;
 
   constructor(scope: Construct, id: string, props: AppFunctionProps) {
     super(scope, id);
     const { config } = props;
+    this.config = config;
 
     for (const [name, value] of Object.entries(props.environment ?? {})) assertNotSecret(this, name, value);
 
@@ -149,7 +152,8 @@ export class AppFunction extends Construct {
    * Gives the function exactly what its contract (lambdas/platform/contracts.ts) declares, from the one record the
    * handler parses: each table's variable and its DynamoDB actions (Query on the table's indexes, by name), each
    * secret's ARN variable and GetSecretValue on it (the value never enters the template), USER_POOL_ID and the
-   * Cognito actions on this pool. A contract variable left unset fails synth (see `validateContract`).
+   * Cognito actions on this pool, and the stage's access-policy settings it declares (POLICY_VARIABLES). Any other
+   * contract variable is set by the feature construct; one left unset fails synth (see `validateContract`).
    */
   useContract(contract: FunctionContract, resources: ContractResources): this {
     this.contract = contract;
@@ -163,6 +167,13 @@ export class AppFunction extends Construct {
         new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secret.secretArn] }),
       );
       this.setVariable(SECRETS[key].arnVar, secret.secretArn);
+    }
+    const policy: Record<(typeof POLICY_VARIABLES)[number], string> = {
+      PAYMENT_REVERSAL: this.config.paymentReversal,
+      PAUSED_COLLECTION_ACCESS: this.config.pausedCollectionAccess,
+    };
+    for (const name of POLICY_VARIABLES) {
+      if (contract.variables?.includes(name)) this.setVariable(name, policy[name]);
     }
     if (contract.userPool?.poolIdFrom === 'env') {
       if (!resources.userPool) throw new Error(`${this.node.path}: the contract needs the user pool, none was given`);
