@@ -171,6 +171,20 @@ const SCENARIOS: Record<string, () => SubscriptionStatusView> = {
   },
   'Checkout not paid (yet)': () => view([sub({ status: 'incomplete' })]),
   'The Stripe customer was deleted': () => view([sub()], billing({ customerDeletedAt: T })),
+  'An operator granted a plan (an override, with a reason), until its end date': () => {
+    const at = (epoch: number) => new Date(epoch * 1000).toISOString();
+    const override = {
+      plan: 'business' as const,
+      endsAt: at(T + 10 * DAY),
+      reason: 'partner',
+      operator: { sub: 'op' },
+    };
+    const stored = initialEntitlementRecord(catalog, { sub: 'user-1' }, NOW);
+    return view([sub({ status: 'canceled' })], billing(), POLICY, {
+      ...stored,
+      override: { ...override, grantedAt: at(T - DAY) },
+    });
+  },
 };
 
 /** Rows the policy alone cannot build, and where they are covered instead. */
