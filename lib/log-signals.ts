@@ -57,8 +57,12 @@ export const LOG_SIGNALS = {
   },
   unmappedPrices: {
     metricName: 'UnmappedPrices',
-    description: 'Subscriptions on a price the plan catalog does not know (they grant nothing)',
-    matches: [{ message: 'configuration error: subscription price is not in the plan catalog, it grants nothing' }],
+    description:
+      'Subscriptions on a price the plan catalog does not know (they grant nothing, or keep their last known plan)',
+    matches: [
+      { message: 'configuration error: subscription price is not in the plan catalog, it grants nothing' },
+      { message: 'configuration error: subscription price is not in the plan catalog, its last known plan is kept' },
+    ],
   },
   unfitStripeEvents: {
     metricName: 'UnfitStripeEvents',

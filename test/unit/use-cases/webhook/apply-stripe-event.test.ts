@@ -8,6 +8,7 @@ import {
   retryAllParkedEvents,
   retryParkedEventsForCustomer,
 } from '../../../../lambdas/use-cases/webhook/retry-parked-events';
+import { filterPatternOf, LOG_SIGNALS } from '../../../../lib/log-signals';
 import {
   chargeObject,
   checkoutSessionObject,
@@ -19,6 +20,7 @@ import {
   subscriptionObject,
 } from '../../../fixtures/stripe/builders';
 import { MemoryTrialMarks } from '../../../support/api-doubles';
+import { jsonFilterMatches } from '../../../support/log-filter';
 import { useLogCapture } from '../../../support/logs';
 import { memoryDeps, NOW } from '../../../support/webhook-memory';
 
@@ -388,6 +390,11 @@ describe('applyStripeEvent', () => {
 
   describe('a price that maps to nothing (configuration error, logged for the UnmappedPrices metric)', () => {
     const logs = useLogCapture();
+    /** The real ERROR line, through the UnmappedPrices metric filter's rendered CloudWatch pattern (lib/). */
+    const countedByUnmappedPrices = () => {
+      const pattern = filterPatternOf(LOG_SIGNALS.unmappedPrices).logPatternString;
+      return logs.lines.filter((line) => line.level === 'ERROR').map((line) => jsonFilterMatches(pattern, line));
+    };
 
     it('keeps the last known plan and says so', async () => {
       // Prepare
@@ -405,6 +412,7 @@ describe('applyStripeEvent', () => {
         price: 'unknown_price',
         keptPlan: 'pro',
       });
+      expect(countedByUnmappedPrices()).toEqual([true]);
     });
 
     it('grants nothing when no plan was ever known', async () => {
@@ -416,6 +424,7 @@ describe('applyStripeEvent', () => {
       expect(logs.errors()).toEqual([
         'configuration error: subscription price is not in the plan catalog, it grants nothing',
       ]);
+      expect(countedByUnmappedPrices()).toEqual([true]);
     });
   });
 });
