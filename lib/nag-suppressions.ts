@@ -46,6 +46,10 @@ export const NAG_REASONS = {
     'Serverless-SNSRedrivePolicy: the subscription is an email to a person. An undelivered alarm email stays ' +
     'visible where it matters (alarm state and history, the dashboard), and the alarm notifies again on its next ' +
     'state change; a dead-letter queue of emails would be a second inbox nobody reads.',
+  passRoleToCognito:
+    "IAM5: the adopted-pool trigger resource passes the pool's own SMS role back to UpdateUserPool (Cognito requires " +
+    "iam:PassRole for SmsConfiguration.SnsCallerArn). The role is the existing pool's, unknown at synth, so the " +
+    'resource is "*", limited by the iam:PassedToService condition to cognito-idp.amazonaws.com.',
 } as const;
 
 function acknowledge(scope: IConstruct, id: string, reason: string): void {
@@ -88,4 +92,9 @@ export function suppressDeadLetterQueueFindings(queue: IConstruct): void {
 /** An email subscription of the alarm topic has no redrive queue (Serverless-SNSRedrivePolicy). */
 export function suppressAlarmEmailFindings(subscription: IConstruct): void {
   acknowledge(subscription, 'Serverless-SNSRedrivePolicy', NAG_REASONS.alarmEmailRedrive);
+}
+
+/** The adopted-pool trigger resource's PassRole policy (lib/adopted-pool/pool-triggers.ts). */
+export function suppressPassRoleToCognito(policy: IConstruct): void {
+  acknowledge(policy, 'AwsSolutions-IAM5[Resource::*]', NAG_REASONS.passRoleToCognito);
 }

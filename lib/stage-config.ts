@@ -11,6 +11,7 @@ import { PlanCatalog } from '../lambdas/domain/plan-catalog';
 import { PAUSED_COLLECTION_ACCESS, type PausedCollectionAccess } from '../lambdas/domain/policy-settings';
 import { describeIssues } from '../lambdas/domain/validation-issues';
 import { originSchema } from '../lambdas/platform/origins';
+import { adoptedPoolConflicts, type ExistingUserPoolSettings, existingUserPoolSchema } from './adopted-pool/settings';
 import { secretLikeReason } from './secret-patterns';
 
 /**
@@ -92,6 +93,8 @@ export interface StageConfig {
   readonly sesEmail: SesEmailSettings | undefined;
   /** A custom domain for the HTTP API (the execute-api URL keeps working); undefined: execute-api only. */
   readonly apiDomain: ApiDomainSettings | undefined;
+  /** Adopt this existing user pool (and optionally its app client) instead of creating one; undefined: create. */
+  readonly existingUserPool: ExistingUserPoolSettings | undefined;
 }
 
 /**
@@ -189,6 +192,7 @@ export const STAGE_CONTEXT_KEYS = [
   'authDomainPrefix',
   'sesEmail',
   'apiDomain',
+  'existingUserPool',
 ] as const;
 
 const DEV_ORIGINS = ['http://localhost:5173', 'http://localhost:3000'];
@@ -409,6 +413,7 @@ const overridesSchema = z
       .refine((prefix) => !/aws|amazon|cognito/.test(prefix), 'may not contain "aws", "amazon" or "cognito"'),
     sesEmail: z.preprocess(json, sesEmailSchema),
     apiDomain: z.preprocess(json, apiDomainSchema),
+    existingUserPool: z.preprocess(json, existingUserPoolSchema),
     /** Needed with a cron(...) schedule (the longest gap between runs); derived from a rate(...) schedule. */
     reconcileIntervalMinutes: z.coerce
       .number()
@@ -480,6 +485,12 @@ export function parseStageConfig(input: {
         'Cognito domain (https://<prefix>.auth.<region>.amazoncognito.com), give its prefix',
     );
   }
+  const conflicts = adoptedPoolConflicts({ ...merged, federated: Boolean(federated) });
+  if (conflicts.length > 0) {
+    throw new StageConfigError(
+      `Stage "${stage}" adopts an existing user pool (existingUserPool) and also sets ${conflicts.join('; ')}`,
+    );
+  }
   const alarms = alarmSettings(stage, reconcileSchedule, merged);
 
   let planCatalog: PlanCatalog;
@@ -537,6 +548,7 @@ export function parseStageConfig(input: {
     authDomainPrefix: merged.authDomainPrefix,
     sesEmail: merged.sesEmail,
     apiDomain: merged.apiDomain,
+    existingUserPool: merged.existingUserPool,
   };
 }
 

@@ -1,5 +1,4 @@
 import { Duration } from 'aws-cdk-lib';
-import { UserPoolOperation } from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { CONTRACTS } from '../../lambdas/platform/contracts';
@@ -64,7 +63,6 @@ export class CognitoTriggers extends Construct {
       statements: [poolStatement(CONTRACTS.postConfirmation, userPool)],
     });
 
-    auth.addTrigger(UserPoolOperation.PRE_SIGN_UP, this.preSignUp.fn);
-    auth.addTrigger(UserPoolOperation.POST_CONFIRMATION, this.postConfirmation.fn);
+    auth.attachAppTriggers({ preSignUp: this.preSignUp.fn, postConfirmation: this.postConfirmation.fn });
   }
 }

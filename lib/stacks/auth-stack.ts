@@ -3,6 +3,7 @@ import * as cognito from 'aws-cdk-lib/aws-cognito';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
 import { ADMIN_GROUP } from '../../lambdas/domain/plan-catalog-schema';
+import { AdoptedPoolTriggers } from '../adopted-pool/pool-triggers';
 import { addIdentityProviders, sesEmailConfiguration } from '../identity-providers';
 import { suppressUserPoolFindings } from '../nag-suppressions';
 import type { StageConfig } from '../stage-config';
@@ -30,8 +31,11 @@ export interface AuthStackProps extends StackProps {
 export class AuthStack extends Stack {
   readonly config: StageConfig;
   readonly data: Pick<DataStack, 'tables' | 'stripeSecrets'>;
-  readonly userPool: cognito.UserPool;
-  readonly userPoolClient: cognito.UserPoolClient;
+  /** The pool: created by this stack, or adopted (`existingUserPool`: imported by id, never changed but for triggers). */
+  readonly userPool: cognito.IUserPool;
+  readonly userPoolClient: cognito.IUserPoolClient;
+  /** Whether the pool is adopted (the stack does not own it). */
+  readonly adopted: boolean;
   /** Group name -> CfnUserPoolGroup, catalog plans plus `admins`. */
   readonly groups: ReadonlyMap<string, cognito.CfnUserPoolGroup>;
   /** The Cognito domain (hosted sign-in, OAuth endpoints, federated IdPs), when the stage gives `authDomainPrefix`. */
@@ -45,38 +49,10 @@ export class AuthStack extends Stack {
     this.config = config;
     this.data = props.data;
 
-    this.userPool = new cognito.UserPool(this, 'UserPool', {
-      selfSignUpEnabled: true,
-      signInAliases: { email: true },
-      signInCaseSensitive: false,
-      autoVerify: { email: true },
-      keepOriginal: { email: true },
-      standardAttributes: { email: { required: true, mutable: true } },
-      userVerification: { emailStyle: cognito.VerificationEmailStyle.CODE },
-      passwordPolicy: {
-        minLength: 12,
-        requireLowercase: true,
-        requireUppercase: true,
-        requireDigits: true,
-        requireSymbols: true,
-        tempPasswordValidity: Duration.days(3),
-      },
-      mfa: cognito.Mfa.OPTIONAL,
-      mfaSecondFactor: { otp: true, sms: false },
-      accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
-      featurePlan: config.threatProtection ? cognito.FeaturePlan.PLUS : cognito.FeaturePlan.ESSENTIALS,
-      standardThreatProtectionMode: config.threatProtection
-        ? cognito.StandardThreatProtectionMode.FULL_FUNCTION
-        : undefined,
-      deletionProtection: config.deletionProtection,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    suppressUserPoolFindings(this.userPool, { plusTier: config.threatProtection });
-    // SES when the stage names a verified identity; else Cognito's own sender (about 50 emails a day).
-    if (config.sesEmail) {
-      const cfnPool = this.userPool.node.defaultChild as cognito.CfnUserPool;
-      cfnPool.emailConfiguration = sesEmailConfiguration(config.sesEmail);
-    }
+    this.adopted = config.existingUserPool !== undefined;
+    this.userPool = config.existingUserPool
+      ? cognito.UserPool.fromUserPoolId(this, 'UserPool', config.existingUserPool.userPoolId)
+      : this.createUserPool(config);
 
     const federated = addIdentityProviders(this, this.userPool, config.identityProviders);
     this.identityProviders = federated.resources;
@@ -84,24 +60,10 @@ export class AuthStack extends Stack {
       ? this.userPool.addDomain('Domain', { cognitoDomain: { domainPrefix: config.authDomainPrefix } })
       : undefined;
 
-    this.userPoolClient = this.userPool.addClient('SpaClient', {
-      generateSecret: false,
-      authFlows: { userSrp: true },
-      preventUserExistenceErrors: true,
-      enableTokenRevocation: true,
-      accessTokenValidity: Duration.hours(1),
-      idTokenValidity: Duration.hours(1),
-      refreshTokenValidity: Duration.days(30),
-      oAuth: {
-        flows: { authorizationCodeGrant: true },
-        scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL, cognito.OAuthScope.PROFILE],
-        callbackUrls: config.allowedOrigins.map((origin) => `${origin}${config.authCallbackPath}`),
-        logoutUrls: config.allowedOrigins.map((origin) => `${origin}/`),
-      },
-      supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO, ...federated.clientProviders],
-    });
-    // The client names the providers: CloudFormation must create them first.
-    for (const provider of federated.resources) this.userPoolClient.node.addDependency(provider);
+    const clientId = config.existingUserPool?.userPoolClientId;
+    this.userPoolClient = clientId
+      ? cognito.UserPoolClient.fromUserPoolClientId(this, 'SpaClient', clientId)
+      : this.createClient(config, federated);
 
     const groups = new Map<string, cognito.CfnUserPoolGroup>();
     const addGroup = (logicalId: string, groupName: string, precedence: number, description: string) => {
@@ -135,6 +97,67 @@ export class AuthStack extends Stack {
     new CfnOutput(this, 'UserPoolClientId', { value: this.userPoolClient.userPoolClientId });
   }
 
+  private createUserPool(config: StageConfig): cognito.UserPool {
+    const userPool = new cognito.UserPool(this, 'UserPool', {
+      selfSignUpEnabled: true,
+      signInAliases: { email: true },
+      signInCaseSensitive: false,
+      autoVerify: { email: true },
+      keepOriginal: { email: true },
+      standardAttributes: { email: { required: true, mutable: true } },
+      userVerification: { emailStyle: cognito.VerificationEmailStyle.CODE },
+      passwordPolicy: {
+        minLength: 12,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireDigits: true,
+        requireSymbols: true,
+        tempPasswordValidity: Duration.days(3),
+      },
+      mfa: cognito.Mfa.OPTIONAL,
+      mfaSecondFactor: { otp: true, sms: false },
+      accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
+      featurePlan: config.threatProtection ? cognito.FeaturePlan.PLUS : cognito.FeaturePlan.ESSENTIALS,
+      standardThreatProtectionMode: config.threatProtection
+        ? cognito.StandardThreatProtectionMode.FULL_FUNCTION
+        : undefined,
+      deletionProtection: config.deletionProtection,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    suppressUserPoolFindings(userPool, { plusTier: config.threatProtection });
+    // SES when the stage names a verified identity; else Cognito's own sender (about 50 emails a day).
+    if (config.sesEmail) {
+      const cfnPool = userPool.node.defaultChild as cognito.CfnUserPool;
+      cfnPool.emailConfiguration = sesEmailConfiguration(config.sesEmail);
+    }
+    return userPool;
+  }
+
+  private createClient(
+    config: StageConfig,
+    federated: ReturnType<typeof addIdentityProviders>,
+  ): cognito.UserPoolClient {
+    const client = this.userPool.addClient('SpaClient', {
+      generateSecret: false,
+      authFlows: { userSrp: true },
+      preventUserExistenceErrors: true,
+      enableTokenRevocation: true,
+      accessTokenValidity: Duration.hours(1),
+      idTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.days(30),
+      oAuth: {
+        flows: { authorizationCodeGrant: true },
+        scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL, cognito.OAuthScope.PROFILE],
+        callbackUrls: config.allowedOrigins.map((origin) => `${origin}${config.authCallbackPath}`),
+        logoutUrls: config.allowedOrigins.map((origin) => `${origin}/`),
+      },
+      supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO, ...federated.clientProviders],
+    });
+    // The client names the providers: CloudFormation must create them first.
+    for (const provider of federated.resources) client.node.addDependency(provider);
+    return client;
+  }
+
   /** Attaches a Cognito trigger (e.g. `cognito.UserPoolOperation.PRE_SIGN_UP`); the function must live in this stack. */
   addTrigger(operation: cognito.UserPoolOperation, fn: IFunction): void {
     if (Stack.of(fn) !== this) {
@@ -142,7 +165,27 @@ export class AuthStack extends Stack {
         `Cognito trigger ${fn.node.path} must be created inside ${this.stackName} (else a cross-stack cycle)`,
       );
     }
+    if (!(this.userPool instanceof cognito.UserPool)) {
+      throw new Error('An adopted user pool takes its triggers through attachAppTriggers (a custom resource)');
+    }
     this.userPool.addTrigger(operation, fn);
+  }
+
+  /**
+   * The app's Pre-Signup and Post-Confirmation triggers: on the stack's own pool as CDK triggers; on an adopted
+   * pool through a custom resource that changes only those two triggers (lib/adopted-pool/pool-triggers.ts).
+   */
+  attachAppTriggers(triggers: { preSignUp: IFunction; postConfirmation: IFunction }): AdoptedPoolTriggers | undefined {
+    if (!this.adopted) {
+      this.addTrigger(cognito.UserPoolOperation.PRE_SIGN_UP, triggers.preSignUp);
+      this.addTrigger(cognito.UserPoolOperation.POST_CONFIRMATION, triggers.postConfirmation);
+      return undefined;
+    }
+    return new AdoptedPoolTriggers(this, 'AdoptedPoolTriggers', {
+      config: this.config,
+      userPool: this.userPool,
+      ...triggers,
+    });
   }
 }
 

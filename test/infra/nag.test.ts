@@ -64,6 +64,18 @@ describe('cdk-nag AwsSolutions and Serverless', () => {
 });
 
 describe('cdk-nag with feature Lambdas', () => {
+  it('reports none for a stage adopting an existing user pool (the trigger custom resource and its PassRole)', () => {
+    const testApp = createTestApp({
+      stage: 'prod',
+      overrides: {
+        allowedOrigins: ['https://app.example.com'],
+        alarmEmails: ['ops@example.com'],
+        existingUserPool: { userPoolId: 'eu-west-1_AbC123dEf' },
+      },
+    });
+    expect(violations(testApp.app)).toEqual([]);
+  });
+
   it('reports none for an AppFunction with tables, a secret, a JWT route and a public route', () => {
     const testApp = createTestApp();
     const { api, data, auth } = testApp;
