@@ -58,6 +58,13 @@ export const TABLES = {
     sortKey: { name: 'entryId', type: 'S' },
     globalIndexes: [],
   },
+  /** Credit balances: one ledger per user (balance, version, the credited Checkout Sessions). */
+  credits: {
+    localName: 'Credits',
+    envVar: 'CREDITS_TABLE',
+    partitionKey: { name: 'cognito_sub', type: 'S' },
+    globalIndexes: [],
+  },
   /** Reconcile checkpoints and locks. */
   reconcileState: {
     localName: 'ReconcileState',

@@ -120,6 +120,9 @@ export function transition(state: CustomerState, event: NormalisedEvent, catalog
         state: { ...state, billing: { ...state.billing, customerDeletedAt: event.created } },
       };
     }
+    case 'credit-purchase':
+      // Credits live in their own ledger (credit-ledger.ts): nothing here changes the entitlement.
+      return { kind: 'unchanged' };
     case 'checkout': {
       if (!signal.trialGranted) return { kind: 'unchanged' };
       return billingStep(state, withTrialGranted(state.billing, event.created));

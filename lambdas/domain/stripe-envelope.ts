@@ -16,6 +16,8 @@ export const HANDLED_EVENT_TYPES = [
   'invoice.voided',
   'invoice.marked_uncollectible',
   'checkout.session.completed',
+  'checkout.session.async_payment_succeeded',
+  'checkout.session.async_payment_failed',
   'customer.deleted',
   'charge.refunded',
   'charge.refund.updated',

@@ -1,3 +1,4 @@
+import { packSaleOf } from './credit-ledger';
 import { disputeOutcomeOf } from './payment-facts';
 import type { HandledEventType, StripeEventEnvelope } from './stripe-envelope';
 import type { NormalisedEvent, NormalisedSubscription, StripeSignal } from './stripe-normalised';
@@ -94,8 +95,23 @@ function invoiceSignal(object: unknown, type: keyof typeof INVOICE_OUTCOMES): No
   };
 }
 
-function checkoutSignal(object: unknown): Normalised {
+function checkoutSignal(object: unknown, type: HandledEventType): Normalised {
   const session = parseWith(checkoutSessionSchema, object, 'checkout session');
+  if (session.mode === 'payment' || type !== 'checkout.session.completed') {
+    // Payment mode (credit packs); the async events of a subscription checkout carry nothing to credit either.
+    const paymentIntentId = idOf(session.payment_intent);
+    return {
+      customerId: idOf(session.customer),
+      signal: {
+        kind: 'credit-purchase',
+        sessionId: session.id,
+        clientReferenceId: session.client_reference_id?.trim() || null,
+        metadataSub: subFromMetadata(session.metadata),
+        paid: session.payment_status === 'paid' && type !== 'checkout.session.async_payment_failed',
+        sale: session.mode === 'payment' ? packSaleOf(session.id, session.metadata, paymentIntentId) : null,
+      },
+    };
+  }
   return {
     customerId: idOf(session.customer),
     signal: {
@@ -176,7 +192,9 @@ function normaliseObject(type: HandledEventType, object: unknown): Normalised {
     case 'invoice.marked_uncollectible':
       return invoiceSignal(object, type);
     case 'checkout.session.completed':
-      return checkoutSignal(object);
+    case 'checkout.session.async_payment_succeeded':
+    case 'checkout.session.async_payment_failed':
+      return checkoutSignal(object, type);
     case 'customer.deleted':
       return customerDeletedSignal(object);
     case 'charge.refunded':

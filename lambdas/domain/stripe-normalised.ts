@@ -1,3 +1,4 @@
+import type { PackSale } from './credit-ledger';
 import type { SubscriptionStatus } from './entitlement';
 import type { ChargeRead, DisputeOutcome } from './payment-facts';
 import type { StripePriceLike } from './plan-catalog';
@@ -53,6 +54,19 @@ export type StripeSignal =
       email: string | null;
       /** Our checkout offered a trial (`metadata.trial_days`): the user's trial is used once it completes. */
       trialGranted: boolean;
+    }
+  | {
+      /**
+       * A payment-mode Checkout (a credit pack): `checkout.session.completed`, `async_payment_succeeded/_failed`.
+       * `sale` is what our checkout pinned in the session metadata (null: not a pack sale); `paid` is Stripe's
+       * `payment_status: paid` (a delayed payment completes `unpaid` and is paid by `async_payment_succeeded`).
+       */
+      kind: 'credit-purchase';
+      sessionId: string;
+      clientReferenceId: string | null;
+      metadataSub: string | null;
+      paid: boolean;
+      sale: PackSale | null;
     }
   | { kind: 'customer-deleted'; metadataSub: string | null; email: string | null }
   | {

@@ -25,6 +25,7 @@ export const TABLE_ENV = {
   parkedEvents: 'PARKED_EVENTS_TABLE',
   auditLog: 'AUDIT_TABLE',
   reconcileState: 'RECONCILE_STATE_TABLE',
+  credits: 'CREDITS_TABLE',
 } as const;
 export type ContractTable = keyof typeof TABLE_ENV;
 export type TableEnvVar = (typeof TABLE_ENV)[ContractTable];
@@ -93,6 +94,8 @@ const RECONCILE: FunctionContract = {
     parkedEvents: [...PARKED_RETRY, 'Scan'],
     auditLog: ['PutItem', 'GetItem'],
     reconcileState: ['GetItem', 'PutItem', 'DeleteItem'],
+    // Parked credit pack sales re-applied: the user's credit ledger.
+    credits: ['GetItem', 'PutItem'],
   },
   secrets: ['stripeApiKey'],
   userPool: { poolIdFrom: 'env', actions: [...GROUP_SYNC, 'ListUsers', 'ListUsersInGroup', 'AdminDeleteUser'] },
@@ -135,6 +138,8 @@ export const CONTRACTS = {
       // GetItem: a deleted account's customer tombstone (its late events are ignored, not parked).
       auditLog: ['PutItem', 'GetItem'],
       userProfiles: ['GetItem', 'Query'],
+      // A paid credit pack: the user's ledger, read and written with a version condition.
+      credits: ['GetItem', 'PutItem'],
     },
     secrets: ['stripeApiKey', 'stripeWebhookSecret'],
     userPool: { poolIdFrom: 'env', actions: GROUP_SYNC },

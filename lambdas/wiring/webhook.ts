@@ -1,5 +1,6 @@
 import { CognitoGroupGateway } from '../adapters/cognito/cognito-groups';
 import { DynamoAuditLog } from '../adapters/dynamo/audit-log';
+import { DynamoCreditLedgerStore } from '../adapters/dynamo/credit-ledger-store';
 import { DynamoEntitlementStore } from '../adapters/dynamo/entitlement-store';
 import { DynamoParkedEventStore } from '../adapters/dynamo/parked-events';
 import { DynamoProfileStore } from '../adapters/dynamo/profile-store';
@@ -16,7 +17,7 @@ import { accountTombstones } from './account';
 
 /** What re-applying Stripe events needs of a contract (the webhook's and reconcile's both have it). */
 export type StripeEventContract = {
-  tables: Record<'entitlements' | 'userProfiles' | 'parkedEvents' | 'auditLog', readonly DynamoAction[]>;
+  tables: Record<'entitlements' | 'userProfiles' | 'parkedEvents' | 'auditLog' | 'credits', readonly DynamoAction[]>;
   secrets: readonly ['stripeApiKey', ...SecretKey[]];
   userPool: { poolIdFrom: 'env'; actions: readonly CognitoAction[] };
 };
@@ -33,6 +34,7 @@ export function stripeEventDeps(runtime: Runtime<StripeEventContract>): StripeEv
     groups: new CognitoGroupGateway(runtime.cognito, runtime.userPoolId),
     stripe: new StripeSubscriptionSource(() => runtime.stripe(WEBHOOK_STRIPE_OPTIONS)),
     parked: new DynamoParkedEventStore(ddb, tables.PARKED_EVENTS_TABLE),
+    credits: new DynamoCreditLedgerStore(ddb, tables.CREDITS_TABLE),
     audit: new DynamoAuditLog(ddb, tables.AUDIT_TABLE),
     catalog: runtime.catalog,
     policy: entitlementPolicyOf(runtime.policy),

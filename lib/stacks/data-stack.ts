@@ -22,7 +22,7 @@ const attributeType = (key: KeyAttribute) =>
   key.type === 'S' ? dynamodb.AttributeType.STRING : dynamodb.AttributeType.NUMBER;
 
 /**
- * Everything that holds state: the six tables of TABLES and the Stripe secrets. Physical names are generated;
+ * Everything that holds state: the tables of TABLES and the Stripe secrets. Physical names are generated;
  * tables and secrets are RETAINed on stack deletion, and tables get deletion protection outside dev.
  */
 export class DataStack extends Stack {

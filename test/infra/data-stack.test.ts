@@ -12,7 +12,7 @@ describe('DataStack', () => {
     expect(testApp.data.stackName).toBe('dev-Data');
   });
 
-  it('creates exactly the six tables of TABLES', () => {
+  it('creates exactly the tables of TABLES', () => {
     template.resourceCountIs('AWS::DynamoDB::Table', Object.keys(TABLES).length);
   });
 

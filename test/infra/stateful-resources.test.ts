@@ -117,7 +117,7 @@ describe('stateful resources keep their identity (no replacement on deploy)', ()
     expect(count('AWS::Cognito::UserPool')).toBe(1);
     expect(count('AWS::Cognito::UserPoolClient')).toBe(1);
     expect(count('AWS::Cognito::UserPoolGroup')).toBeGreaterThanOrEqual(2);
-    expect(count('AWS::DynamoDB::Table')).toBe(6);
+    expect(count('AWS::DynamoDB::Table')).toBe(7);
     for (const resource of all.filter(
       (r) => r.type === 'AWS::Cognito::UserPool' || r.type === 'AWS::DynamoDB::Table',
     )) {

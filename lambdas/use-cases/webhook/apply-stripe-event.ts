@@ -5,7 +5,9 @@ import type { EventReader } from '../../domain/stripe-read';
 import { logger } from '../../platform/logger';
 import type { TombstoneReader } from '../../ports/account-ports';
 import type { ProfileStore } from '../../ports/app-ports';
+import type { CreditLedgerStore } from '../../ports/credit-ports';
 import type { ParkedEventStore, ParkReason, SubscriptionSource } from '../../ports/webhook-ports';
+import { creditSale } from '../credits/credit-sale';
 import type { GroupChange } from '../entitlement/sync-cognito-groups';
 import { retryParked } from './parked-retry';
 import { commitEntitlement, type EntitlementWriterDeps, normaliseSubscriptions } from './recompute-entitlement';
@@ -24,6 +26,8 @@ export interface StripeEventDeps extends EntitlementWriterDeps {
   rereadEveryEvent?: boolean;
   /** How an event's object is read (the deployed schema). @default normaliseEvent */
   readEvent?: EventReader;
+  /** Credit ledgers: paid credit pack sales are credited here (without it they are ignored). */
+  credits?: CreditLedgerStore;
 }
 
 export type ApplyOutcome =
@@ -37,6 +41,8 @@ export type ApplyOutcome =
       stripeReads: number;
     }
   | { kind: 'parked'; reason: ParkReason; detail: string }
+  /** A paid credit pack sale: granted now, or already granted by an earlier delivery. */
+  | { kind: 'credited'; sub: string; granted: boolean; balance: number; stripeReads: number }
   | { kind: 'ignored'; reason: string };
 
 export interface ApplyOptions {
@@ -70,6 +76,9 @@ export async function applyStripeEvent(
   if (customerId === null) return { kind: 'ignored', reason: 'the event names no Stripe customer' };
 
   const { signal } = event;
+  if (signal.kind === 'credit-purchase' && (!signal.paid || !signal.sale || !deps.credits)) {
+    return { kind: 'ignored', reason: 'nothing to credit (not a paid credit pack sale)' };
+  }
   const resolution = await resolveStripeUser(
     {
       ...deps,
@@ -88,7 +97,8 @@ export async function applyStripeEvent(
           : signal.kind === 'subscription'
             ? signal.subscription.metadataSub
             : null,
-      clientReferenceId: signal.kind === 'checkout' ? signal.clientReferenceId : null,
+      clientReferenceId:
+        signal.kind === 'checkout' || signal.kind === 'credit-purchase' ? signal.clientReferenceId : null,
       knownSub: options.knownSub,
     },
   );
@@ -116,6 +126,22 @@ export async function applyStripeEvent(
       detail: resolution.reason,
     });
     return { kind: 'parked', reason: resolution.kind, detail: resolution.reason };
+  }
+
+  if (signal.kind === 'credit-purchase' && signal.sale && deps.credits) {
+    const credited = await creditSale(
+      { credits: deps.credits, clock: deps.clock },
+      resolution.sub,
+      signal.sale,
+      event.id,
+    );
+    return {
+      kind: 'credited',
+      sub: credited.sub,
+      granted: credited.kind === 'granted',
+      balance: credited.balance,
+      stripeReads,
+    };
   }
 
   // The Stripe re-read happens at most once per delivery, even across lost write races.

@@ -220,6 +220,11 @@ describe('Checkout with an async payment method (bank debit)', () => {
     expect(settled.find((e) => e.type === 'charge.failed')?.data.object).toMatchObject({
       failure_code: 'account_closed',
     });
-    expect(productReads(settled).map((r) => r.signal.kind)).toEqual(['invoice', 'subscription', 'invoice']);
+    expect(productReads(settled).map((r) => r.signal.kind)).toEqual([
+      'invoice',
+      'credit-purchase',
+      'subscription',
+      'invoice',
+    ]);
   });
 });

@@ -1,0 +1,84 @@
+/**
+ * A user's credit balance and how it came to be: one record per user (the Credits table), changed only by pure
+ * steps here and written with a version guard, so a redelivered or reordered Stripe event never credits twice.
+ * Pure module.
+ */
+
+/** One credited Checkout Session (the key of its grant: a session is credited at most once). */
+export interface CreditGrant {
+  credits: number;
+  pack: string;
+  quantity: number;
+  /** The PaymentIntent that paid it (a refund or dispute of its charge debits the grant). */
+  paymentIntentId: string | null;
+  /** The Stripe event that credited it, and when (ISO). */
+  eventId: string;
+  grantedAt: string;
+}
+
+export interface CreditLedger {
+  sub: string;
+  balance: number;
+  /** Increases with every write; the write is conditional on the version read. */
+  version: number;
+  /** Checkout Session id -> its grant. */
+  grants: Record<string, CreditGrant>;
+  updatedAt: string;
+}
+
+/** What a paid pack checkout sells, from its session (metadata pinned at sale by our checkout). */
+export interface PackSale {
+  sessionId: string;
+  pack: string;
+  quantity: number;
+  credits: number;
+  paymentIntentId: string | null;
+}
+
+export type GrantStep = { kind: 'granted'; ledger: CreditLedger; grant: CreditGrant } | { kind: 'already-granted' };
+
+export function emptyLedger(sub: string, now: Date): CreditLedger {
+  return { sub, balance: 0, version: 0, grants: {}, updatedAt: now.toISOString() };
+}
+
+/** Credits a paid sale once: a session already granted changes nothing, whatever the event that brings it. */
+export function grantSale(ledger: CreditLedger, sale: PackSale, eventId: string, now: Date): GrantStep {
+  if (ledger.grants[sale.sessionId]) return { kind: 'already-granted' };
+  const grant: CreditGrant = {
+    credits: sale.credits,
+    pack: sale.pack,
+    quantity: sale.quantity,
+    paymentIntentId: sale.paymentIntentId,
+    eventId,
+    grantedAt: now.toISOString(),
+  };
+  return {
+    kind: 'granted',
+    grant,
+    ledger: {
+      ...ledger,
+      balance: ledger.balance + sale.credits,
+      version: ledger.version + 1,
+      grants: { ...ledger.grants, [sale.sessionId]: grant },
+      updatedAt: now.toISOString(),
+    },
+  };
+}
+
+/**
+ * The sale a checkout session's metadata records (our checkout writes `credit_pack`, `quantity`, `credits`), or
+ * null when it is not a well-formed pack sale (a session made elsewhere: nothing to credit).
+ */
+export function packSaleOf(
+  sessionId: string,
+  metadata: Record<string, string> | null | undefined,
+  paymentIntentId: string | null,
+): PackSale | null {
+  const pack = metadata?.credit_pack;
+  const credits = Number(metadata?.credits);
+  const quantity = Number(metadata?.quantity ?? '1');
+  if (!pack || !Number.isSafeInteger(credits) || credits <= 0 || !Number.isSafeInteger(quantity) || quantity < 1) {
+    return null;
+  }
+  return { sessionId, pack, quantity, credits, paymentIntentId };
+}
