@@ -12,6 +12,7 @@ import { deliveryDeps } from '../lambdas/wiring/webhook';
 import { type EmulatorBackend, LOCAL_REGION, startEmulatorBackend } from '../local/backend';
 import { type StripeEmulator, startStripeEmulator } from '../local/stripe/emulator';
 import { createTables, localTableNames, type TableNames, tableEnv } from '../local/tables';
+import { applyRereadingEveryEvent } from './baseline';
 import { CallCounter, isDynamoRead } from './call-counter';
 import { acrossRuns, type Summary, summarize } from './stats';
 import {
@@ -230,8 +231,8 @@ export async function probeShippedReread(stripe: Stripe, customerId: string): Pr
 
 /**
  * Our mode is the shipped entry (`handlerFromEnv`, unless `shippedEntry: false`). The baseline is the same wiring
- * (lambdas/wiring/webhook.ts) with `rereadEveryEvent`: the "always fetch the customer's subscriptions from Stripe"
- * approach.
+ * (lambdas/wiring/webhook.ts) applying events with bench/baseline.ts: the "always fetch the customer's subscriptions
+ * from Stripe" approach.
  */
 export function webhookHandler(
   env: NodeJS.ProcessEnv,
@@ -244,7 +245,10 @@ export function webhookHandler(
   return (event) => {
     if (!built) {
       const runtime = createRuntime(CONTRACTS.stripeWebhook, env, counting(counter));
-      built = createStripeWebhookHandler({ ...deliveryDeps(runtime), rereadEveryEvent: mode === 'baseline' });
+      const deps = deliveryDeps(runtime);
+      built = createStripeWebhookHandler(
+        mode === 'baseline' ? { ...deps, applyEvent: applyRereadingEveryEvent } : deps,
+      );
     }
     return built(event);
   };

@@ -19,11 +19,6 @@ export interface StripeEventDeps extends EntitlementWriterDeps {
   parked: ParkedEventStore;
   /** Account tombstones: events of a deleted account's customer are ignored instead of parked. */
   tombstones?: Pick<TombstoneReader, 'isDeletedCustomer'>;
-  /**
-   * Benchmark baseline ("the common approach"): re-read the customer's subscriptions from Stripe on every
-   * subscription/invoice event instead of trusting newer payloads. @default false
-   */
-  rereadEveryEvent?: boolean;
   /** How an event's object is read (the deployed schema). @default normaliseEvent */
   readEvent?: EventReader;
   /** Credit ledgers: paid credit pack sales are credited here (without it they are ignored). */
@@ -53,15 +48,51 @@ export interface ApplyOptions {
 }
 
 /**
+ * How one event moves the customer's stored state: `undefined` when it changes nothing. `reread` lists the
+ * customer's subscriptions from Stripe (at most once per delivery).
+ */
+export type OrderingStep = (
+  state: CustomerState,
+  event: NormalisedEvent,
+  catalog: StripeEventDeps['catalog'],
+  reread: () => Promise<NormalisedSubscription[]>,
+) => Promise<CustomerState | undefined>;
+
+/** The shipped step: the ordering guard trusts a newer payload (no Stripe call) and re-reads Stripe on a tie only. */
+export const payloadFirst: OrderingStep = async (state, event, catalog, reread) => {
+  const step = transition(state, event, catalog);
+  if (step.kind === 'tie') return withStripeSubscriptions(step.state, await reread(), catalog, event);
+  return step.kind === 'applied' ? step.state : undefined;
+};
+
+export type ApplyStripeEvent = (
+  deps: StripeEventDeps,
+  event: NormalisedEvent,
+  payload: string,
+  options?: ApplyOptions,
+) => Promise<ApplyOutcome>;
+
+/**
  * Applies one verified, normalised Stripe event: resolve the user (or park the event), then update the derived
  * entitlement with the ordering guard (newer payload: zero Stripe calls; same-second tie: re-read the customer's
  * subscriptions), then audit and Cognito groups. Idempotent: applying it again changes nothing.
  */
-export async function applyStripeEvent(
+export const applyStripeEvent: ApplyStripeEvent = stripeEventApplier(payloadFirst);
+
+/** The apply function with another ordering step (bench/ builds its re-read-every-event baseline with it). */
+export function stripeEventApplier(orderingStep: OrderingStep): ApplyStripeEvent {
+  const apply: ApplyStripeEvent = (deps, event, payload, options = {}) =>
+    applyWith(orderingStep, apply, deps, event, payload, options);
+  return apply;
+}
+
+async function applyWith(
+  orderingStep: OrderingStep,
+  self: ApplyStripeEvent,
   deps: StripeEventDeps,
   event: NormalisedEvent,
   payload: string,
-  options: ApplyOptions = {},
+  options: ApplyOptions,
 ): Promise<ApplyOutcome> {
   let stripeReads = 0;
   if (event.signal.kind === 'refund' || event.signal.kind === 'dispute') {
@@ -153,15 +184,7 @@ export async function applyStripeEvent(
     }
     return reread;
   };
-  const decide = async (state: CustomerState): Promise<CustomerState | undefined> => {
-    const step = transition(state, event, deps.catalog);
-    const rereadAll = deps.rereadEveryEvent === true && (signal.kind === 'subscription' || signal.kind === 'invoice');
-    if (step.kind === 'tie' || rereadAll) {
-      const base = step.kind === 'unchanged' ? state : step.state;
-      return withStripeSubscriptions(base, await stripeSubscriptions(), deps.catalog, event);
-    }
-    return step.kind === 'applied' ? step.state : undefined;
-  };
+  const decide = (state: CustomerState) => orderingStep(state, event, deps.catalog, stripeSubscriptions);
 
   const email = signal.kind === 'checkout' || signal.kind === 'customer-deleted' ? signal.email : null;
   const result = await commitEntitlement(
@@ -192,7 +215,7 @@ export async function applyStripeEvent(
   if (signal.kind === 'checkout' && !options.fromParked) {
     // The session links this customer to a user: events parked before the link existed can apply now.
     const parked = await deps.parked.listByCustomer(customerId);
-    await retryParked(deps.parked, parked, (...args) => applyStripeEvent(deps, ...args), {
+    await retryParked(deps.parked, parked, (...args) => self(deps, ...args), {
       knownSub: resolution.sub,
       readEvent: deps.readEvent,
     });

@@ -3,13 +3,15 @@ import type { NormalisedEvent } from '../../domain/stripe-events';
 import { type EventRead, readStripeEvent } from '../../domain/stripe-read';
 import { logger } from '../../platform/logger';
 import type { EventVerifier, SubscriptionSource, WebhookLedger } from '../../ports/webhook-ports';
-import { applyStripeEvent, type StripeEventDeps } from './apply-stripe-event';
+import { type ApplyStripeEvent, applyStripeEvent, type StripeEventDeps } from './apply-stripe-event';
 
 export interface DeliveryDeps extends StripeEventDeps {
   ledger: WebhookLedger;
   verifier: EventVerifier;
   /** Budget for one delivery's work; past it the delivery fails and Stripe retries. @default 8000 (Lambda: 10 s) */
   deadlineMs?: number;
+  /** The apply step between parse and record. @default applyStripeEvent */
+  applyEvent?: ApplyStripeEvent;
 }
 
 export interface Delivery {
@@ -57,7 +59,8 @@ export async function receiveDelivery(deps: DeliveryDeps, delivery: Delivery): P
   const ledgerGuard = new LedgerGuard(deps.ledger, event.id);
   let outcome: Awaited<ReturnType<typeof applyStripeEvent>>;
   try {
-    const work = applyStripeEvent({ ...deps, stripe: ledgerGuard.guard(deps.stripe) }, event, delivery.payload);
+    const apply = deps.applyEvent ?? applyStripeEvent;
+    const work = apply({ ...deps, stripe: ledgerGuard.guard(deps.stripe) }, event, delivery.payload);
     outcome = await withDeadline(work, deps.deadlineMs ?? 8_000);
   } catch (error) {
     if (error === DUPLICATE) return { kind: 'duplicate', eventType: event.type };

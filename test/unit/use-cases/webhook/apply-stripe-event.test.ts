@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { applyRereadingEveryEvent } from '../../../../bench/baseline';
 import { initialEntitlementRecord } from '../../../../lambdas/domain/entitlement';
 import { type NormalisedEvent, normaliseEvent, parseEventEnvelope } from '../../../../lambdas/domain/stripe-events';
 import { createStripeWebhookHandler } from '../../../../lambdas/handlers/stripe-webhook';
@@ -75,12 +76,16 @@ describe('applyStripeEvent', () => {
     expect(memory.groups.groupsOf('user-sub-user-1')).toEqual(['pro']);
   });
 
-  it('re-reads every time in the benchmark baseline mode', async () => {
-    memory.deps.rereadEveryEvent = true;
+  it('re-reads every time with the benchmark baseline (bench/baseline.ts), the shipped step never on a newer event', async () => {
     memory.stripe.subscriptions.set('cus_base', [subscriptionObject({ status: 'active' })]);
-    const outcome = await apply(subEvent('updated', { status: 'past_due' }, T));
+    const { event, payload } = normalised(subEvent('updated', { status: 'past_due' }, T));
+    const outcome = await applyRereadingEveryEvent(memory.deps, event, payload);
     expect(outcome).toMatchObject({ stripeReads: 1 });
     expect(record()?.status).toBe('active');
+
+    const shipped = normalised(subEvent('updated', { status: 'past_due' }, T + 1));
+    expect(await applyStripeEvent(memory.deps, shipped.event, shipped.payload)).toMatchObject({ stripeReads: 0 });
+    expect(record()?.status).not.toBe('active'); // the payload was applied, not Stripe's list
   });
 
   it('keeps two subscriptions independent: a late cancel of one keeps the other', async () => {
