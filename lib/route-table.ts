@@ -76,6 +76,20 @@ export const ROUTES = {
     auth: 'jwt',
     entry: 'lambdas/handlers/admin-reconcile.ts',
   },
+  grantOverride: {
+    id: 'GrantOverride',
+    method: 'POST',
+    path: '/admin/overrides',
+    auth: 'jwt',
+    entry: 'lambdas/handlers/admin-reconcile.ts',
+  },
+  revokeOverride: {
+    id: 'RevokeOverride',
+    method: 'DELETE',
+    path: '/admin/overrides',
+    auth: 'jwt',
+    entry: 'lambdas/handlers/admin-reconcile.ts',
+  },
   exampleReports: {
     id: 'ExampleReports',
     method: 'GET',

@@ -182,3 +182,20 @@ const subSchema = z
 export const adminReconcileBodySchema = z.object({ apply: z.boolean(), user: subSchema.optional() }).strict();
 
 export const syncHealthQuerySchema = z.object({ user: subSchema.optional(), after: subSchema.optional() }).strict();
+
+/** POST /admin/overrides: the rules beyond the shape (plan in the catalog, end in the future, a reason) are the domain's. */
+export const grantOverrideBodySchema = z
+  .object({
+    sub: subSchema.meta({ description: 'The Cognito sub of the user who gets the override.' }),
+    plan: z.string().min(1).max(64).meta({ description: 'A plan id of the catalog (free, trial, starter, pro, ...).' }),
+    endsAt: z.iso
+      .datetime({ offset: true })
+      .nullable()
+      .optional()
+      .meta({ description: 'When the override ends (ISO-8601, in the future); absent or null: until revoked.' }),
+    reason: z.string().max(500).optional().meta({ description: 'Why (required, recorded in the audit trail).' }),
+  })
+  .strict();
+
+/** DELETE /admin/overrides?sub=...&reason=... */
+export const revokeOverrideQuerySchema = z.object({ sub: subSchema, reason: z.string().max(500).optional() }).strict();

@@ -74,6 +74,13 @@ export function jwtRoute(handle: JwtRouteHandler): (event: HttpEvent) => Promise
   };
 }
 
+/** Validates the query string with `schema`; a violation is an InvalidInputError naming every field. */
+export function parseQuery<S extends z.ZodType>(event: HttpEvent, schema: S): z.output<S> {
+  const result = schema.safeParse(event.queryStringParameters ?? {});
+  if (!result.success) throw new InvalidInputError(describeIssues(result.error, { root: 'query' }));
+  return result.data;
+}
+
 /** Parses and validates a JSON body with `schema`; a violation is an InvalidInputError naming every field. */
 export function parseBody<S extends z.ZodType>(event: HttpEvent, schema: S): z.output<S> {
   const result = schema.safeParse(parseJsonBody(event));

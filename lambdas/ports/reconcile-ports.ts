@@ -1,4 +1,5 @@
 import type { CognitoUserSnapshot, ParkedEventRef } from '../domain/drift';
+import type { EntitlementOverride } from '../domain/entitlement';
 import type { ReconcileReport } from '../domain/reconcile-report';
 import type { WebhookEntitlementRecord } from '../domain/webhook-entitlement-record';
 import type { UserProfile } from './app-ports';
@@ -79,4 +80,15 @@ export const RECONCILE_METRICS = {
 /** Where a finished run's counts go (CloudWatch metrics in AWS). */
 export interface ReconcileMetrics {
   publish(report: ReconcileReport): void;
+}
+
+/** A user's override as sync-health lists it. */
+export interface UserOverride {
+  sub: string;
+  override: EntitlementOverride;
+}
+
+/** Every user holding an override (adapters/dynamo/override-listing.ts). */
+export interface OverrideListing {
+  list(): Promise<UserOverride[]>;
 }

@@ -4,6 +4,7 @@ import { CognitoGroupGateway } from '../adapters/cognito/cognito-groups';
 import { CognitoUserDirectory } from '../adapters/cognito/cognito-users';
 import { DynamoAuditLog } from '../adapters/dynamo/audit-log';
 import { DynamoEntitlementStore } from '../adapters/dynamo/entitlement-store';
+import { DynamoOverrideListing } from '../adapters/dynamo/override-listing';
 import { DynamoParkedEventStore } from '../adapters/dynamo/parked-events';
 import { DynamoProfileStore } from '../adapters/dynamo/profile-store';
 import { DynamoReconcileStateStore } from '../adapters/dynamo/reconcile-state';
@@ -18,8 +19,10 @@ import { entitlementPolicyOf } from '../platform/config';
 import type { CONTRACTS } from '../platform/contracts';
 import type { Runtime } from '../platform/runtime';
 import type { Clock } from '../ports/app-ports';
+import type { OverrideListing } from '../ports/reconcile-ports';
 import { type AdminAccess, createAdminAccess } from '../use-cases/identity/admin-access';
 import type { ReconcileDeps, ReconcileMetrics } from '../use-cases/reconcile/reconcile';
+import type { EntitlementWriterDeps } from '../use-cases/webhook/entitlement-writer-types';
 import { retryAllParkedEvents, retryParkedEventsForCustomer } from '../use-cases/webhook/retry-parked-events';
 import { accountTombstones, deleteAccountDeps } from './account';
 
@@ -104,4 +107,23 @@ export function deployedReconcileDeps(runtime: Runtime<typeof CONTRACTS.reconcil
 /** The admin routes' live membership check (one AdminListGroupsForUser per user, cached briefly per container). */
 export function adminAccessFromRuntime(runtime: Runtime<typeof CONTRACTS.adminReconcile>): AdminAccess {
   return createAdminAccess({ groups: new CognitoGroupGateway(runtime.cognito, runtime.userPoolId) });
+}
+
+/** The entitlement write path for operator overrides: no Stripe client (an override changes no Stripe state). */
+export function overrideWriterFromRuntime(runtime: Runtime<typeof CONTRACTS.adminReconcile>): EntitlementWriterDeps {
+  const { ddb, tables, catalog } = runtime;
+  return {
+    entitlements: new DynamoEntitlementStore(ddb, tables.ENTITLEMENTS_TABLE),
+    profiles: new DynamoProfileStore(ddb, tables.USER_PROFILES_TABLE),
+    groups: new CognitoGroupGateway(runtime.cognito, runtime.userPoolId),
+    audit: new DynamoAuditLog(ddb, tables.AUDIT_TABLE),
+    catalog,
+    policy: entitlementPolicyOf(runtime.policy),
+    clock: runtime.clock,
+  };
+}
+
+/** Sync-health's list of users holding an override. */
+export function overrideListingFromRuntime(runtime: Runtime<typeof CONTRACTS.adminReconcile>): OverrideListing {
+  return new DynamoOverrideListing(runtime.ddb, runtime.tables.ENTITLEMENTS_TABLE);
 }

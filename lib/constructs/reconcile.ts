@@ -69,7 +69,7 @@ export class Reconcile extends Construct {
       entry: ROUTES.adminReconcile.entry,
       config,
       serviceName: RECONCILE_METRICS.service,
-      description: 'GET /admin/sync-health and POST /admin/reconcile (admins only)',
+      description: 'GET /admin/sync-health, POST /admin/reconcile, POST/DELETE /admin/overrides (admins only)',
       // API Gateway gives an integration 30 s; the handler stops its work at 20 s and says how to continue.
       timeout: Duration.seconds(29),
       memorySize: 1024,
@@ -99,7 +99,7 @@ export class Reconcile extends Construct {
       onFailure: new SqsDestination(this.deadLetterQueue),
     });
 
-    for (const route of [ROUTES.syncHealth, ROUTES.adminReconcile]) {
+    for (const route of [ROUTES.syncHealth, ROUTES.adminReconcile, ROUTES.grantOverride, ROUTES.revokeOverride]) {
       api.addLambdaRoute({ path: route.path, method: HttpMethod[route.method], fn: this.admin.fn, auth: 'jwt' });
     }
 

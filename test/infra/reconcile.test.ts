@@ -65,8 +65,13 @@ describe('Reconcile construct', () => {
     });
   });
 
-  it('serves GET /admin/sync-health and POST /admin/reconcile behind the JWT authorizer, from one Lambda', () => {
-    for (const routeKey of ['GET /admin/sync-health', 'POST /admin/reconcile']) {
+  it('serves GET /admin/sync-health, POST /admin/reconcile and the override routes behind the JWT authorizer, from one Lambda', () => {
+    for (const routeKey of [
+      'GET /admin/sync-health',
+      'POST /admin/reconcile',
+      'POST /admin/overrides',
+      'DELETE /admin/overrides',
+    ]) {
       template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: routeKey, AuthorizationType: 'JWT' });
     }
     const integrations = Object.values(template.findResources('AWS::ApiGatewayV2::Integration')).filter((i) =>

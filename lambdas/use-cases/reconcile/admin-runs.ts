@@ -1,4 +1,6 @@
 import type { Clock } from '../../domain/clock';
+import { overrideActive } from '../../domain/entitlement-override';
+import type { OverrideListing } from '../../ports/reconcile-ports';
 import type { ReconcileDeps } from './reconcile';
 import { reconcile } from './reconcile';
 import { forResponse } from './report-view';
@@ -8,6 +10,8 @@ export interface AdminRunDeps {
   /** Last finished apply run (sync-health shows it next to the fresh dry run). */
   lastRun: () => Promise<Record<string, unknown> | undefined>;
   clock: Clock;
+  /** Users holding an operator's override (sync-health lists them). */
+  overrides?: OverrideListing;
   /** Work budget per request: API Gateway gives an integration 30 s. @default 20000 */
   budgetMs?: number;
 }
@@ -21,13 +25,20 @@ function budget(deps: AdminRunDeps): () => boolean {
 /** A dry run (optionally one user, or paging after a sub) next to the last finished apply run. */
 export async function syncHealth(deps: AdminRunDeps, query: { user?: string; after?: string }) {
   const shouldStop = budget(deps);
-  const [report, lastRun] = await Promise.all([
+  const [report, lastRun, overrides] = await Promise.all([
     deps
       .reconcile()
       .then((reconcileDeps) => reconcile(reconcileDeps, { apply: false, trigger: 'admin', shouldStop, ...query })),
     deps.lastRun(),
+    deps.overrides?.list() ?? Promise.resolve([]),
   ]);
-  return { report: forResponse(report), lastRun: lastRun ?? null };
+  const now = deps.clock.now();
+  return {
+    report: forResponse(report),
+    lastRun: lastRun ?? null,
+    // An ended override stays on its record until the next write (reconcile's); it no longer applies.
+    overrides: overrides.map(({ sub, override }) => ({ sub, ...override, active: overrideActive(override, now) })),
+  };
 }
 
 /** An operator's run: dry run or apply; `locked` when another apply run holds the lease. */

@@ -108,6 +108,7 @@ describe('reconcile runs: resume, lease, schedule and admin routes', () => {
     const state = new DynamoReconcileStateStore(w.backend.ddb, w.backend.tables.reconcileState);
     const handler = createAdminReconcileHandler({
       reconcile: () => w.deps(),
+      writer: () => w.deps(),
       lastRun: () => state.getLastRun(),
       clock: systemClock,
       // What Cognito lists for the caller now (the token's claim is set per event).
