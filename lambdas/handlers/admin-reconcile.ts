@@ -16,7 +16,7 @@ import type { EntitlementWriterDeps } from '../use-cases/webhook/entitlement-wri
 import {
   adminAccessFromRuntime,
   deployedReconcileDeps,
-  overrideListingFromRuntime,
+  overrideDirectoryFromRuntime,
   overrideWriterFromRuntime,
 } from '../wiring/reconcile';
 
@@ -62,7 +62,7 @@ const entry = lambdaEntry(CONTRACTS.adminReconcile, (runtime, env) => {
   const writer = overrideWriterFromRuntime(runtime);
   return createAdminReconcileHandler({
     writer: async () => writer,
-    overrides: overrideListingFromRuntime(runtime),
+    overrides: overrideDirectoryFromRuntime(runtime),
     reconcile: deps,
     lastRun: async () => (await deps()).state.getLastRun(),
     clock: runtime.clock,

@@ -89,6 +89,6 @@ export interface UserOverride {
 }
 
 /** Every user holding an override (adapters/dynamo/override-listing.ts). */
-export interface OverrideListing {
+export interface OverrideDirectory {
   list(): Promise<UserOverride[]>;
 }

@@ -4,7 +4,7 @@ import { CognitoGroupGateway } from '../adapters/cognito/cognito-groups';
 import { CognitoUserDirectory } from '../adapters/cognito/cognito-users';
 import { DynamoAuditLog } from '../adapters/dynamo/audit-log';
 import { DynamoEntitlementStore } from '../adapters/dynamo/entitlement-store';
-import { DynamoOverrideListing } from '../adapters/dynamo/override-listing';
+import { DynamoOverrideDirectory } from '../adapters/dynamo/override-listing';
 import { DynamoParkedEventStore } from '../adapters/dynamo/parked-events';
 import { DynamoProfileStore } from '../adapters/dynamo/profile-store';
 import { DynamoReconcileStateStore } from '../adapters/dynamo/reconcile-state';
@@ -19,7 +19,7 @@ import { entitlementPolicyOf } from '../platform/config';
 import type { CONTRACTS } from '../platform/contracts';
 import type { Runtime } from '../platform/runtime';
 import type { Clock } from '../ports/app-ports';
-import type { OverrideListing } from '../ports/reconcile-ports';
+import type { OverrideDirectory } from '../ports/reconcile-ports';
 import { type AdminAccess, createAdminAccess } from '../use-cases/identity/admin-access';
 import type { ReconcileDeps, ReconcileMetrics } from '../use-cases/reconcile/reconcile';
 import type { EntitlementWriterDeps } from '../use-cases/webhook/entitlement-writer-types';
@@ -124,6 +124,6 @@ export function overrideWriterFromRuntime(runtime: Runtime<typeof CONTRACTS.admi
 }
 
 /** Sync-health's list of users holding an override. */
-export function overrideListingFromRuntime(runtime: Runtime<typeof CONTRACTS.adminReconcile>): OverrideListing {
-  return new DynamoOverrideListing(runtime.ddb, runtime.tables.ENTITLEMENTS_TABLE);
+export function overrideDirectoryFromRuntime(runtime: Runtime<typeof CONTRACTS.adminReconcile>): OverrideDirectory {
+  return new DynamoOverrideDirectory(runtime.ddb, runtime.tables.ENTITLEMENTS_TABLE);
 }

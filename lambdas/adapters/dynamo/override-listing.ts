@@ -1,13 +1,13 @@
 import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { EntitlementOverride } from '../../domain/entitlement';
 import { dependencyError } from '../../domain/errors';
-import type { OverrideListing, UserOverride } from '../../ports/reconcile-ports';
+import type { OverrideDirectory, UserOverride } from '../../ports/reconcile-ports';
 
 /**
  * The users holding an override (sync-health lists them): a scan of the Entitlements table filtered on the
  * `override` attribute, projecting only the key and the override (an admin read, paged, never on a user's path).
  */
-export class DynamoOverrideListing implements OverrideListing {
+export class DynamoOverrideDirectory implements OverrideDirectory {
   constructor(
     private readonly ddb: DynamoDBDocumentClient,
     private readonly tableName: string,

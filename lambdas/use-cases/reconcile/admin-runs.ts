@@ -1,6 +1,6 @@
 import type { Clock } from '../../domain/clock';
 import { overrideActive } from '../../domain/entitlement-override';
-import type { OverrideListing } from '../../ports/reconcile-ports';
+import type { OverrideDirectory } from '../../ports/reconcile-ports';
 import type { ReconcileDeps } from './reconcile';
 import { reconcile } from './reconcile';
 import { forResponse } from './report-view';
@@ -11,7 +11,7 @@ export interface AdminRunDeps {
   lastRun: () => Promise<Record<string, unknown> | undefined>;
   clock: Clock;
   /** Users holding an operator's override (sync-health lists them). */
-  overrides?: OverrideListing;
+  overrides?: OverrideDirectory;
   /** Work budget per request: API Gateway gives an integration 30 s. @default 20000 */
   budgetMs?: number;
 }

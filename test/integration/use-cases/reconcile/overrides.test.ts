@@ -1,7 +1,7 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { DynamoOverrideListing } from '../../../../lambdas/adapters/dynamo/override-listing';
+import { DynamoOverrideDirectory } from '../../../../lambdas/adapters/dynamo/override-listing';
 import { DynamoReconcileStateStore } from '../../../../lambdas/adapters/dynamo/reconcile-state';
 import { createAdminReconcileHandler } from '../../../../lambdas/handlers/admin-reconcile';
 import { systemClock } from '../../../../lambdas/ports/app-ports';
@@ -42,7 +42,7 @@ async function overrideWorld(tag: string) {
   const handler = createAdminReconcileHandler({
     reconcile: () => w.deps(),
     writer: () => w.deps(),
-    overrides: new DynamoOverrideListing(w.backend.ddb, w.backend.tables.entitlements),
+    overrides: new DynamoOverrideDirectory(w.backend.ddb, w.backend.tables.entitlements),
     lastRun: () => state.getLastRun(),
     clock: systemClock,
     admins: createAdminAccess({ groups: { listGroupsForUser: async () => ['admins'] } }),
