@@ -10,6 +10,9 @@ const PARKED_RETRY = [
   'dynamodb:PutItem table/ParkedEvents', // an event parked again (still unresolved)
 ];
 
+/** A paid credit-pack Checkout credited (the webhook, or reconcile re-applying a parked one): the journeys buy none. */
+const CREDIT_PURCHASE = ['dynamodb:GetItem table/Credits', 'dynamodb:PutItem table/Credits'];
+
 /** Reconcile's repair writes: the journeys leave no drift to repair. */
 const RECONCILE_REPAIRS = [
   'dynamodb:GetItem table/UserProfiles',
@@ -67,6 +70,7 @@ export const UNEXERCISED_GRANTS: Record<string, string[]> = {
     'dynamodb:DeleteItem table/ParkedEvents',
     'dynamodb:Query table/UserProfiles/index/EmailIndex',
     GROUP_RACE,
+    ...CREDIT_PURCHASE,
   ],
   // DELETE /account ran for a user with a Stripe customer: every grant was used.
   AccountApiDeleteAccount: [],
@@ -79,6 +83,7 @@ export const UNEXERCISED_GRANTS: Record<string, string[]> = {
     ...RECONCILE_REPAIRS,
     ...ACCOUNT_DELETION,
     UNFINISHED_DELETION,
+    ...CREDIT_PURCHASE,
     'sqs:GetQueueAttributes local-ReconcileDeadLetters4AE84050.Arn',
     'sqs:GetQueueUrl local-ReconcileDeadLetters4AE84050.Arn',
     'sqs:SendMessage local-ReconcileDeadLetters4AE84050.Arn',
@@ -94,5 +99,6 @@ export const UNEXERCISED_GRANTS: Record<string, string[]> = {
     'dynamodb:Query table/UserProfiles/index/StripeCustomerIndex',
     'dynamodb:UpdateItem table/Entitlements',
     UNFINISHED_DELETION,
+    ...CREDIT_PURCHASE,
   ],
 };

@@ -69,7 +69,10 @@ export async function startTrial(deps: StartTrialDeps, caller: TrialCaller): Pro
     const refusal = trialRefusal(markedUsed ? { ...current, trialUsed: true } : current, deps.catalog, now);
     if (refusal) {
       // A trial written by an earlier request whose mark or group sync failed: finish them now (both idempotent).
-      if (stored?.trialUsed && email) await deps.trialMarks?.markTrialUsed(email, now);
+      // Checked first so that a refusal writes nothing once the mark exists.
+      if (stored?.trialUsed && email && deps.trialMarks && !(await deps.trialMarks.isTrialUsed(email))) {
+        await deps.trialMarks.markTrialUsed(email, now);
+      }
       if (stored) await syncCognitoGroups(deps, stored, username);
       throw new CodedConflictError(refusal, REFUSALS[refusal]);
     }

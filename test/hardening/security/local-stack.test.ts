@@ -189,14 +189,19 @@ describe('authorization', () => {
 describe('body-size limits on every route', () => {
   it('answers 413 to a body over the 1 MiB gateway limit, whatever the route', async () => {
     const huge = 'x'.repeat(1024 * 1024 + 1);
+    const postPaths = new Set<string>(
+      Object.values(ROUTES)
+        .filter((route) => route.method === 'POST')
+        .map((route) => route.path),
+    );
     for (const route of Object.values(ROUTES)) {
       const response = await api(route.path, {
         method: 'POST',
         headers: { ...bearer(journey.idToken), 'content-type': 'application/json' },
         body: huge,
       });
-      // GET routes are only served for GET: a POST is a 404 before any body is read.
-      expect(`${route.path} ${response.status}`).toBe(`${route.path} ${route.method === 'POST' ? 413 : 404}`);
+      // A path served only for other methods (GET, DELETE) answers a POST 404 before any body is read.
+      expect(`${route.path} ${response.status}`).toBe(`${route.path} ${postPaths.has(route.path) ? 413 : 404}`);
     }
   });
 
