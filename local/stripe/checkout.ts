@@ -5,7 +5,6 @@ import { attachTestPaymentMethod, isTestToken, testToken } from './payment-metho
 import { consumeArmedFailure } from './payments';
 import { type CheckoutInternals, newId, type StripeObject } from './store';
 import { createSubscription, type MissingPaymentMethod } from './subscriptions';
-import type { Invoice } from './types';
 
 /**
  * Checkout in subscription mode.
@@ -140,9 +139,17 @@ function savedForLater(billing: Billing, customer: string, paymentMethod: string
   billing.emit('setup_intent.succeeded', intent, customer, { at });
 }
 
-/** A bank debit of a Checkout Session's first invoice settled: `checkout.session.async_payment_succeeded/_failed`. */
-export function afterAsyncCheckoutPayment(billing: Billing, invoice: Invoice, result: string, at: number): void {
-  const sessionId = billing.store.internal(invoice.id).checkoutSession;
+/**
+ * A Checkout Session's bank debit settled (`settledBy`: the subscription's first invoice or a payment-mode
+ * PaymentIntent): `checkout.session.async_payment_succeeded` (paid) or `_failed`.
+ */
+export function afterAsyncCheckoutPayment(
+  billing: Billing,
+  settledBy: { id: string },
+  result: string,
+  at: number,
+): void {
+  const sessionId = billing.store.internal(settledBy.id).checkoutSession;
   const session = typeof sessionId === 'string' ? billing.store.get(sessionId, 'checkout.session') : undefined;
   if (!session) return;
   const customer = typeof session.customer === 'string' ? session.customer : null;

@@ -1,7 +1,6 @@
 import { afterAsyncCheckoutPayment } from './checkout';
 import { type Billing, updateAndEmit } from './context';
 import { finalizeInvoice, markInvoicePaid, recordInvoiceFailure, subscriptionOf } from './invoices';
-import { afterAsyncPaymentCheckout } from './payment-checkout';
 import { attemptPayment, invoicePayment, planPayment, settlePayment } from './payments';
 import { nextRetryAt } from './settings';
 import { cancelSubscription, INCOMPLETE_EXPIRES_AFTER, paymentMethodFor, setStatus } from './subscriptions';
@@ -112,7 +111,7 @@ export function settleInvoicePayment(billing: Billing, intent: PaymentIntent, at
   const invoiceId = billing.store.internal(intent.id).invoice;
   const invoice = typeof invoiceId === 'string' ? billing.invoice(invoiceId) : undefined;
   if (!invoice) {
-    afterAsyncPaymentCheckout(billing, intent, result, at);
+    afterAsyncCheckoutPayment(billing, intent, result, at);
     return;
   }
   const sub = subscriptionFor(billing, invoice);

@@ -89,20 +89,6 @@ export function completePaymentCheckout(
   return { session, paymentIntent: intent };
 }
 
-/** A payment-mode session's bank debit settled: `checkout.session.async_payment_succeeded` (paid) or `_failed`. */
-export function afterAsyncPaymentCheckout(billing: Billing, intent: PaymentIntent, result: string, at: number): void {
-  const sessionId = billing.store.internal(intent.id).checkoutSession;
-  const session = typeof sessionId === 'string' ? billing.store.get(sessionId, 'checkout.session') : undefined;
-  if (!session) return;
-  const customer = typeof session.customer === 'string' ? session.customer : null;
-  if (result === 'succeeded') {
-    session.payment_status = 'paid';
-    billing.emit('checkout.session.async_payment_succeeded', session, customer, { at });
-  } else {
-    billing.emit('checkout.session.async_payment_failed', session, customer, { at });
-  }
-}
-
 function customerEmail(billing: Billing, customerId: string): string | null {
   const customer = billing.store.get(customerId, 'customer') as { email?: string | null } | undefined;
   return customer?.email ?? null;
