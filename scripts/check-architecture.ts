@@ -163,19 +163,47 @@ export function checkAdapterNames(lambdasDir: string): Violation[] {
   return violations;
 }
 
+/**
+ * Port names end with a role too: the adapter roles, plus `Reader` (a read-only slice of a Store that a use case
+ * takes, e.g. `EntitlementReader`). A port is an exported interface with at least one method, or an exported type
+ * that picks methods of another port; data shapes (inputs, outcomes, records) are exempt.
+ */
+export const PORT_ROLES = [...ADAPTER_ROLES, 'Reader'] as const;
+
+const EXPORTED_INTERFACE = /export\s+interface\s+(\w+)(?:<[^>]*>)?(?:\s+extends\s+[^{]+)?\s*\{([\s\S]*?)\n\}/g;
+const EXPORTED_PICK = /export\s+type\s+(\w+)\s*=\s*(?:Pick|Omit)<\s*(\w+)/g;
+const METHOD = /^\s*(?:readonly\s+)?\w+\??\s*(?:<[^>]*>)?\(/m;
+
+/** Every port under ports/ whose name does not end with a role. */
+export function checkPortNames(lambdasDir: string): Violation[] {
+  const violations: Violation[] = [];
+  const rule = `a port ends with its role (${PORT_ROLES.join(', ')})`;
+  for (const file of sourceFiles(join(lambdasDir, 'ports'))) {
+    const rel = relative(lambdasDir, file);
+    const text = readFileSync(file, 'utf8');
+    const names = [
+      ...[...text.matchAll(EXPORTED_INTERFACE)].filter((m) => METHOD.test(m[2] ?? '')).map((m) => m[1] ?? ''),
+      ...[...text.matchAll(EXPORTED_PICK)].map((m) => m[1] ?? ''),
+    ];
+    for (const name of names)
+      if (!PORT_ROLES.some((role) => name.endsWith(role))) violations.push({ file: rel, imports: name, rule });
+  }
+  return violations;
+}
+
 if (require.main === module) {
   const lambdasDir = resolve(__dirname, '..', 'lambdas');
   const { violations, cycles } = checkArchitecture(lambdasDir);
-  const names = checkAdapterNames(lambdasDir);
+  const names = [...checkAdapterNames(lambdasDir), ...checkPortNames(lambdasDir)];
   for (const v of violations) console.error(`lambdas/${v.file}: imports ${v.imports} (${v.rule})`);
   for (const cycle of cycles) console.error(`import cycle: ${cycle.join(' -> ')}`);
-  for (const v of names) console.error(`lambdas/${v.file}: class ${v.imports} (${v.rule})`);
+  for (const v of names) console.error(`lambdas/${v.file}: ${v.imports} (${v.rule})`);
   if (violations.length + cycles.length + names.length > 0) {
     console.error(
-      `\n${violations.length} boundary violation(s), ${cycles.length} cycle(s), ${names.length} misnamed adapter(s): ` +
+      `\n${violations.length} boundary violation(s), ${cycles.length} cycle(s), ${names.length} misnamed adapter(s) or port(s): ` +
         'see docs/architecture.md',
     );
     process.exit(1);
   }
-  console.log('architecture: layers, imports and adapter names as in docs/architecture.md, no cycle');
+  console.log('architecture: layers, imports, adapter and port names as in docs/architecture.md, no cycle');
 }

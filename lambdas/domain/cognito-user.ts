@@ -1,8 +1,8 @@
 import { normaliseEmail } from './email';
 
 /**
- * A Cognito user as the use cases see it, the directory port that finds them, and the pure rules about
- * federated usernames. No AWS SDK here: lambdas/adapters/cognito/cognito-users.ts implements the port.
+ * A Cognito user as the use cases see it and the pure rules about federated usernames. No AWS SDK here: the
+ * directory port that finds users is lambdas/ports/user-ports.ts (UserDirectory).
  */
 
 export interface CognitoUser {
@@ -16,20 +16,6 @@ export interface CognitoUser {
   enabled: boolean;
   attributes: Record<string, string>;
   createdAt?: Date;
-}
-
-export interface LinkProviderInput {
-  /** Username of the existing native (Cognito) user that receives the identity. */
-  destinationUsername: string;
-  providerName: string;
-  providerUserId: string;
-}
-
-export interface UserDirectory {
-  /** Users whose email attribute normalises to `email` (confirmed or not). */
-  findByEmail(email: string): Promise<CognitoUser[]>;
-  get(username: string): Promise<CognitoUser | undefined>;
-  linkProvider(input: LinkProviderInput): Promise<void>;
 }
 
 /** Cognito's provider names for social IdPs, keyed lower-case (usernames may arrive lower-cased). */

@@ -19,19 +19,22 @@ export interface AccountTombstoneStore {
 }
 
 /** The tombstone reads provisioning and the webhook need. */
-export type TombstoneReader = Pick<AccountTombstoneStore, 'accountTombstone' | 'isDeletedCustomer' | 'isTrialUsed'>;
+export type AccountTombstoneReader = Pick<
+  AccountTombstoneStore,
+  'accountTombstone' | 'isDeletedCustomer' | 'isTrialUsed'
+>;
 
-export interface ProfileRemoval {
+export interface ProfileCleanup {
   /** Sets the deletion mark unless one is set; returns the mark stored afterwards (undefined: no profile). */
   markDeletion(userId: string, mark: DeletionMark): Promise<DeletionMark | undefined>;
   remove(userId: string): Promise<void>;
 }
 
-export interface EntitlementRemoval {
+export interface EntitlementCleanup {
   remove(sub: string): Promise<void>;
 }
 
-export interface CognitoAccounts {
+export interface UserCleanup {
   /** AdminDeleteUser; a user already gone is not an error. */
   deleteUser(username: string): Promise<'deleted' | 'absent'>;
 }

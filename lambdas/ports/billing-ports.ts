@@ -49,7 +49,7 @@ export interface PackCheckoutGateway {
  * and hashes it), so an account re-created with the same address after a deletion gets no second trial. Both
  * calls are idempotent.
  */
-export interface TrialMarks {
+export interface TrialMarkStore {
   isTrialUsed(email: string): Promise<boolean>;
   markTrialUsed(email: string, now: Date): Promise<void>;
 }

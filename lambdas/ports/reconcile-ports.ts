@@ -56,7 +56,7 @@ export interface ReconcileCheckpoint {
 }
 
 /** Parked-event retries with the webhook's own use case (retry-parked-events.ts). */
-export interface ParkedEventRetrier {
+export interface ParkedRetryGateway {
   all(): Promise<ParkedRetryOutcome>;
   forCustomer(customerId: string): Promise<ParkedRetryOutcome>;
 }

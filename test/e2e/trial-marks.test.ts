@@ -7,7 +7,7 @@ import { call, checkoutAndPay, status, useStack, type World } from './support';
 /**
  * One trial per identity across accounts (issue 14): deleting an account leaves the email's trial-used mark
  * (AuditLog `email#sha256:<hash>` / `trial-used`); the start-trial and checkout functions read it through the
- * TrialMarks port, so the same address signed up again gets neither the no-card trial nor a Stripe trial, even when
+ * TrialMarkStore port, so the same address signed up again gets neither the no-card trial nor a Stripe trial, even when
  * its new Entitlements row is missing (Post-Confirmation stopped part-way) and only the mark knows.
  */
 const worldOf = useStack();

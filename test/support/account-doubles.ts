@@ -4,15 +4,15 @@ import { DependencyUnavailableError } from '../../lambdas/domain/errors';
 import type {
   AccountTombstoneStore,
   BillingCleanup,
-  CognitoAccounts,
-  EntitlementRemoval,
-  ProfileRemoval,
+  EntitlementCleanup,
+  ProfileCleanup,
+  UserCleanup,
 } from '../../lambdas/ports/account-ports';
 import { MemoryEntitlements, MemoryProfiles } from './memory-ports';
 
 /** In-memory doubles of the account-deletion ports, with the adapters' idempotency. */
 
-export class DeletableProfiles extends MemoryProfiles implements ProfileRemoval {
+export class DeletableProfiles extends MemoryProfiles implements ProfileCleanup {
   async markDeletion(userId: string, mark: DeletionMark) {
     const profile = this.items.get(userId);
     if (!profile) return undefined;
@@ -24,7 +24,7 @@ export class DeletableProfiles extends MemoryProfiles implements ProfileRemoval 
   }
 }
 
-export class DeletableEntitlements extends MemoryEntitlements implements EntitlementRemoval {
+export class DeletableEntitlements extends MemoryEntitlements implements EntitlementCleanup {
   async remove(sub: string) {
     this.items.delete(sub);
   }
@@ -55,7 +55,7 @@ export class MemoryTombstones implements AccountTombstoneStore {
   }
 }
 
-export class MemoryCognitoAccounts implements CognitoAccounts {
+export class MemoryUserCleanup implements UserCleanup {
   readonly users = new Set<string>();
   async deleteUser(username: string) {
     return this.users.delete(username) ? ('deleted' as const) : ('absent' as const);

@@ -3,7 +3,7 @@ import { type EntitlementRecord, initialEntitlementRecord } from '../../lambdas/
 import { DependencyUnavailableError } from '../../lambdas/domain/errors';
 import { PlanCatalog } from '../../lambdas/domain/plan-catalog';
 import type { Clock, UserProfile } from '../../lambdas/ports/app-ports';
-import type { BillingGateway, CheckoutSessionInput, TrialMarks } from '../../lambdas/ports/billing-ports';
+import type { BillingGateway, CheckoutSessionInput, TrialMarkStore } from '../../lambdas/ports/billing-ports';
 
 /** Hand doubles of the frontend routes' ports, with the same semantics as the real adapters. */
 
@@ -131,7 +131,7 @@ export function bodyOf(result: {
 }
 
 /** The email trial-used marks (lower-cased here; the adapter normalises fully), with a failure switch. */
-export class MemoryTrialMarks implements TrialMarks {
+export class MemoryTrialMarkStore implements TrialMarkStore {
   readonly emails = new Set<string>();
   failNextMark = 0;
   async isTrialUsed(email: string) {

@@ -7,14 +7,15 @@ import {
   ListUsersCommand,
   type UserType,
 } from '@aws-sdk/client-cognito-identity-provider';
-import type { CognitoUser, LinkProviderInput, UserDirectory } from '../../domain/cognito-user';
+import type { CognitoUser } from '../../domain/cognito-user';
 import { hasEmail } from '../../domain/cognito-user';
 import { asciiEmail, normaliseEmail } from '../../domain/email';
 import { dependencyError } from '../../domain/errors';
-import type { CognitoAccounts } from '../../ports/account-ports';
+import type { UserCleanup } from '../../ports/account-ports';
+import type { LinkProviderInput, UserDirectory } from '../../ports/user-ports';
 
 /** Users of one Cognito user pool: lookups by email, admin reads, provider linking and a full paged scan. */
-export class CognitoUserDirectory implements UserDirectory, CognitoAccounts {
+export class CognitoUserDirectory implements UserDirectory, UserCleanup {
   constructor(
     private readonly cognito: CognitoIdentityProviderClient,
     private readonly userPoolId: string,

@@ -7,12 +7,12 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { EntitlementRecord } from '../../domain/entitlement';
 import { dependencyError } from '../../domain/errors';
-import type { EntitlementRemoval } from '../../ports/account-ports';
+import type { EntitlementCleanup } from '../../ports/account-ports';
 import type { EntitlementStore, WriteOutcome } from '../../ports/app-ports';
 import { isConditionFailure } from './dynamo-errors';
 
 /** Entitlements table (key `cognito_sub`): the derived view, written only with conditions. */
-export class DynamoEntitlementStore implements EntitlementStore, EntitlementRemoval {
+export class DynamoEntitlementStore implements EntitlementStore, EntitlementCleanup {
   constructor(
     private readonly ddb: DynamoDBDocumentClient,
     private readonly tableName: string,

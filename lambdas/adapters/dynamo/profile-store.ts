@@ -8,12 +8,12 @@ import {
 import type { DeletionMark } from '../../domain/account-deletion';
 import { emailLookupForms, sameEmail } from '../../domain/email';
 import { dependencyError } from '../../domain/errors';
-import type { ProfileRemoval } from '../../ports/account-ports';
+import type { ProfileCleanup } from '../../ports/account-ports';
 import type { ProfileInput, ProfileStore, UserProfile } from '../../ports/app-ports';
 import { isConditionFailure } from './dynamo-errors';
 
 /** UserProfiles table (key `userId` = Cognito sub; GSIs EmailIndex, StripeCustomerIndex). */
-export class DynamoProfileStore implements ProfileStore, ProfileRemoval {
+export class DynamoProfileStore implements ProfileStore, ProfileCleanup {
   constructor(
     private readonly ddb: DynamoDBDocumentClient,
     private readonly tableName: string,

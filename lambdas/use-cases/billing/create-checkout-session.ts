@@ -5,7 +5,7 @@ import type { PlanCatalog } from '../../domain/plan-catalog';
 import type { BillingInterval, PlanId } from '../../domain/plan-catalog-schema';
 import { currentEntitlement, hasEntitledPaidPlan, stripeTrialDays } from '../../domain/trial';
 import type { Clock, CustomerGateway, EntitlementStore, ProfileStore } from '../../ports/app-ports';
-import type { BillingGateway, TrialMarks } from '../../ports/billing-ports';
+import type { BillingGateway, TrialMarkStore } from '../../ports/billing-ports';
 import { ensureStripeCustomer } from './ensure-stripe-customer';
 
 export interface CheckoutDeps {
@@ -16,7 +16,7 @@ export interface CheckoutDeps {
   catalog: PlanCatalog;
   clock: Clock;
   /** The email's trial-used mark; without it only the user's record decides. */
-  trialMarks?: Pick<TrialMarks, 'isTrialUsed'>;
+  trialMarks?: Pick<TrialMarkStore, 'isTrialUsed'>;
 }
 
 export interface CheckoutRequest {

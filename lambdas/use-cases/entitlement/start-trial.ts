@@ -6,7 +6,7 @@ import type { SubscriptionStatusView } from '../../domain/status-view';
 import { statusView } from '../../domain/status-view';
 import { startTrialRecord, type TrialRefusal, trialRefusal } from '../../domain/trial';
 import type { Clock, EntitlementStore, GroupGateway } from '../../ports/app-ports';
-import type { TrialMarks } from '../../ports/billing-ports';
+import type { TrialMarkStore } from '../../ports/billing-ports';
 import { syncCognitoGroups } from './sync-cognito-groups';
 
 export interface StartTrialDeps {
@@ -15,7 +15,7 @@ export interface StartTrialDeps {
   catalog: PlanCatalog;
   clock: Clock;
   /** The email's trial-used mark (an earlier account with the same address); without it only the record decides. */
-  trialMarks?: TrialMarks;
+  trialMarks?: TrialMarkStore;
 }
 
 export interface TrialCaller {

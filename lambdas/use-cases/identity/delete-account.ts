@@ -12,16 +12,16 @@ import { logger } from '../../platform/logger';
 import type {
   AccountTombstoneStore,
   BillingCleanup,
-  CognitoAccounts,
-  EntitlementRemoval,
-  ProfileRemoval,
+  EntitlementCleanup,
+  ProfileCleanup,
+  UserCleanup,
 } from '../../ports/account-ports';
 import type { EntitlementStore, ProfileStore } from '../../ports/app-ports';
 
 export interface DeleteAccountDeps {
-  profiles: Pick<ProfileStore, 'get'> & ProfileRemoval;
-  entitlements: Pick<EntitlementStore, 'get'> & EntitlementRemoval;
-  users: CognitoAccounts;
+  profiles: Pick<ProfileStore, 'get'> & ProfileCleanup;
+  entitlements: Pick<EntitlementStore, 'get'> & EntitlementCleanup;
+  users: UserCleanup;
   /** Built on first use (the Stripe key is read only when a customer needs handling). */
   billing: () => Promise<BillingCleanup>;
   tombstones: AccountTombstoneStore;

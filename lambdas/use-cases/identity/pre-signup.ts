@@ -4,12 +4,12 @@ import {
   hasEmail,
   isNativeUser,
   parseFederatedUsername,
-  type UserDirectory,
 } from '../../domain/cognito-user';
 import { isValidEmail, normaliseEmail } from '../../domain/email';
 import { AppError, InvalidInputError } from '../../domain/errors';
 import { logger, maskEmail } from '../../platform/logger';
 import type { ProfileStore, UserProfile } from '../../ports/app-ports';
+import type { UserDirectory } from '../../ports/user-ports';
 
 export const DUPLICATE_EMAIL_MESSAGE = 'An account with this email already exists. Please sign in instead.';
 export const SIGN_UP_UNAVAILABLE_MESSAGE = 'Sign-up is temporarily unavailable, please try again.';

@@ -4,7 +4,7 @@ import { normaliseEmail } from '../../domain/email';
 import { type EntitlementRecord, initialEntitlementRecord } from '../../domain/entitlement';
 import type { PlanCatalog } from '../../domain/plan-catalog';
 import { logger } from '../../platform/logger';
-import type { TombstoneReader } from '../../ports/account-ports';
+import type { AccountTombstoneReader } from '../../ports/account-ports';
 import type {
   Clock,
   CustomerGateway,
@@ -26,7 +26,7 @@ export interface ProvisionUserDeps {
    * Account tombstones (AuditLog): a deleted account is never provisioned again (a token outlives its user), and a
    * first record for an email whose trial was used starts with `trialUsed`. Without it neither is checked.
    */
-  tombstones?: Pick<TombstoneReader, 'accountTombstone' | 'isTrialUsed'>;
+  tombstones?: Pick<AccountTombstoneReader, 'accountTombstone' | 'isTrialUsed'>;
 }
 
 export type NewUser = ConfirmedUser;

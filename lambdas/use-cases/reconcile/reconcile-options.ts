@@ -3,7 +3,7 @@ import type { ReconcileTrigger } from '../../domain/reconcile-report';
 import type { AccountTombstoneStore } from '../../ports/account-ports';
 import type { CustomerGateway, ProfileStore } from '../../ports/app-ports';
 import type {
-  ParkedEventRetrier,
+  ParkedRetryGateway,
   ReconcileMetrics,
   ReconcileSource,
   ReconcileStateStore,
@@ -18,7 +18,7 @@ export interface ReconcileDeps extends EntitlementWriterDeps {
   customers: CustomerGateway;
   source: ReconcileSource;
   state: ReconcileStateStore;
-  parked: ParkedEventRetrier;
+  parked: ParkedRetryGateway;
   metrics?: ReconcileMetrics;
   /**
    * Account deletion: finishes deletions that stopped part-way and cleans up orphans (a profile or record whose

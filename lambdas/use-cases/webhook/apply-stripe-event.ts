@@ -3,7 +3,7 @@ import { type CustomerState, transition, withStripeSubscriptions } from '../../d
 import type { NormalisedEvent, NormalisedSubscription } from '../../domain/stripe-events';
 import type { EventReader } from '../../domain/stripe-read';
 import { logger } from '../../platform/logger';
-import type { TombstoneReader } from '../../ports/account-ports';
+import type { AccountTombstoneReader } from '../../ports/account-ports';
 import type { ProfileStore } from '../../ports/app-ports';
 import type { CreditLedgerStore } from '../../ports/credit-ports';
 import type { ParkedEventStore, ParkReason, SubscriptionSource } from '../../ports/webhook-ports';
@@ -18,7 +18,7 @@ export interface StripeEventDeps extends EntitlementWriterDeps {
   stripe: SubscriptionSource;
   parked: ParkedEventStore;
   /** Account tombstones: events of a deleted account's customer are ignored instead of parked. */
-  tombstones?: Pick<TombstoneReader, 'isDeletedCustomer'>;
+  tombstones?: Pick<AccountTombstoneReader, 'isDeletedCustomer'>;
   /** How an event's object is read (the deployed schema). @default normaliseEvent */
   readEvent?: EventReader;
   /** Credit ledgers: paid credit pack sales are credited here (without it they are ignored). */

@@ -4,7 +4,7 @@ import type { PlanCatalog } from '../../domain/plan-catalog';
 import type { EntitlementPolicy } from '../../domain/policy-settings';
 import type { WebhookEntitlementRecord } from '../../domain/webhook-entitlement-record';
 import type { Clock, EntitlementStore, GroupGateway, ProfileStore, UserProfile } from '../../ports/app-ports';
-import type { TrialMarks } from '../../ports/billing-ports';
+import type { TrialMarkStore } from '../../ports/billing-ports';
 import type { AuditLog } from '../../ports/webhook-ports';
 import type { GroupChange } from '../entitlement/sync-cognito-groups';
 
@@ -22,7 +22,7 @@ export interface EntitlementWriterDeps {
   /** Lost conditional-write races tolerated before answering 5xx (Stripe retries). @default 5 */
   maxWriteAttempts?: number;
   /** The email's trial-used mark, written when a Stripe trial first marks the user's trial as used. */
-  trialMarks?: Pick<TrialMarks, 'markTrialUsed'>;
+  trialMarks?: Pick<TrialMarkStore, 'markTrialUsed'>;
 }
 
 /** The change being applied: a Stripe event, or a reconcile pass (synthetic id). */

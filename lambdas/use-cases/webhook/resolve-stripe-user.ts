@@ -1,7 +1,7 @@
 import { subFromMetadata } from '../../domain/stripe-events';
 import { candidateSubs, type ResolutionEvidence, resolveUser } from '../../domain/user-resolution';
 import type { WebhookEntitlementRecord } from '../../domain/webhook-entitlement-record';
-import type { TombstoneReader } from '../../ports/account-ports';
+import type { AccountTombstoneReader } from '../../ports/account-ports';
 import type { EntitlementStore, ProfileStore, UserProfile } from '../../ports/app-ports';
 import type { SubscriptionSource } from '../../ports/webhook-ports';
 
@@ -10,7 +10,7 @@ export interface ResolveStripeUserDeps {
   profiles: Pick<ProfileStore, 'get' | 'findByStripeCustomerId'>;
   stripe: Pick<SubscriptionSource, 'retrieveCustomer'>;
   /** Customers of deleted accounts: their late events are dropped, not parked (without it: parked). */
-  tombstones?: Pick<TombstoneReader, 'isDeletedCustomer'>;
+  tombstones?: Pick<AccountTombstoneReader, 'isDeletedCustomer'>;
 }
 
 export interface ResolveInput {

@@ -14,7 +14,7 @@ import {
   MemoryCustomers,
   MemoryEntitlements,
   MemoryProfiles,
-  MemoryTrialMarks,
+  MemoryTrialMarkStore,
   proRecord,
   SUB,
 } from '../../support/api-doubles';
@@ -101,7 +101,7 @@ describe('POST /checkout/sessions', () => {
 
   it('offers no Stripe trial to an email whose trial an earlier account used (one trial per identity)', async () => {
     // Prepare
-    const trialMarks = new MemoryTrialMarks();
+    const trialMarks = new MemoryTrialMarkStore();
     trialMarks.emails.add('alice@example.com');
     handle = createCheckoutSessionHandler({
       profiles,

@@ -7,8 +7,8 @@ import {
   DeletableEntitlements,
   DeletableProfiles,
   MemoryBillingCleanup,
-  MemoryCognitoAccounts,
   MemoryTombstones,
+  MemoryUserCleanup,
 } from '../../support/account-doubles';
 import { bodyOf, catalog, fixedClock, jwtEvent, NOW, SUB } from '../../support/api-doubles';
 
@@ -23,7 +23,7 @@ const request = (authTime: unknown = nowSeconds - 30) =>
 function setup() {
   const profiles = new DeletableProfiles();
   const entitlements = new DeletableEntitlements();
-  const users = new MemoryCognitoAccounts();
+  const users = new MemoryUserCleanup();
   const billing = new MemoryBillingCleanup();
   const tombstones = new MemoryTombstones();
   users.users.add('user-1');

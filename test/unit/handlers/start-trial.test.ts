@@ -10,7 +10,7 @@ import {
   jwtEvent,
   MemoryEntitlements,
   MemoryGroups,
-  MemoryTrialMarks,
+  MemoryTrialMarkStore,
   proRecord,
   SUB,
 } from '../../support/api-doubles';
@@ -163,9 +163,9 @@ describe('POST /subscription/trial', () => {
   });
 
   describe('the email trial-used mark (an earlier account with the same address)', () => {
-    let trialMarks: MemoryTrialMarks;
+    let trialMarks: MemoryTrialMarkStore;
     beforeEach(() => {
-      trialMarks = new MemoryTrialMarks();
+      trialMarks = new MemoryTrialMarkStore();
       handle = createStartTrialHandler({ entitlements, groups, catalog, clock: fixedClock(), trialMarks });
     });
 

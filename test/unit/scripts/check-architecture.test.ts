@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ALLOWED, checkAdapterNames, checkArchitecture } from '../../../scripts/check-architecture';
+import { ALLOWED, checkAdapterNames, checkArchitecture, checkPortNames } from '../../../scripts/check-architecture';
 
 const REPO_LAMBDAS = join(__dirname, '..', '..', '..', 'lambdas');
 
@@ -116,11 +116,51 @@ describe('npm run lint: adapter names (<Technology><Thing><Role>)', () => {
   it('accepts an adapter named after the port it implements, and one serving another adapter with a role suffix', () => {
     const root = tree({
       'adapters/dynamo/entitlement-store.ts':
-        'export class DynamoEntitlementStore implements EntitlementStore, EntitlementRemoval {}\n',
+        'export class DynamoEntitlementStore implements EntitlementStore, EntitlementCleanup {}\n',
       'adapters/stripe/signature.ts': 'export class StripeSignatureVerifier implements EventVerifier {}\n',
       'adapters/cognito/members.ts': 'export class CognitoGroupMemberSource {}\nexport function helper() {}\n',
     });
     expect(checkAdapterNames(root)).toEqual([]);
+  });
+});
+
+describe('npm run lint: port names (<Thing><Role>)', () => {
+  it('holds for this repository', () => {
+    expect(checkPortNames(REPO_LAMBDAS)).toEqual([]);
+  });
+
+  it('flags an interface with methods and a picked port without a role suffix, not the data shapes', () => {
+    // Prepare
+    const root = tree({
+      'ports/billing-ports.ts': [
+        'export interface TrialMarks {',
+        '  isTrialUsed(email: string): Promise<boolean>;',
+        '}',
+        'export interface CheckoutInput {',
+        '  customerId: string;',
+        '}',
+        'export interface TrialMarkStore {',
+        '  markTrialUsed(email: string, now: Date): Promise<void>;',
+        '}',
+        '',
+      ].join('\n'),
+      'ports/account-ports.ts': [
+        "export type Tombstones = Pick<AccountTombstoneStore, 'isTrialUsed'>;",
+        "export type AccountTombstoneReader = Pick<AccountTombstoneStore, 'isTrialUsed'>;",
+        '',
+      ].join('\n'),
+    });
+
+    // Act
+    const violations = checkPortNames(root);
+
+    // Assess
+    const rule =
+      'a port ends with its role (Store, Ledger, Log, Gateway, Source, Directory, Verifier, Metrics, Cleanup, Reader)';
+    expect(violations).toEqual([
+      { file: 'ports/account-ports.ts', imports: 'Tombstones', rule },
+      { file: 'ports/billing-ports.ts', imports: 'TrialMarks', rule },
+    ]);
   });
 });
 

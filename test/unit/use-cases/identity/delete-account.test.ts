@@ -9,8 +9,8 @@ import {
   DeletableProfiles,
   faulty,
   MemoryBillingCleanup,
-  MemoryCognitoAccounts,
   MemoryTombstones,
+  MemoryUserCleanup,
 } from '../../../support/account-doubles';
 import { useLogCapture } from '../../../support/logs';
 
@@ -25,7 +25,7 @@ const userPolicy: DeletionPolicy = { subscriptions: 'cancel-now', customer: 'del
 function world(options: { trialUsed?: boolean; cognito?: boolean } = {}) {
   const profiles = new DeletableProfiles();
   const entitlements = new DeletableEntitlements();
-  const users = new MemoryCognitoAccounts();
+  const users = new MemoryUserCleanup();
   const billing = new MemoryBillingCleanup();
   const tombstones = new MemoryTombstones();
   profiles.items.set(SUB, {
