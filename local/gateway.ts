@@ -2,20 +2,24 @@ import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { ROUTES, type RouteDefinition } from '../lib/route-table';
 import { listen, type RunningServer } from './emulators/listen';
 import { buildEvent } from './gateway/events';
 import { apiGatewayClaims, createJwtAuthorizer, type JwtAuthorizerOptions } from './gateway/jwt';
 import { type AuthorizerLoader, createAuthorizerRunner, sourceAuthorizerLoader } from './gateway/lambda-authorizer';
+import { localFunctionName, localLambdaContext } from './lambda-context';
 import type { StaticHandler } from './web/server';
 
-export type HttpHandler = (event: APIGatewayProxyEventV2) => Promise<unknown>;
+/** A route's handler; the gateway passes a Lambda context like the runtime's (local/lambda-context.ts). */
+export type HttpHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<unknown>;
 
 export interface GatewayOptions {
   port?: number;
   /** The environment every handler is built from (`handlerFromEnv(env)`). */
   env: Record<string, string>;
+  /** The region in the Lambda contexts' ARNs (the stack's region). */
+  region?: string;
   jwt: JwtAuthorizerOptions;
   /** Defaults to every route of lib/route-table.ts. */
   routes?: readonly RouteDefinition[];
@@ -49,7 +53,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const maxBody = options.maxBodyBytes ?? 1024 * 1024;
   const authorize = createJwtAuthorizer(options.jwt);
   const lambdaAuthorizers = createAuthorizerRunner({ log: options.log });
-  const loadAuthorizer = options.loadAuthorizer ?? sourceAuthorizerLoader(options.env);
+  const region = options.region ?? 'us-east-1';
+  const loadAuthorizer = options.loadAuthorizer ?? sourceAuthorizerLoader(options.env, region);
   const handlers = new Map<string, HttpHandler>();
   const load =
     options.loadHandler ??
@@ -147,7 +152,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     }
     const event = buildEvent(req, url, route, body, claims, scopes);
     if (lambdaContext) (event.requestContext as { authorizer?: unknown }).authorizer = { lambda: lambdaContext };
-    const result = await handler(event);
+    const result = await handler(event, localLambdaContext(localFunctionName(route.entry), { region }));
     writeResult(res, result, cors);
   }
 

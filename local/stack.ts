@@ -1,11 +1,13 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import type { Context } from 'aws-lambda';
 import { PlanCatalog } from '../lambdas/domain/plan-catalog';
 import type { TableKey } from '../lib/table-definitions';
 import { type EmulatorBackend, LOCAL_REGION, startEmulatorBackend, TRIGGER_FUNCTIONS } from './backend';
 import { freePort } from './emulators/cognito-local';
 import { type Gateway, startGateway } from './gateway';
+import { localFunctionName, localLambdaContext } from './lambda-context';
 import type { LambdaFunction } from './lambda-invoke';
 import { registerShippedTriggers, shippedAuthorizerLoader, shippedRouteLoader } from './shipped/invokers';
 import { type ShippedFunctions, startShippedFunctions } from './shipped/shipped-functions';
@@ -187,6 +189,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const gateway = await startGateway({
       port: apiPort,
       env,
+      region: LOCAL_REGION,
       allowedOrigins,
       jwt: {
         cognitoEndpoint: backend.cognito.endpoint,
@@ -295,13 +298,15 @@ function registerTriggers(functions: Map<string, LambdaFunction>, env: Record<st
     [TRIGGER_FUNCTIONS.PostConfirmation]: '../lambdas/handlers/post-confirmation',
   };
   for (const [name, path] of Object.entries(modules)) {
-    let built: LambdaFunction | undefined;
+    let built: ((event: unknown, context: Context) => Promise<unknown>) | undefined;
     functions.set(name, async (event) => {
       if (!built) {
-        const module = (await import(path)) as { handlerFromEnv: (env: NodeJS.ProcessEnv) => LambdaFunction };
+        const module = (await import(path)) as {
+          handlerFromEnv: (env: NodeJS.ProcessEnv) => (event: unknown, context: Context) => Promise<unknown>;
+        };
         built = module.handlerFromEnv(env);
       }
-      return built(event);
+      return built(event, localLambdaContext(localFunctionName(path), { region: LOCAL_REGION }));
     });
   }
 }

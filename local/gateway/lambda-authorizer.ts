@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { join } from 'node:path';
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { DEFAULT_AUTHORIZER_CACHE_TTL_SECONDS, type RouteDefinition } from '../../lib/route-table';
+import { localFunctionName, localLambdaContext } from '../lambda-context';
 import { buildEvent } from './events';
 
 /**
@@ -33,7 +34,7 @@ const REPO_ROOT = join(__dirname, '..', '..');
 const AUTHORIZER_ENTRY = 'lambdas/handlers/entitlements-authorizer.ts';
 
 /** Source mode: the authorizer handler module built with the stack's env plus the route's GATE_REQUIREMENT. */
-export function sourceAuthorizerLoader(env: Record<string, string>): AuthorizerLoader {
+export function sourceAuthorizerLoader(env: Record<string, string>, region = 'us-east-1'): AuthorizerLoader {
   const built = new Map<string, RouteAuthorizer>();
   return async (route) => {
     if (route.auth !== 'entitlements' || !route.requires) return undefined;
@@ -42,14 +43,14 @@ export function sourceAuthorizerLoader(env: Record<string, string>): AuthorizerL
     const file = join(REPO_ROOT, AUTHORIZER_ENTRY);
     if (!existsSync(file)) return undefined;
     const module = (await import(file)) as {
-      handlerFromEnv: (env: NodeJS.ProcessEnv) => (event: unknown) => Promise<unknown>;
+      handlerFromEnv: (env: NodeJS.ProcessEnv) => (event: unknown, context: Context) => Promise<unknown>;
     };
     const handler = module.handlerFromEnv({ ...env, GATE_REQUIREMENT: route.requires });
     const authorizer: RouteAuthorizer = {
       id: route.requires,
       identitySource: ['$request.header.Authorization'],
       ttlSeconds: DEFAULT_AUTHORIZER_CACHE_TTL_SECONDS,
-      invoke: handler,
+      invoke: (event) => handler(event, localLambdaContext(localFunctionName(AUTHORIZER_ENTRY), { region })),
     };
     built.set(route.requires, authorizer);
     return authorizer;
