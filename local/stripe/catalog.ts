@@ -5,6 +5,69 @@ import type { StripeObject, StripeStore } from './store';
 /** Local list prices (cents) per plan and month; a year costs ten months. Unknown plans cost 10.00. */
 const MONTHLY_CENTS: Record<string, number> = { starter: 900, pro: 2900, business: 9900, enterprise: 49900 };
 
+/** A product as Stripe returns it (https://docs.stripe.com/api/products/object), stable id, no events. */
+function productObject(
+  id: string,
+  now: number,
+  fields: { name: string; description: string | null; metadata: Record<string, string>; defaultPrice: string | null },
+): StripeObject {
+  return {
+    id,
+    object: 'product',
+    active: true,
+    created: now,
+    default_price: fields.defaultPrice,
+    description: fields.description,
+    images: [],
+    livemode: false,
+    marketing_features: [],
+    metadata: fields.metadata,
+    name: fields.name,
+    package_dimensions: null,
+    shippable: null,
+    statement_descriptor: null,
+    tax_code: null,
+    type: 'service',
+    unit_label: null,
+    updated: now,
+    url: null,
+  };
+}
+
+/**
+ * A price as Stripe returns it (https://docs.stripe.com/api/prices/object): recurring when `interval` is given,
+ * else one-time (`recurring: null`).
+ */
+function priceObject(
+  id: string,
+  now: number,
+  fields: { product: string; lookupKey: string; nickname: string; amount: number; interval?: 'month' | 'year' },
+): StripeObject {
+  return {
+    id,
+    object: 'price',
+    active: true,
+    billing_scheme: 'per_unit',
+    created: now,
+    currency: 'usd',
+    custom_unit_amount: null,
+    livemode: false,
+    lookup_key: fields.lookupKey,
+    metadata: {},
+    nickname: fields.nickname,
+    product: fields.product,
+    recurring: fields.interval
+      ? { interval: fields.interval, interval_count: 1, meter: null, usage_type: 'licensed', trial_period_days: null }
+      : null,
+    tax_behavior: 'unspecified',
+    tiers_mode: null,
+    transform_quantity: null,
+    type: fields.interval ? 'recurring' : 'one_time',
+    unit_amount: fields.amount,
+    unit_amount_decimal: String(fields.amount),
+  };
+}
+
 /**
  * One product per paid plan and one recurring price per lookup key, with stable ids (`prod_local_pro`,
  * `price_local_pro_monthly`) so persisted subscriptions keep pointing at them across restarts. The account is taken
@@ -14,27 +77,14 @@ const MONTHLY_CENTS: Record<string, number> = { starter: 900, pro: 2900, busines
 export function seedCatalog(store: StripeStore, catalog: PlanCatalog, now: number): void {
   for (const plan of catalog.paidPlans()) {
     const productId = `prod_local_${plan.id}`;
-    const product: StripeObject = store.get(productId) ?? {
-      id: productId,
-      object: 'product',
-      active: true,
-      created: now,
-      default_price: null,
-      description: null,
-      images: [],
-      livemode: false,
-      marketing_features: [],
-      metadata: { plan: plan.id },
-      name: plan.id.charAt(0).toUpperCase() + plan.id.slice(1),
-      package_dimensions: null,
-      shippable: null,
-      statement_descriptor: null,
-      tax_code: null,
-      type: 'service',
-      unit_label: null,
-      updated: now,
-      url: null,
-    };
+    const product: StripeObject =
+      store.get(productId) ??
+      productObject(productId, now, {
+        name: plan.id.charAt(0).toUpperCase() + plan.id.slice(1),
+        description: null,
+        metadata: { plan: plan.id },
+        defaultPrice: null,
+      });
     store.put(product);
     for (const interval of ['month', 'year'] as const) {
       const lookupKey = plan.prices[interval];
@@ -43,27 +93,8 @@ export function seedCatalog(store: StripeStore, catalog: PlanCatalog, now: numbe
       if (store.get(priceId)) continue;
       const monthly = MONTHLY_CENTS[plan.id] ?? 1000;
       const amount = interval === 'month' ? monthly : monthly * 10;
-      store.put({
-        id: priceId,
-        object: 'price',
-        active: true,
-        billing_scheme: 'per_unit',
-        created: now,
-        currency: 'usd',
-        custom_unit_amount: null,
-        livemode: false,
-        lookup_key: lookupKey,
-        metadata: {},
-        nickname: `${product.name} ${interval}ly`,
-        product: productId,
-        recurring: { interval, interval_count: 1, meter: null, usage_type: 'licensed', trial_period_days: null },
-        tax_behavior: 'unspecified',
-        tiers_mode: null,
-        transform_quantity: null,
-        type: 'recurring',
-        unit_amount: amount,
-        unit_amount_decimal: String(amount),
-      });
+      const nickname = `${product.name} ${interval}ly`;
+      store.put(priceObject(priceId, now, { product: productId, lookupKey, nickname, amount, interval }));
       if (interval === 'month') product.default_price = priceId;
     }
   }
@@ -80,51 +111,11 @@ export function seedCreditPacks(store: StripeStore, packs: CreditPacks, now: num
   for (const pack of packs.packs) {
     const productId = `prod_local_${pack.id}`;
     const priceId = `price_local_${pack.lookupKey}`;
-    if (!store.get(productId)) {
-      store.put({
-        id: productId,
-        object: 'product',
-        active: true,
-        created: now,
-        default_price: priceId,
-        description: `${pack.credits} credits`,
-        images: [],
-        livemode: false,
-        marketing_features: [],
-        metadata: {},
-        name: `${pack.credits} credits`,
-        package_dimensions: null,
-        shippable: null,
-        statement_descriptor: null,
-        tax_code: null,
-        type: 'service',
-        unit_label: null,
-        updated: now,
-        url: null,
-      });
-    }
+    const name = `${pack.credits} credits`;
+    if (!store.get(productId))
+      store.put(productObject(productId, now, { name, description: name, metadata: {}, defaultPrice: priceId }));
     if (store.get(priceId)) continue;
     const amount = pack.credits * CENTS_PER_CREDIT;
-    store.put({
-      id: priceId,
-      object: 'price',
-      active: true,
-      billing_scheme: 'per_unit',
-      created: now,
-      currency: 'usd',
-      custom_unit_amount: null,
-      livemode: false,
-      lookup_key: pack.lookupKey,
-      metadata: {},
-      nickname: `${pack.credits} credits`,
-      product: productId,
-      recurring: null,
-      tax_behavior: 'unspecified',
-      tiers_mode: null,
-      transform_quantity: null,
-      type: 'one_time',
-      unit_amount: amount,
-      unit_amount_decimal: String(amount),
-    });
+    store.put(priceObject(priceId, now, { product: productId, lookupKey: pack.lookupKey, nickname: name, amount }));
   }
 }

@@ -1,16 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  advanceTo,
-  checkoutAndPay,
-  drained,
-  inOrder,
-  newUser,
-  periodEndOf,
-  shuffled,
-  status,
-  useStack,
-  type World,
-} from './support';
+import { advanceTo, drained, inOrder, paidPro, periodEndOf, shuffled, status, useStack } from './support';
 
 /**
  * cancel_at and pause_collection (issue 14), as Stripe documents them: https://docs.stripe.com/billing/subscriptions/cancel
@@ -21,13 +10,6 @@ import {
 const HOUR = 3600;
 const DAY = 86_400;
 const iso = (epoch: number) => new Date(epoch * 1000).toISOString();
-
-async function paidPro(world: World, tag: string) {
-  const user = await newUser(world, tag);
-  const trialing = await checkoutAndPay(world, user, 'pro');
-  await advanceTo(world, (trialing.trial_end ?? 0) + HOUR + 60);
-  return { user, subscription: await world.stripe.subscriptions.retrieve(trialing.id) };
-}
 
 describe('cancel_at beyond the current period', () => {
   const worldOf = useStack();

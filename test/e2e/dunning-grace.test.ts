@@ -1,16 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { defaultSettings } from '../../local/stripe/settings';
-import {
-  advanceTo,
-  checkoutAndPay,
-  drained,
-  inOrder,
-  newUser,
-  periodEndOf,
-  shuffled,
-  status,
-  useStack,
-} from './support';
+import { advanceTo, drained, inOrder, paidPro, periodEndOf, shuffled, status, useStack } from './support';
 
 /**
  * Dunning grace anchored to the start of the unpaid streak (issue 14), on the emulator's documented dunning
@@ -29,14 +19,6 @@ afterEach(() => {
   inOrder(world);
 });
 
-async function paidPro(tag: string) {
-  const world = worldOf();
-  const user = await newUser(world, tag);
-  const trialing = await checkoutAndPay(world, user, 'pro');
-  await advanceTo(world, (trialing.trial_end ?? 0) + HOUR + 60);
-  return { user, subscription: await world.stripe.subscriptions.retrieve(trialing.id) };
-}
-
 const failedAt = (events: { type: string; created: number }[]) =>
   events.find((e) => e.type === 'invoice.payment_failed')?.created ?? Number.NaN;
 
@@ -47,7 +29,7 @@ describe('the unpaid streak', () => {
     world.emulator.configure({
       dunning: { retries: { kind: 'smart', attempts: 4, windowDays: 14 }, outcome: 'past_due' },
     });
-    const { user, subscription } = await paidPro('streak');
+    const { user, subscription } = await paidPro(world, 'streak');
     world.emulator.failNextPayment(user.customerId, 100);
     shuffled(world, 17);
 
@@ -79,7 +61,7 @@ describe('the unpaid streak', () => {
   it('a payment that first fails in the middle of a period gets the full grace from that failure', async () => {
     // Prepare: the renewal invoice is attempted 20 days into the period (a late first attempt)
     const world = worldOf();
-    const { user, subscription } = await paidPro('mid-period');
+    const { user, subscription } = await paidPro(world, 'mid-period');
     world.emulator.configure({ renewalFinalizeDelay: 20 * DAY });
     world.emulator.failNextPayment(user.customerId, 100);
     const periodStart = periodEndOf(subscription);
@@ -109,7 +91,7 @@ describe('the unpaid streak', () => {
       // Prepare: one scheduled retry a day later, then the account's outcome
       const world = worldOf();
       world.emulator.configure({ dunning: { retries: { kind: 'schedule', daysAfterPrevious: [1] }, outcome } });
-      const { user, subscription } = await paidPro(`dunning-${outcome}`);
+      const { user, subscription } = await paidPro(world, `dunning-${outcome}`);
       world.emulator.failNextPayment(user.customerId, 100);
       shuffled(world, outcome === 'unpaid' ? 37 : 41);
 

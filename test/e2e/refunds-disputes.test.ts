@@ -2,10 +2,10 @@ import type Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
 import {
   advanceTo,
-  checkoutAndPay,
   drained,
   inOrder,
-  newUser,
+  latestCharge,
+  paidPro,
   periodEndOf,
   shuffled,
   status,
@@ -23,22 +23,6 @@ import {
  */
 const worldOf = useStack();
 const HOUR = 3600;
-
-/** Signed up, bought pro (the first checkout has the 14-day trial), trial over and the first invoice charged. */
-async function paidPro(world: World, tag: string, paymentMethod = 'pm_card_visa') {
-  const user = await newUser(world, tag);
-  const trialing = await checkoutAndPay(world, user, 'pro', paymentMethod);
-  await advanceTo(world, (trialing.trial_end ?? 0) + HOUR + 60);
-  const subscription = await world.stripe.subscriptions.retrieve(trialing.id);
-  return { user, subscription };
-}
-
-/** The newest charge of the customer (Stripe lists newest first). */
-async function latestCharge(world: World, user: User): Promise<Stripe.Charge> {
-  const charge = (await world.stripe.charges.list({ customer: user.customerId, limit: 1 })).data[0];
-  if (!charge) throw new Error('no charge');
-  return charge;
-}
 
 /** A one-off payment outside any subscription (a PaymentIntent confirmed with the card on file). */
 async function oneOffCharge(world: World, user: User): Promise<Stripe.Charge> {

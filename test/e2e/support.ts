@@ -103,4 +103,25 @@ export async function cardOnFile(world: World, user: User, token = 'pm_card_visa
 export const periodEndOf = (subscription: Stripe.Subscription): number =>
   subscription.items.data[0]?.current_period_end ?? Number.NaN;
 
+const HOUR = 3600;
+
+/** Signed up, bought pro (the first checkout has the 14-day trial), trial over and the first invoice charged. */
+export async function paidPro(
+  world: World,
+  tag: string,
+  paymentMethod = 'pm_card_visa',
+): Promise<{ user: User; subscription: Stripe.Subscription }> {
+  const user = await newUser(world, tag);
+  const trialing = await checkoutAndPay(world, user, 'pro', paymentMethod);
+  await advanceTo(world, (trialing.trial_end ?? 0) + HOUR + 60);
+  return { user, subscription: await world.stripe.subscriptions.retrieve(trialing.id) };
+}
+
+/** The newest charge of the customer (Stripe lists newest first). */
+export async function latestCharge(world: World, user: User): Promise<Stripe.Charge> {
+  const charge = (await world.stripe.charges.list({ customer: user.customerId, limit: 1 })).data[0];
+  if (!charge) throw new Error('no charge');
+  return charge;
+}
+
 export { call };

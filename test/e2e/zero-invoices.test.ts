@@ -1,18 +1,5 @@
-import type Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
-import {
-  advanceTo,
-  checkoutAndPay,
-  drained,
-  inOrder,
-  newUser,
-  periodEndOf,
-  shuffled,
-  status,
-  type User,
-  useStack,
-  type World,
-} from './support';
+import { advanceTo, drained, inOrder, latestCharge, paidPro, periodEndOf, shuffled, status, useStack } from './support';
 
 /**
  * A $0 invoice is never a payment (issue 14): Stripe sends `invoice.paid` for $0 invoices too (a trial start, a
@@ -22,19 +9,6 @@ import {
  */
 const worldOf = useStack();
 const HOUR = 3600;
-
-async function paidPro(world: World, tag: string) {
-  const user = await newUser(world, tag);
-  const trialing = await checkoutAndPay(world, user, 'pro');
-  await advanceTo(world, (trialing.trial_end ?? 0) + HOUR + 60);
-  return { user, subscription: await world.stripe.subscriptions.retrieve(trialing.id) };
-}
-
-async function latestCharge(world: World, user: User): Promise<Stripe.Charge> {
-  const charge = (await world.stripe.charges.list({ customer: user.customerId, limit: 1 })).data[0];
-  if (!charge) throw new Error('no charge');
-  return charge;
-}
 
 describe('a zero-amount invoice after a reversal', () => {
   it.each(['refund', 'dispute'] as const)(

@@ -1,19 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { type DriftContext, planUser, type UserSnapshot } from '../../../lambdas/domain/drift';
-import { type EntitlementOverride, initialEntitlementRecord } from '../../../lambdas/domain/entitlement';
+import type { EntitlementOverride } from '../../../lambdas/domain/entitlement';
 import { withOverride } from '../../../lambdas/domain/entitlement-override';
-import { PlanCatalog } from '../../../lambdas/domain/plan-catalog';
 import type { NormalisedSubscription } from '../../../lambdas/domain/stripe-events';
+import { catalog, NOW, nowSeconds, reportingContext, syncedUser } from './drift-fixtures';
 
-const catalog = PlanCatalog.defaults();
-const NOW = new Date('2026-06-01T12:00:00Z');
-const nowSeconds = NOW.getTime() / 1000;
 const ctxAt = (now: Date): DriftContext => ({
-  catalog,
-  policy: { gracePeriodDays: 7, paymentReversal: 'revoke' as const },
+  ...reportingContext,
   now,
   stripeListedAt: Math.floor(now.getTime() / 1000),
-  runId: 'run-1',
 });
 const ctx = ctxAt(NOW);
 const pro: NormalisedSubscription = {
@@ -36,38 +31,17 @@ const override: EntitlementOverride = {
   grantedAt: '2026-05-01T00:00:00.000Z',
 };
 
-/** A user whose record holds an enterprise override over a free Stripe state, in the enterprise group. */
+/** The synced user (drift-fixtures.ts) whose record holds an enterprise override over its free Stripe state. */
 function userWithOverride(subscriptions: NormalisedSubscription[] = []): UserSnapshot {
-  const initial = initialEntitlementRecord(
-    catalog,
-    { sub: 'sub-1', cognitoUsername: 'sub-1', stripeCustomerId: 'cus_1' },
-    NOW,
-  );
-  const { cognito_sub: _s, cognitoGroups: _g, ...free } = initial;
+  const user = syncedUser();
+  if (!user.record) throw new Error('the synced user has a record');
+  const { cognito_sub: _s, cognitoGroups: _g, ...free } = user.record;
   const merged = withOverride(free, override, catalog, NOW);
   return {
-    sub: 'sub-1',
-    cognito: {
-      sub: 'sub-1',
-      username: 'sub-1',
-      email: 'a@example.com',
-      emailVerified: true,
-      identityProvider: 'cognito',
-      status: 'CONFIRMED',
-    },
+    ...user,
     cognitoGroups: ['enterprise'],
-    profile: {
-      userId: 'sub-1',
-      cognitoUsername: 'sub-1',
-      email: 'a@example.com',
-      emailVerified: true,
-      identityProvider: 'cognito',
-      stripeCustomerId: 'cus_1',
-      createdAt: '2026-01-01T00:00:00Z',
-      updatedAt: '2026-01-01T00:00:00Z',
-    },
-    record: { ...initial, ...merged, cognitoGroups: ['enterprise'] },
-    customers: [{ id: 'cus_1', cognitoSub: 'sub-1', created: 1_700_000_000, subscriptions, complete: false }],
+    record: { ...user.record, ...merged, cognitoGroups: ['enterprise'] },
+    customers: user.customers.map((customer) => ({ ...customer, subscriptions })),
   };
 }
 
