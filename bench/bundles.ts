@@ -2,8 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { build } from 'esbuild';
-import { RUNTIME_PROVIDED_MODULES } from '../lib/lambda-bundling';
+import { type BuildOptions, build } from 'esbuild';
+import { BUNDLE_MAIN_FIELDS, RUNTIME_PROVIDED_MODULES } from '../lib/lambda-bundling';
 import { percentile, round, type Summary } from './stats';
 
 const ROOT = join(__dirname, '..');
@@ -72,7 +72,8 @@ const ESBUILD_OPTIONS = {
   sourcesContent: false,
   metafile: true,
   logLevel: 'silent',
-} as const;
+  mainFields: [...BUNDLE_MAIN_FIELDS],
+} satisfies BuildOptions;
 
 /**
  * Bundles one entry the way lib/constructs/app-function.ts ships it (minified, CJS, node22, source maps), with the

@@ -17,7 +17,7 @@ import {
   type SecretKey,
   TABLE_ENV,
 } from '../../lambdas/platform/contracts';
-import { RUNTIME_PROVIDED_MODULES } from '../lambda-bundling';
+import { BUNDLE_MAIN_FIELDS, RUNTIME_PROVIDED_MODULES } from '../lambda-bundling';
 import { suppressAppFunctionFindings } from '../nag-suppressions';
 import { secretLikeReason } from '../secret-patterns';
 import type { StageConfig } from '../stage-config';
@@ -123,6 +123,8 @@ export class AppFunction extends Construct {
         // The AWS SDK is bundled (pinned by package-lock): the deployed code runs the SDK the tests ran.
         bundleAwsSDK: true,
         externalModules: [...RUNTIME_PROVIDED_MODULES],
+        // ES module builds first (the SDK's dist-es): esbuild keeps only what is imported (lib/lambda-bundling.ts).
+        mainFields: [...BUNDLE_MAIN_FIELDS],
       },
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
