@@ -96,7 +96,7 @@ export interface EntitlementsClientOptions {
    * Called when a status answer says `refreshTokens: true`: the groups in your token differ from the user's groups
    * now. Refresh the Cognito tokens here (REFRESH_TOKEN_AUTH); the promise is awaited before the answer returns.
    */
-  onRefreshTokens?(status: SubscriptionStatus): void | Promise<void>;
+  onRefreshTokens?(status: SubscriptionStatus | TrialStatus): void | Promise<void>;
   fetch?: typeof fetch;
 }
 

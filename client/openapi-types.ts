@@ -9,7 +9,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** The caller entitlement, time applied at read (never cached). */
+    /** The caller entitlement, time applied at read, and credit balance (never cached). */
     get: operations['getSubscriptionStatus'];
     put?: never;
     post?: never;
@@ -162,6 +162,56 @@ export interface components {
       /** @description True when the groups in the caller token differ from the applied groups: refresh the tokens. */
       refreshTokens: boolean;
     };
+    /** @description What the caller may do now, with time applied at read, and the credits left. */
+    SubscriptionStatusWithCredits: {
+      /**
+       * @description `none`: never subscribed; `expired`: a trial or grace period ended (`trialEndsAt` says when a trial did); `revoked`: the payment for the current period was refunded or lost in a dispute (`revokedReason`); else the Stripe status.
+       * @enum {string}
+       */
+      status:
+        | 'none'
+        | 'expired'
+        | 'revoked'
+        | 'incomplete'
+        | 'incomplete_expired'
+        | 'trialing'
+        | 'active'
+        | 'past_due'
+        | 'canceled'
+        | 'unpaid'
+        | 'paused';
+      /** @description With status `revoked`: `refund` (fully refunded) or `dispute` (chargeback lost); else null. */
+      revokedReason: ('refund' | 'dispute') | null;
+      /** @description Plan id from the catalog (free, trial, starter, pro, ...). */
+      plan: string;
+      /** @description Whether a paid plan or a running trial applies right now. */
+      entitled: boolean;
+      features: string[];
+      /** @description Managed Cognito groups the user belongs to. */
+      groups: string[];
+      currentPeriodEnd: string | null;
+      trialEndsAt: string | null;
+      /** @description The subscription ends at the end of the current period. */
+      cancelAtPeriodEnd: boolean;
+      /** @description When the subscription ends (access lasts until then): the period end, or a later date set in Stripe; null when it renews. */
+      cancelAt: string | null;
+      /**
+       * @description `override`: a plan granted by an operator (it wins while active; the Stripe state takes over when it ends); `stripe`: a Stripe subscription; `trial`: the no-card trial; `free`: nothing entitled.
+       * @enum {string}
+       */
+      source: 'override' | 'stripe' | 'trial' | 'free';
+      /** @description With source `override`: when the override ends (null: until revoked); else null. */
+      overrideEndsAt: string | null;
+      /** @description Increases on every change. */
+      entitlementsVersion: number;
+      /** @description True when the groups in the caller token differ from the applied groups: refresh the tokens. */
+      refreshTokens: boolean;
+      /** @description Credits bought in packs (POST /checkout/sessions with `pack`). */
+      credits: {
+        /** @description Credits left (0 when no pack was bought). Negative only when a refunded or disputed pack had already been spent: show it as owed, and consumption answers 409 until it is positive again. */
+        balance: number;
+      };
+    };
     /** @description Starts a Stripe Checkout: a subscription to `plan` billed every `interval`, or a one-time purchase of `quantity` units of the credit pack `pack`. */
     CheckoutSessionRequest: {
       /** @enum {string} */
@@ -248,13 +298,13 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description Current status. */
+      /** @description Current status and credit balance. */
       200: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['SubscriptionStatus'];
+          'application/json': components['schemas']['SubscriptionStatusWithCredits'];
         };
       };
       /** @description Missing, expired or invalid token. */

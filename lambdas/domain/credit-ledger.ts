@@ -4,6 +4,8 @@
  * Pure module.
  */
 
+import { type CreditAuditEntry, creditAuditEntry } from './credit-audit';
+
 /** One credited Checkout Session (the key of its grant: a session is credited at most once). */
 export interface CreditGrant {
   credits: number;
@@ -24,6 +26,11 @@ export interface CreditLedger {
   /** Checkout Session id -> its grant. */
   grants: Record<string, CreditGrant>;
   updatedAt: string;
+  /**
+   * The audit entry of the last change, written with it: put to the AuditLog after the write and again (a
+   * conditional put, never duplicated) before the next write replaces it, so a crash between the two loses none.
+   */
+  pendingAudit?: CreditAuditEntry[];
 }
 
 /** What a paid pack checkout sells, from its session (metadata pinned at sale by our checkout). */
@@ -35,7 +42,9 @@ export interface PackSale {
   paymentIntentId: string | null;
 }
 
-export type GrantStep = { kind: 'granted'; ledger: CreditLedger; grant: CreditGrant } | { kind: 'already-granted' };
+export type GrantStep =
+  | { kind: 'granted'; ledger: CreditLedger; grant: CreditGrant; audit: CreditAuditEntry }
+  | { kind: 'already-granted' };
 
 export function emptyLedger(sub: string, now: Date): CreditLedger {
   return { sub, balance: 0, version: 0, grants: {}, updatedAt: now.toISOString() };
@@ -52,15 +61,28 @@ export function grantSale(ledger: CreditLedger, sale: PackSale, eventId: string,
     eventId,
     grantedAt: now.toISOString(),
   };
+  const audit = creditAuditEntry({
+    sub: ledger.sub,
+    type: 'credits.granted',
+    ref: sale.sessionId,
+    credits: sale.credits,
+    balanceBefore: ledger.balance,
+    ledgerVersion: ledger.version + 1,
+    at: now,
+    eventId,
+    pack: sale.pack,
+  });
   return {
     kind: 'granted',
     grant,
+    audit,
     ledger: {
       ...ledger,
       balance: ledger.balance + sale.credits,
       version: ledger.version + 1,
       grants: { ...ledger.grants, [sale.sessionId]: grant },
       updatedAt: now.toISOString(),
+      pendingAudit: [audit],
     },
   };
 }

@@ -3,13 +3,16 @@ import { CONTRACTS } from '../platform/contracts';
 import { json } from '../platform/http';
 import { jwtRoute } from '../platform/http-handler';
 import { lambdaEntry } from '../platform/lambda-entry';
-import { type SubscriptionStatusDeps, subscriptionStatus } from '../use-cases/entitlement/subscription-status';
+import { type StatusWithCreditsDeps, statusWithCredits } from '../use-cases/credits/status-with-credits';
 import { subscriptionStatusDeps } from '../wiring/frontend';
 
-/** GET /subscription/status: the caller's entitlement from DynamoDB (never from token claims), `no-store`. */
-export function createSubscriptionStatusHandler(deps: SubscriptionStatusDeps) {
+/**
+ * GET /subscription/status: the caller's entitlement from DynamoDB (never from token claims) and credit balance,
+ * `no-store`.
+ */
+export function createSubscriptionStatusHandler(deps: StatusWithCreditsDeps) {
   return jwtRoute(async (event, caller) => {
-    const status = await subscriptionStatus(deps, tokenUserOf(event, caller));
+    const status = await statusWithCredits(deps, tokenUserOf(event, caller));
     return json(200, status, { 'cache-control': 'no-store' });
   });
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CreditPacks } from '../domain/credit-packs';
+import type { StatusWithCreditsView } from '../domain/credits-view';
 import { SUBSCRIPTION_STATUSES } from '../domain/entitlement';
 import type { PlanCatalog } from '../domain/plan-catalog';
 import { BILLING_INTERVALS, type BillingInterval, type PlanId } from '../domain/plan-catalog-schema';
@@ -72,6 +73,29 @@ export type SubscriptionStatusResponse = z.infer<typeof subscriptionStatusRespon
 /** The schema and the domain's view stay one shape: this fails to compile when either side changes alone. */
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 export const STATUS_SCHEMA_MATCHES_VIEW: Same<SubscriptionStatusResponse, SubscriptionStatusView> = true;
+
+/** GET /subscription/status: the subscription status and the caller's credit balance. */
+export const statusWithCreditsResponseSchema = subscriptionStatusResponseSchema
+  .extend({
+    credits: z
+      .object({
+        balance: z
+          .number()
+          .int()
+          .meta({
+            description:
+              'Credits left (0 when no pack was bought). Negative only when a refunded or disputed pack had already ' +
+              'been spent: show it as owed, and consumption answers 409 until it is positive again.',
+          }),
+      })
+      .meta({ description: 'Credits bought in packs (POST /checkout/sessions with `pack`).' }),
+  })
+  .meta({ description: 'What the caller may do now, with time applied at read, and the credits left.' });
+
+export const STATUS_WITH_CREDITS_SCHEMA_MATCHES_VIEW: Same<
+  z.infer<typeof statusWithCreditsResponseSchema>,
+  StatusWithCreditsView
+> = true;
 
 /** Plans a customer can buy: those with at least one Stripe price. */
 export function purchasablePlanIds(catalog: PlanCatalog): [PlanId, ...PlanId[]] {

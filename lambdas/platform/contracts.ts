@@ -108,7 +108,13 @@ export const GATE_TABLES = { entitlements: ['GetItem'] } as const satisfies Func
 export const CONTRACTS = {
   subscriptionStatus: {
     // AuditLog: the account tombstone (a deleted account is never healed back) and the email's trial-used mark.
-    tables: { entitlements: ENTITLEMENT_WRITER, userProfiles: ['GetItem', 'UpdateItem'], auditLog: ['GetItem'] },
+    // Credits: the caller's balance.
+    tables: {
+      entitlements: ENTITLEMENT_WRITER,
+      userProfiles: ['GetItem', 'UpdateItem'],
+      auditLog: ['GetItem'],
+      credits: ['GetItem'],
+    },
     secrets: [],
     userPool: { poolIdFrom: 'env', actions: GROUP_SYNC },
   },

@@ -8,6 +8,7 @@ import {
   errorResponseSchema,
   portalSessionRequestSchema,
   portalSessionResponseSchema,
+  statusWithCreditsResponseSchema,
   subscriptionStatusResponseSchema,
 } from './api-schemas';
 
@@ -61,10 +62,13 @@ export function buildOpenApiDocument(
       '/subscription/status': {
         get: {
           operationId: 'getSubscriptionStatus',
-          summary: 'The caller entitlement, time applied at read (never cached).',
+          summary: 'The caller entitlement, time applied at read, and credit balance (never cached).',
           security: bearer,
           responses: {
-            '200': { description: 'Current status.', content: jsonContent('SubscriptionStatus') },
+            '200': {
+              description: 'Current status and credit balance.',
+              content: jsonContent('SubscriptionStatusWithCredits'),
+            },
             ...errors('401', '500', '503'),
           },
         },
@@ -145,6 +149,7 @@ export function buildOpenApiDocument(
       schemas: {
         Error: schemaOf(errorResponseSchema, 'output'),
         SubscriptionStatus: schemaOf(subscriptionStatusResponseSchema, 'output'),
+        SubscriptionStatusWithCredits: schemaOf(statusWithCreditsResponseSchema, 'output'),
         CheckoutSessionRequest: schemaOf(checkoutSessionRequestSchema(catalog, creditPacks), 'input'),
         CheckoutSession: schemaOf(checkoutSessionResponseSchema, 'output'),
         PortalSessionRequest: schemaOf(portalSessionRequestSchema, 'input'),

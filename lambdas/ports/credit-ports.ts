@@ -1,3 +1,4 @@
+import type { CreditAuditEntry } from '../domain/credit-audit';
 import type { CreditLedger } from '../domain/credit-ledger';
 import type { WriteOutcome } from './app-ports';
 
@@ -9,4 +10,15 @@ export interface CreditLedgerStore {
    * when it is null). The caller re-reads and retries on `conflict`.
    */
   writeIfVersion(ledger: CreditLedger, expectedVersion: number | null): Promise<WriteOutcome>;
+}
+
+/** The AuditLog, for credit changes: a put conditional on the entry's key (a re-put changes nothing). */
+export interface CreditAuditLog {
+  append(entry: CreditAuditEntry): Promise<void>;
+}
+
+/** What every credit change needs: the ledger and the audit trail. */
+export interface CreditBook {
+  ledger: CreditLedgerStore;
+  audit: CreditAuditLog;
 }

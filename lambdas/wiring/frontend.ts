@@ -1,4 +1,5 @@
 import { CognitoGroupGateway } from '../adapters/cognito/cognito-groups';
+import { DynamoCreditLedgerStore } from '../adapters/dynamo/credit-ledger-store';
 import { DynamoEntitlementStore } from '../adapters/dynamo/entitlement-store';
 import { DynamoProfileStore } from '../adapters/dynamo/profile-store';
 import { lazyCustomerGateway, STRIPE_CALL_OPTIONS, StripeBillingGateway } from '../adapters/stripe/stripe-billing';
@@ -9,16 +10,17 @@ import type { Runtime } from '../platform/runtime';
 import type { CheckoutDeps } from '../use-cases/billing/create-checkout-session';
 import type { PackCheckoutDeps } from '../use-cases/billing/create-pack-checkout';
 import type { PortalDeps } from '../use-cases/billing/create-portal-session';
+import type { StatusWithCreditsDeps } from '../use-cases/credits/status-with-credits';
 import type { StartTrialDeps } from '../use-cases/entitlement/start-trial';
-import type { SubscriptionStatusDeps } from '../use-cases/entitlement/subscription-status';
 import { accountTombstones } from './account';
 
 type PackCheckoutWiring = Pick<PackCheckoutDeps, 'creditPacks' | 'billing'>;
 
 /** The dependency sets of the frontend routes, each from its function's runtime (one contract each). */
 
-export function subscriptionStatusDeps(runtime: Runtime<typeof CONTRACTS.subscriptionStatus>): SubscriptionStatusDeps {
+export function subscriptionStatusDeps(runtime: Runtime<typeof CONTRACTS.subscriptionStatus>): StatusWithCreditsDeps {
   return {
+    credits: new DynamoCreditLedgerStore(runtime.ddb, runtime.tables.CREDITS_TABLE),
     entitlements: new DynamoEntitlementStore(runtime.ddb, runtime.tables.ENTITLEMENTS_TABLE),
     profiles: new DynamoProfileStore(runtime.ddb, runtime.tables.USER_PROFILES_TABLE),
     groups: new CognitoGroupGateway(runtime.cognito, runtime.userPoolId),

@@ -1,5 +1,6 @@
 import { CognitoGroupGateway } from '../adapters/cognito/cognito-groups';
 import { DynamoAuditLog } from '../adapters/dynamo/audit-log';
+import { DynamoCreditAuditLog } from '../adapters/dynamo/credit-audit-log';
 import { DynamoCreditLedgerStore } from '../adapters/dynamo/credit-ledger-store';
 import { DynamoEntitlementStore } from '../adapters/dynamo/entitlement-store';
 import { DynamoParkedEventStore } from '../adapters/dynamo/parked-events';
@@ -34,7 +35,10 @@ export function stripeEventDeps(runtime: Runtime<StripeEventContract>): StripeEv
     groups: new CognitoGroupGateway(runtime.cognito, runtime.userPoolId),
     stripe: new StripeSubscriptionSource(() => runtime.stripe(WEBHOOK_STRIPE_OPTIONS)),
     parked: new DynamoParkedEventStore(ddb, tables.PARKED_EVENTS_TABLE),
-    credits: new DynamoCreditLedgerStore(ddb, tables.CREDITS_TABLE),
+    credits: {
+      ledger: new DynamoCreditLedgerStore(ddb, tables.CREDITS_TABLE),
+      audit: new DynamoCreditAuditLog(ddb, tables.AUDIT_TABLE),
+    },
     audit: new DynamoAuditLog(ddb, tables.AUDIT_TABLE),
     catalog: runtime.catalog,
     policy: entitlementPolicyOf(runtime.policy),

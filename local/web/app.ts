@@ -10,6 +10,7 @@ import {
   type EntitlementsApiError,
   isApiError,
   type SubscriptionStatus,
+  type TrialStatus,
 } from '../../client/entitlements-client';
 
 /**
@@ -112,7 +113,7 @@ async function main(): Promise<void> {
     return Array.isArray(groups) ? groups.filter((g): g is string => typeof g === 'string') : [];
   };
 
-  const render = (status: SubscriptionStatus) => {
+  const render = (status: SubscriptionStatus | TrialStatus) => {
     $('plan').textContent = status.plan;
     $('status').textContent = status.status;
     $('entitled').textContent = status.entitled ? 'yes' : 'no';

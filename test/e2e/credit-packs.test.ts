@@ -1,4 +1,4 @@
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { DynamoCreditLedgerStore } from '../../lambdas/adapters/dynamo/credit-ledger-store';
 import { advanceTo, call, drained, inOrder, newUser, shuffled, type User, useStack, type World } from './support';
@@ -56,6 +56,18 @@ describe('credit packs: checkout', () => {
 const ledgerOf = (world: World, user: User) =>
   new DynamoCreditLedgerStore(world.stack.backend.ddb, world.stack.backend.tables.credits).get(user.sub);
 
+/** The user's credit entries in the AuditLog. */
+async function creditAuditOf(world: World, user: User) {
+  const result = await world.stack.backend.ddb.send(
+    new QueryCommand({
+      TableName: world.stack.backend.tables.auditLog,
+      KeyConditionExpression: 'userId = :u',
+      ExpressionAttributeValues: { ':u': user.sub },
+    }),
+  );
+  return (result.Items ?? []).filter((item) => String(item.eventType).startsWith('credits.'));
+}
+
 /** POST /checkout/sessions for a pack; returns the session id. */
 async function buyPack(world: World, user: User, body: Record<string, unknown>): Promise<string> {
   const response = await call(world.stack, 'POST', '/checkout/sessions', user.idToken, body);
@@ -83,6 +95,11 @@ describe('credit packs: crediting from the webhook', () => {
       expect(ledger).toMatchObject({ balance: 1000, version: 1 });
       expect(Object.keys(ledger?.grants ?? {})).toEqual([sessionId]);
       expect(ledger?.grants[sessionId]).toMatchObject({ credits: 1000, pack: 'credits_500', quantity: 2 });
+      const status = await call(world.stack, 'GET', '/subscription/status', user.idToken);
+      expect(status.body).toMatchObject({ plan: 'free', credits: { balance: 1000 } });
+      expect((await creditAuditOf(world, user)).map((e) => [e.eventType, e.ref, e.credits, e.balanceAfter])).toEqual([
+        ['credits.granted', sessionId, 1000, 1000],
+      ]);
     },
   );
 
@@ -104,6 +121,10 @@ describe('credit packs: crediting from the webhook', () => {
     // Assess
     expect(beforeSettling).toBe(100);
     expect(await ledgerOf(world, user)).toMatchObject({ balance: 600, version: 2 });
+    expect((await creditAuditOf(world, user)).map((e) => [e.balanceBefore, e.balanceAfter])).toEqual([
+      [0, 100],
+      [100, 600],
+    ]);
   });
 
   it('a failed bank debit (async_payment_failed) credits nothing', async () => {

@@ -2,10 +2,11 @@ import { emptyLedger, grantSale, type PackSale } from '../../domain/credit-ledge
 import { DependencyUnavailableError } from '../../domain/errors';
 import { logger } from '../../platform/logger';
 import type { Clock } from '../../ports/app-ports';
-import type { CreditLedgerStore } from '../../ports/credit-ports';
+import type { CreditBook } from '../../ports/credit-ports';
+import { commitLedger, reputPending } from './commit-ledger';
 
 export interface CreditSaleDeps {
-  credits: CreditLedgerStore;
+  credits: CreditBook;
   clock: Clock;
 }
 
@@ -16,8 +17,9 @@ const MAX_ATTEMPTS = 5;
 
 /**
  * Credits a paid pack sale to `sub` exactly once: read the ledger, add the grant keyed by the Checkout Session
- * (already there: nothing), write conditional on the version read, re-read on a lost race. Any delivery order and
- * any duplication of the session's events credit it once.
+ * (already there: nothing but its audit entry re-put), write conditional on the version read with the grant's
+ * AuditLog entry, re-read on a lost race. Any delivery order and any duplication of the session's events credit it
+ * once and audit it once.
  */
 export async function creditSale(
   deps: CreditSaleDeps,
@@ -26,11 +28,14 @@ export async function creditSale(
   eventId: string,
 ): Promise<CreditSaleOutcome> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
-    const stored = await deps.credits.get(sub);
+    const stored = await deps.credits.ledger.get(sub);
     const now = deps.clock.now();
     const step = grantSale(stored ?? emptyLedger(sub, now), sale, eventId, now);
-    if (step.kind === 'already-granted') return { kind: 'already-granted', sub, balance: stored?.balance ?? 0 };
-    const outcome = await deps.credits.writeIfVersion(step.ledger, stored ? stored.version : null);
+    if (step.kind === 'already-granted') {
+      if (stored) await reputPending(deps.credits, stored, sale.sessionId);
+      return { kind: 'already-granted', sub, balance: stored?.balance ?? 0 };
+    }
+    const outcome = await commitLedger(deps.credits, stored, { ...step.ledger, pendingAudit: [step.audit] });
     if (outcome === 'written') {
       logger.info('credits granted', {
         sub,

@@ -5,7 +5,7 @@ import type { EventReader } from '../../domain/stripe-read';
 import { logger } from '../../platform/logger';
 import type { AccountTombstoneReader } from '../../ports/account-ports';
 import type { ProfileStore } from '../../ports/app-ports';
-import type { CreditLedgerStore } from '../../ports/credit-ports';
+import type { CreditBook } from '../../ports/credit-ports';
 import type { ParkedEventStore, ParkReason, SubscriptionSource } from '../../ports/webhook-ports';
 import { creditSale } from '../credits/credit-sale';
 import type { GroupChange } from '../entitlement/sync-cognito-groups';
@@ -22,7 +22,7 @@ export interface StripeEventDeps extends EntitlementWriterDeps {
   /** How an event's object is read (the deployed schema). @default normaliseEvent */
   readEvent?: EventReader;
   /** Credit ledgers: paid credit pack sales are credited here (without it they are ignored). */
-  credits?: CreditLedgerStore;
+  credits?: CreditBook;
 }
 
 export type ApplyOutcome =

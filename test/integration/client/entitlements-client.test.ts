@@ -45,7 +45,13 @@ describe('typed client against the local stack', () => {
     const again = await failure(client.startTrial());
 
     // Assess
-    expect(initial).toMatchObject({ status: 'none', plan: 'free', entitled: false, refreshTokens: false });
+    expect(initial).toMatchObject({
+      status: 'none',
+      plan: 'free',
+      entitled: false,
+      refreshTokens: false,
+      credits: { balance: 0 },
+    });
     expect(reportsBefore).toMatchObject({ status: 403, code: 'forbidden' });
     expect(trial).toMatchObject({ status: 'trialing', plan: 'trial', refreshTokens: true });
     expect(session.refreshes).toBe(1);

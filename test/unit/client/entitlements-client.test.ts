@@ -5,6 +5,7 @@ import {
   EntitlementsApiError,
   isApiError,
   type SubscriptionStatus,
+  type TrialStatus,
 } from '../../../client/entitlements-client';
 import { CLIENT_TYPES_PATH, renderClientTypes } from '../../../scripts/generate-client-types';
 
@@ -23,6 +24,7 @@ const STATUS: SubscriptionStatus = {
   overrideEndsAt: null,
   entitlementsVersion: 3,
   refreshTokens: false,
+  credits: { balance: 0 },
 };
 
 /** A fetch that answers from a table and records what it was asked. */
@@ -75,7 +77,7 @@ describe('createEntitlementsClient', () => {
 
   it('calls onRefreshTokens when the status says the token is stale, and waits for it', async () => {
     // Prepare
-    const refreshed: SubscriptionStatus[] = [];
+    const refreshed: (SubscriptionStatus | TrialStatus)[] = [];
     const { fetch } = fakeFetch(() => json(200, { ...STATUS, refreshTokens: true }));
     const client = createEntitlementsClient({
       baseUrl: 'https://api.example.com',

@@ -14,12 +14,14 @@ import {
   proRecord,
   SUB,
 } from '../../support/api-doubles';
+import { MemoryCreditLedgers } from '../../support/credit-doubles';
 
 describe('GET /subscription/status', () => {
   let entitlements: MemoryEntitlements;
   let profiles: MemoryProfiles;
   let groups: MemoryGroups;
   let clock: ReturnType<typeof fixedClock>;
+  let credits: MemoryCreditLedgers;
   let handle: ReturnType<typeof createSubscriptionStatusHandler>;
 
   beforeEach(() => {
@@ -27,7 +29,8 @@ describe('GET /subscription/status', () => {
     profiles = new MemoryProfiles();
     groups = new MemoryGroups();
     clock = fixedClock();
-    handle = createSubscriptionStatusHandler({ entitlements, profiles, groups, catalog, clock });
+    credits = new MemoryCreditLedgers();
+    handle = createSubscriptionStatusHandler({ entitlements, profiles, groups, catalog, clock, credits });
   });
 
   it('answers the stored entitlement with no-store and every field of the contract', async () => {
@@ -53,7 +56,32 @@ describe('GET /subscription/status', () => {
       overrideEndsAt: null,
       entitlementsVersion: 4,
       refreshTokens: false,
+      credits: { balance: 0 },
     });
+  });
+
+  it.each([
+    ['a positive balance', 700],
+    ['a negative balance (a refunded pack already spent), shown as such', -40],
+  ])('answers the credit balance from the ledger: %s', async (_name, balance) => {
+    // Prepare
+    entitlements.items.set(SUB, proRecord());
+    credits.items.set(SUB, { sub: SUB, balance, version: 3, grants: {}, updatedAt: '2026-12-01T00:00:00.000Z' });
+    // Act
+    const result = await handle(jwtEvent({ claims: { 'cognito:groups': '[pro]' } }));
+    // Assess
+    expect(result.statusCode).toBe(200);
+    expect(bodyOf(result).credits).toEqual({ balance });
+  });
+
+  it('is 503 when the credit ledger cannot be read', async () => {
+    // Prepare
+    entitlements.items.set(SUB, proRecord());
+    credits.failWith = new DependencyUnavailableError('dynamodb', 'credit ledger read');
+    // Act
+    const result = await handle(jwtEvent({ claims: { 'cognito:groups': '[pro]' } }));
+    // Assess
+    expect(result.statusCode).toBe(503);
   });
 
   it('reads an ended trial as not entitled although the record still says trialing', async () => {
