@@ -21,7 +21,7 @@ import type { components, paths } from './openapi-types';
  * offer an upgrade (`requiredFeature`, `requiredPlan`, `currentPlan`, `upgradeUrl`).
  */
 
-type Json<P extends keyof paths, M extends 'get' | 'post', S extends number> = paths[P][M] extends {
+type Json<P extends keyof paths, M extends 'get' | 'post' | 'delete', S extends number> = paths[P][M] extends {
   responses: { [K in S]: { content: { 'application/json': infer T } } };
 }
   ? T
@@ -33,6 +33,10 @@ export type CheckoutSession = Json<'/checkout/sessions', 'post', 201>;
 export type PortalSessionRequest = components['schemas']['PortalSessionRequest'];
 export type PortalSession = Json<'/billing/portal-sessions', 'post', 201>;
 export type TrialStatus = Json<'/subscription/trial', 'post', 201>;
+export type AccountDeleted = Json<'/account', 'delete', 200>;
+export type GrantOverrideRequest = components['schemas']['GrantOverrideRequest'];
+export type RevokeOverrideRequest = paths['/admin/overrides']['delete']['parameters']['query'];
+export type OverrideResult = Json<'/admin/overrides', 'post', 200>;
 export type ApiErrorBody = components['schemas']['Error'];
 
 /** The codes the API documents (docs/api.md), the feature gate's, and API Gateway's own answers. */
@@ -43,6 +47,12 @@ export type ErrorCode =
   | 'profile_not_found'
   | 'already_subscribed'
   | 'trial_already_used'
+  | 'reauthentication_required'
+  | 'account_deleted'
+  | 'user_not_found'
+  | 'unknown_plan'
+  | 'end_date_in_past'
+  | 'reason_required'
   | 'concurrent_update'
   | 'request_in_progress'
   | 'internal_error'
@@ -109,6 +119,12 @@ export interface EntitlementsClient {
   portal(request?: PortalSessionRequest): Promise<PortalSession>;
   /** POST /subscription/trial: the 14-day no-card trial, once per user. */
   startTrial(): Promise<TrialStatus>;
+  /** DELETE /account: needs a sign-in within the last 5 minutes (else `reauthentication_required`); sign out after. */
+  deleteAccount(): Promise<AccountDeleted>;
+  /** POST /admin/overrides (operators in `admins`): grant `plan` to `sub` until `endsAt` or until revoked. */
+  grantOverride(request: GrantOverrideRequest): Promise<OverrideResult>;
+  /** DELETE /admin/overrides?sub=&reason= (operators in `admins`): the Stripe state applies again at once. */
+  revokeOverride(request: RevokeOverrideRequest): Promise<OverrideResult>;
   /** GET any route of your own API with the same token and errors (e.g. a route behind the feature gate). */
   get<T = unknown>(path: string): Promise<T>;
 }
@@ -117,7 +133,7 @@ export function createEntitlementsClient(options: EntitlementsClientOptions): En
   const base = options.baseUrl.replace(/\/+$/, '');
   const doFetch = options.fetch ?? ((input, init) => fetch(input, init));
 
-  async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  async function request<T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<T> {
     const token = await options.getToken();
     let response: Response;
     try {
@@ -154,6 +170,13 @@ export function createEntitlementsClient(options: EntitlementsClientOptions): En
     checkout: (body) => request<CheckoutSession>('POST', '/checkout/sessions', body),
     portal: (body = {}) => request<PortalSession>('POST', '/billing/portal-sessions', body),
     startTrial: () => withRefresh(request<TrialStatus>('POST', '/subscription/trial')),
+    deleteAccount: () => request<AccountDeleted>('DELETE', '/account'),
+    grantOverride: (body) => request<OverrideResult>('POST', '/admin/overrides', body),
+    revokeOverride: ({ sub, reason }) =>
+      request<OverrideResult>(
+        'DELETE',
+        `/admin/overrides?${new URLSearchParams({ sub, ...(reason === undefined ? {} : { reason }) })}`,
+      ),
     get: (path) => request('GET', path.startsWith('/') ? path : `/${path}`),
   };
 }

@@ -87,6 +87,24 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/admin/overrides': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Operators: grant a user a plan until `endsAt` or until revoked, with a reason (audited). It wins while active; the Stripe state is kept beneath it and takes over when it ends. Refusals write nothing: 400 `unknown_plan`, `end_date_in_past`, `reason_required`, `invalid_request`; 404 `user_not_found`. */
+    post: operations['grantOverride'];
+    /** Operators: revoke a user override (audited, with the optional reason): the Stripe state applies at once. A user without an override answers `changed: false`. */
+    delete: operations['revokeOverride'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/openapi.json': {
     parameters: {
       query?: never;
@@ -280,6 +298,41 @@ export interface components {
        */
       customer: 'delete' | 'anonymise' | 'keep' | 'none';
     };
+    GrantOverrideRequest: {
+      /** @description The Cognito sub of the user who gets the override. */
+      sub: string;
+      /** @description A plan id of the catalog (free, trial, starter, pro, ...). */
+      plan: string;
+      /** @description When the override ends (ISO-8601, in the future); absent or null: until revoked. */
+      endsAt?: string | null;
+      /** @description Why (required, recorded in the audit trail). */
+      reason?: string;
+    };
+    /** @description The user override and status after a grant or a revoke. */
+    OverrideResult: {
+      /** @description The Cognito sub of the user. */
+      sub: string;
+      /** @description False when the request changed nothing (a revoke without an override). */
+      changed: boolean;
+      /** @description The override now; null after a revoke. */
+      override: {
+        /** @description The plan granted (a plan id of the catalog). */
+        plan: string;
+        /** @description When the override ends; null: until revoked. */
+        endsAt: string | null;
+        /** @description Why it was granted (recorded in the audit trail). */
+        reason: string;
+        /** @description The operator who granted it (the caller of the grant). */
+        operator: {
+          sub: string;
+          email?: string;
+        };
+        /** Format: date-time */
+        grantedAt: string;
+      } | null;
+      /** @description The user status as GET /subscription/status shows it now. */
+      status: components['schemas']['SubscriptionStatus'];
+    };
   };
   responses: never;
   parameters: never;
@@ -376,7 +429,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Not found. */
+      /** @description Not found (e.g. `user_not_found` on an admin route). */
       404: {
         headers: {
           [name: string]: unknown;
@@ -454,7 +507,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Not found. */
+      /** @description Not found (e.g. `user_not_found` on an admin route). */
       404: {
         headers: {
           [name: string]: unknown;
@@ -575,8 +628,181 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description The token is valid but not enough for this route (e.g. `reauthentication_required`: sign in again first). */
+      /** @description The token is valid but not enough for this route (e.g. `reauthentication_required`: sign in again first; `forbidden`: an admin route and the caller is not in `admins` now). */
       403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Unexpected error (details are logged, never returned). */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Stripe or DynamoDB is temporarily unavailable; retry after the `Retry-After` seconds. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  grantOverride: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['GrantOverrideRequest'];
+      };
+    };
+    responses: {
+      /** @description The override is stored; the user status now. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OverrideResult'];
+        };
+      };
+      /** @description Malformed JSON or a field that fails validation; the message names the field. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing, expired or invalid token. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The token is valid but not enough for this route (e.g. `reauthentication_required`: sign in again first; `forbidden`: an admin route and the caller is not in `admins` now). */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (e.g. `user_not_found` on an admin route). */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Conflict with the current state. */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Unexpected error (details are logged, never returned). */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Stripe or DynamoDB is temporarily unavailable; retry after the `Retry-After` seconds. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  revokeOverride: {
+    parameters: {
+      query: {
+        sub: string;
+        reason?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The override is gone; the user status now. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OverrideResult'];
+        };
+      };
+      /** @description Malformed JSON or a field that fails validation; the message names the field. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing, expired or invalid token. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The token is valid but not enough for this route (e.g. `reauthentication_required`: sign in again first; `forbidden`: an admin route and the caller is not in `admins` now). */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (e.g. `user_not_found` on an admin route). */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Conflict with the current state. */
+      409: {
         headers: {
           [name: string]: unknown;
         };

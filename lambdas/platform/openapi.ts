@@ -2,12 +2,15 @@ import { z } from 'zod';
 import { CreditPacks } from '../domain/credit-packs';
 import { PlanCatalog } from '../domain/plan-catalog';
 import { deleteAccountResponseSchema } from './account-schemas';
+import { overrideResponseSchema } from './admin-schemas';
 import {
   checkoutSessionRequestSchema,
   checkoutSessionResponseSchema,
   errorResponseSchema,
+  grantOverrideBodySchema,
   portalSessionRequestSchema,
   portalSessionResponseSchema,
+  revokeOverrideQuerySchema,
   statusWithCreditsResponseSchema,
   subscriptionStatusResponseSchema,
 } from './api-schemas';
@@ -31,8 +34,10 @@ const jsonContent = (name: string) => ({ 'application/json': { schema: ref(name)
 const ERRORS = {
   '400': 'Malformed JSON or a field that fails validation; the message names the field.',
   '401': 'Missing, expired or invalid token.',
-  '403': 'The token is valid but not enough for this route (e.g. `reauthentication_required`: sign in again first).',
-  '404': 'Not found.',
+  '403':
+    'The token is valid but not enough for this route (e.g. `reauthentication_required`: sign in again first; ' +
+    '`forbidden`: an admin route and the caller is not in `admins` now).',
+  '404': 'Not found (e.g. `user_not_found` on an admin route).',
   '409': 'Conflict with the current state.',
   '500': 'Unexpected error (details are logged, never returned).',
   '503': 'Stripe or DynamoDB is temporarily unavailable; retry after the `Retry-After` seconds.',
@@ -44,6 +49,24 @@ function errors(...codes: (keyof typeof ERRORS)[]): JsonObject {
 
 const bearer = [{ cognitoJwt: [] }];
 
+/** A property that is another component (the status inside an override result) as a $ref, not a second copy. */
+function withPropertyRef(schema: JsonObject, property: string, component: string): JsonObject {
+  const properties = schema.properties as Record<string, JsonObject>;
+  const { description } = properties[property] ?? {};
+  return { ...schema, properties: { ...properties, [property]: { ...ref(component), description } } };
+}
+
+/** A strict object schema's fields as OpenAPI query parameters (required unless optional). */
+function queryParameters(schema: z.ZodObject): JsonObject[] {
+  const json = schemaOf(schema, 'input') as { properties: Record<string, JsonObject>; required?: string[] };
+  return Object.entries(json.properties).map(([name, property]) => ({
+    name,
+    in: 'query',
+    required: json.required?.includes(name) ?? false,
+    schema: property,
+  }));
+}
+
 export function buildOpenApiDocument(
   catalog: PlanCatalog = PlanCatalog.defaults(),
   creditPacks: CreditPacks = CreditPacks.defaults(),
@@ -54,8 +77,9 @@ export function buildOpenApiDocument(
       title: 'Entitlements frontend API',
       version: '1.0.0',
       description:
-        'Subscription status, Stripe Checkout, the billing portal and the free trial. Every route but ' +
-        '/openapi.json needs a Cognito ID token: `Authorization: Bearer <id token>`. The caller is the token `sub`.',
+        'Subscription status, Stripe Checkout, the billing portal, the free trial, account deletion, and the ' +
+        "operators' override routes. Every route but /openapi.json needs a Cognito ID token: `Authorization: " +
+        'Bearer <id token>`. The caller is the token `sub`; /admin/* routes need a member of `admins` (checked live).',
     },
     jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
     paths: {
@@ -128,6 +152,39 @@ export function buildOpenApiDocument(
           },
         },
       },
+      '/admin/overrides': {
+        post: {
+          operationId: 'grantOverride',
+          summary:
+            'Operators: grant a user a plan until `endsAt` or until revoked, with a reason (audited). It wins while ' +
+            'active; the Stripe state is kept beneath it and takes over when it ends. Refusals write nothing: 400 ' +
+            '`unknown_plan`, `end_date_in_past`, `reason_required`, `invalid_request`; 404 `user_not_found`.',
+          security: bearer,
+          requestBody: { required: true, content: jsonContent('GrantOverrideRequest') },
+          responses: {
+            '200': {
+              description: 'The override is stored; the user status now.',
+              content: jsonContent('OverrideResult'),
+            },
+            ...errors('400', '401', '403', '404', '409', '500', '503'),
+          },
+        },
+        delete: {
+          operationId: 'revokeOverride',
+          summary:
+            'Operators: revoke a user override (audited, with the optional reason): the Stripe state applies at once. ' +
+            'A user without an override answers `changed: false`.',
+          security: bearer,
+          parameters: queryParameters(revokeOverrideQuerySchema),
+          responses: {
+            '200': {
+              description: 'The override is gone; the user status now.',
+              content: jsonContent('OverrideResult'),
+            },
+            ...errors('400', '401', '403', '404', '409', '500', '503'),
+          },
+        },
+      },
       '/openapi.json': {
         get: {
           operationId: 'getOpenApiDocument',
@@ -155,6 +212,8 @@ export function buildOpenApiDocument(
         PortalSessionRequest: schemaOf(portalSessionRequestSchema, 'input'),
         PortalSession: schemaOf(portalSessionResponseSchema, 'output'),
         AccountDeleted: schemaOf(deleteAccountResponseSchema, 'output'),
+        GrantOverrideRequest: schemaOf(grantOverrideBodySchema, 'input'),
+        OverrideResult: withPropertyRef(schemaOf(overrideResponseSchema, 'output'), 'status', 'SubscriptionStatus'),
       },
     },
   };

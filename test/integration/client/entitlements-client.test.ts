@@ -1,5 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createEntitlementsClient, type EntitlementsApiError } from '../../../client/entitlements-client';
+import { deleteAccountResponseSchema } from '../../../lambdas/platform/account-schemas';
+import { overrideResponseSchema } from '../../../lambdas/platform/admin-schemas';
 import type { LocalStack } from '../../../local/stack';
 import { signedInAgain, signedUpUser, uniqueEmail } from '../../shipped/support';
 import { useLocalStack } from '../../support/local-stack';
@@ -76,6 +78,54 @@ describe('typed client against the local stack', () => {
     expect(portal.url).toMatch(/^http/);
     expect(team).toMatchObject({ status: 403, code: 'feature_not_in_plan' });
     expect(team?.feature).toMatchObject({ requiredFeature: 'team-management', requiredPlan: 'business' });
+  });
+
+  it('deleteAccount deletes the account (a fresh sign-in), answers the same again, and the old token reads account_deleted', async () => {
+    // Prepare
+    const { client } = await userClient('client-delete');
+
+    // Act
+    const deleted = await client.deleteAccount();
+    const repeated = await client.deleteAccount();
+    const status = await failure(client.status());
+
+    // Assess
+    expect(deleted).toMatchObject({ deleted: true, subscriptions: 'cancel-now', customer: 'delete' });
+    expect(repeated).toEqual(deleted);
+    expect(deleteAccountResponseSchema.safeParse(deleted).error).toBeUndefined(); // the documented shape
+    expect(status).toMatchObject({ status: 404, code: 'account_deleted' });
+  });
+
+  it('grantOverride/revokeOverride: an operator in admins changes the plan; anyone else gets forbidden', async () => {
+    // Prepare
+    const { client: userApi, user } = await userClient('client-override-user');
+    const operator = await signedUpUser(stack, uniqueEmail('client-operator'), { admin: true });
+    const admin = createEntitlementsClient({ baseUrl: stack.info.apiUrl, getToken: () => operator.idToken });
+
+    // Act
+    const notAdmin = await failure(userApi.grantOverride({ sub: user.sub, plan: 'pro', reason: 'self-service' }));
+    const granted = await admin.grantOverride({ sub: user.sub, plan: 'business', reason: 'support gesture' });
+    const during = await userApi.status();
+    const missingReason = await failure(admin.grantOverride({ sub: user.sub, plan: 'pro' }));
+    const revoked = await admin.revokeOverride({ sub: user.sub, reason: 'gesture over' });
+    const after = await userApi.status();
+
+    // Assess
+    expect(notAdmin).toMatchObject({ status: 403, code: 'forbidden' });
+    expect(granted).toMatchObject({
+      sub: user.sub,
+      changed: true,
+      override: { plan: 'business', endsAt: null, reason: 'support gesture', operator: { sub: operator.sub } },
+      status: { plan: 'business', source: 'override' },
+    });
+    expect([granted, revoked].map((answer) => overrideResponseSchema.safeParse(answer).error)).toEqual([
+      undefined,
+      undefined,
+    ]); // the documented shape
+    expect(during).toMatchObject({ plan: 'business', source: 'override', entitled: true });
+    expect(missingReason).toMatchObject({ status: 400, code: 'reason_required' });
+    expect(revoked).toMatchObject({ changed: true, override: null, status: { plan: 'free', source: 'free' } });
+    expect(after).toMatchObject({ plan: 'free', source: 'free', entitled: false });
   });
 
   it('without a token: unauthorized from the gateway', async () => {

@@ -4,6 +4,7 @@ import {
   createEntitlementsClient,
   EntitlementsApiError,
   isApiError,
+  type OverrideResult,
   type SubscriptionStatus,
   type TrialStatus,
 } from '../../../client/entitlements-client';
@@ -144,6 +145,82 @@ describe('createEntitlementsClient', () => {
     expect(badGateway).toMatchObject({ status: 502, code: 'unexpected_response' });
     expect(isApiError(gated, 'feature_not_in_plan')).toBe(true);
     expect(isApiError(gated, 'forbidden')).toBe(false);
+  });
+
+  it('deletes the account with DELETE /account and maps its 403 reauthentication_required', async () => {
+    // Prepare
+    const deleted = {
+      deleted: true,
+      deletedAt: '2026-12-03T10:00:00.000Z',
+      subscriptions: 'cancel-now',
+      customer: 'delete',
+    };
+    let fresh = false;
+    const { fetch, calls } = fakeFetch(() =>
+      fresh
+        ? json(200, deleted)
+        : json(403, { error: { code: 'reauthentication_required', message: 'Sign in again to delete your account.' } }),
+    );
+    const client = createEntitlementsClient({ baseUrl: 'https://api.example.com', getToken: () => 't', fetch });
+
+    // Act
+    const refused = await client.deleteAccount().catch((e: unknown) => e);
+    fresh = true;
+    const answer = await client.deleteAccount();
+
+    // Assess
+    expect(isApiError(refused, 'reauthentication_required')).toBe(true);
+    expect(refused).toMatchObject({ status: 403 });
+    expect(answer).toEqual(deleted);
+    expect(calls.map((c) => [c.url, c.init?.method, c.init?.body])).toEqual([
+      ['https://api.example.com/account', 'DELETE', undefined],
+      ['https://api.example.com/account', 'DELETE', undefined],
+    ]);
+  });
+
+  it('grants an override with a JSON body and revokes it with the sub and reason in the query', async () => {
+    // Prepare
+    const result: OverrideResult = {
+      sub: 'user-1',
+      changed: true,
+      override: {
+        plan: 'enterprise',
+        endsAt: null,
+        reason: 'partner deal',
+        operator: { sub: 'ops-1', email: 'ops@example.com' },
+        grantedAt: '2026-12-03T10:00:00.000Z',
+      },
+      status: { ...STATUS, plan: 'enterprise', source: 'override' },
+    };
+    const { fetch, calls } = fakeFetch((url, init) =>
+      init?.method === 'POST'
+        ? json(200, result)
+        : url.includes('sub=missing')
+          ? json(404, { error: { code: 'user_not_found', message: 'No entitlement record for user missing' } })
+          : json(200, { ...result, override: null, status: STATUS }),
+    );
+    const client = createEntitlementsClient({ baseUrl: 'https://api.example.com', getToken: () => 'admin', fetch });
+
+    // Act
+    const granted = await client.grantOverride({ sub: 'user-1', plan: 'enterprise', reason: 'partner deal' });
+    const revoked = await client.revokeOverride({ sub: 'user-1', reason: 'deal ended & refunded' });
+    await client.revokeOverride({ sub: 'user-2' });
+    const missing = await client.revokeOverride({ sub: 'missing' }).catch((e: unknown) => e);
+
+    // Assess
+    expect(granted).toEqual(result);
+    expect(revoked.override).toBeNull();
+    expect(calls.map((c) => [c.url, c.init?.method, c.init?.body])).toEqual([
+      [
+        'https://api.example.com/admin/overrides',
+        'POST',
+        '{"sub":"user-1","plan":"enterprise","reason":"partner deal"}',
+      ],
+      ['https://api.example.com/admin/overrides?sub=user-1&reason=deal+ended+%26+refunded', 'DELETE', undefined],
+      ['https://api.example.com/admin/overrides?sub=user-2', 'DELETE', undefined],
+      ['https://api.example.com/admin/overrides?sub=missing', 'DELETE', undefined],
+    ]);
+    expect(missing).toMatchObject({ status: 404, code: 'user_not_found' });
   });
 
   it('reports a request that got no answer as network_error', async () => {

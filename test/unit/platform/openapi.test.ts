@@ -14,7 +14,7 @@ describe('OpenAPI document', () => {
     expect(committed).toBe(renderOpenApi());
   });
 
-  it('documents every frontend route of the route table with its auth', () => {
+  it('documents every frontend and override route of the route table with its auth', () => {
     // Prepare
     const doc = buildOpenApiDocument(catalog) as { paths: Record<string, Record<string, { security?: unknown[] }>> };
     const frontend = [
@@ -22,6 +22,9 @@ describe('OpenAPI document', () => {
       ROUTES.checkoutSession,
       ROUTES.billingPortal,
       ROUTES.startTrial,
+      ROUTES.deleteAccount,
+      ROUTES.grantOverride,
+      ROUTES.revokeOverride,
       ROUTES.openApi,
     ];
     // Act / Assess
@@ -30,6 +33,36 @@ describe('OpenAPI document', () => {
       expect(operation, `${route.method} ${route.path}`).toBeDefined();
       expect(operation?.security).toEqual(route.auth === 'jwt' ? [{ cognitoJwt: [] }] : []);
     }
+  });
+
+  it('documents the override routes: the grant body, the revoke query, one result schema that reuses the status', () => {
+    // Act
+    const doc = buildOpenApiDocument(catalog) as {
+      paths: Record<string, Record<string, Record<string, unknown>>>;
+      components: { schemas: Record<string, { properties: Record<string, unknown>; required?: string[] }> };
+    };
+    const overrides = doc.paths['/admin/overrides'];
+
+    // Assess
+    expect(overrides?.post?.requestBody).toEqual({
+      required: true,
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/GrantOverrideRequest' } } },
+    });
+    expect(overrides?.delete?.parameters).toEqual([
+      expect.objectContaining({ name: 'sub', in: 'query', required: true }),
+      expect.objectContaining({ name: 'reason', in: 'query', required: false }),
+    ]);
+    for (const method of ['post', 'delete']) {
+      expect(overrides?.[method]?.responses).toMatchObject({
+        '200': { content: { 'application/json': { schema: { $ref: '#/components/schemas/OverrideResult' } } } },
+        '403': {},
+        '404': {},
+      });
+    }
+    const { GrantOverrideRequest, OverrideResult } = doc.components.schemas;
+    expect(GrantOverrideRequest?.required).toEqual(['sub', 'plan']);
+    expect(OverrideResult?.properties.status).toMatchObject({ $ref: '#/components/schemas/SubscriptionStatus' });
+    expect(OverrideResult?.required).toEqual(['sub', 'changed', 'override', 'status']);
   });
 
   it('takes the purchasable plans from the catalog', () => {
