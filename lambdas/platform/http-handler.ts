@@ -8,6 +8,7 @@ import {
   NotFoundError,
 } from '../domain/errors';
 import { FeatureNotInPlanError } from '../domain/feature-gate';
+import { ADMIN_GROUP } from '../domain/plan-catalog-schema';
 import { describeIssues } from '../domain/validation-issues';
 import { type Caller, callerOf, UnauthenticatedError } from './auth';
 import { featureDenied } from './feature-denied';
@@ -72,6 +73,22 @@ export function jwtRoute(handle: JwtRouteHandler): (event: HttpEvent) => Promise
       return errorResponse(error);
     }
   };
+}
+
+/**
+ * A JWT route for administrators only: `admins.isAdmin` decides (the token's groups and live membership), every
+ * other caller gets 403 before `handle` runs.
+ */
+export function adminRoute(
+  admins: { isAdmin(caller: Caller): Promise<boolean> },
+  handle: JwtRouteHandler,
+): (event: HttpEvent) => Promise<HttpResult> {
+  return jwtRoute(async (event, caller) => {
+    if (!(await admins.isAdmin(caller))) {
+      return httpError(403, 'forbidden', `Only members of the ${ADMIN_GROUP.name} group may use this route.`);
+    }
+    return handle(event, caller);
+  });
 }
 
 /** Validates the query string with `schema`; a violation is an InvalidInputError naming every field. */

@@ -21,6 +21,7 @@ import type { Runtime } from '../platform/runtime';
 import type { Clock } from '../ports/app-ports';
 import type { OverrideDirectory } from '../ports/reconcile-ports';
 import { type AdminAccess, createAdminAccess } from '../use-cases/identity/admin-access';
+import type { AdminRouteDeps } from '../use-cases/reconcile/admin-runs';
 import type { ReconcileDeps, ReconcileMetrics } from '../use-cases/reconcile/reconcile';
 import type { EntitlementWriterDeps } from '../use-cases/webhook/entitlement-writer-types';
 import { retryAllParkedEvents, retryParkedEventsForCustomer } from '../use-cases/webhook/retry-parked-events';
@@ -126,4 +127,21 @@ export function overrideWriterFromRuntime(runtime: Runtime<typeof CONTRACTS.admi
 /** Sync-health's list of users holding an override. */
 export function overrideDirectoryFromRuntime(runtime: Runtime<typeof CONTRACTS.adminReconcile>): OverrideDirectory {
   return new DynamoOverrideDirectory(runtime.ddb, runtime.tables.ENTITLEMENTS_TABLE);
+}
+
+/** Everything the admin Lambda's routes need, built once per container (the reconcile deps on first use). */
+export function adminRouteDeps(
+  runtime: Runtime<typeof CONTRACTS.adminReconcile>,
+  env: NodeJS.ProcessEnv,
+): AdminRouteDeps {
+  const deps = deployedReconcileDeps(runtime, env);
+  const writer = overrideWriterFromRuntime(runtime);
+  return {
+    writer: async () => writer,
+    overrides: overrideDirectoryFromRuntime(runtime),
+    reconcile: deps,
+    lastRun: async () => (await deps()).state.getLastRun(),
+    clock: runtime.clock,
+    admins: adminAccessFromRuntime(runtime),
+  };
 }

@@ -1,6 +1,8 @@
 import type { Clock } from '../../domain/clock';
 import { overrideActive } from '../../domain/entitlement-override';
 import type { OverrideDirectory } from '../../ports/reconcile-ports';
+import type { AdminAccess } from '../identity/admin-access';
+import type { EntitlementWriterDeps } from '../webhook/entitlement-writer-types';
 import type { ReconcileDeps } from './reconcile';
 import { reconcile } from './reconcile';
 import { forResponse } from './report-view';
@@ -15,6 +17,13 @@ export interface AdminRunDeps {
   /** Work budget per request: API Gateway gives an integration 30 s. @default 20000 */
   budgetMs?: number;
 }
+
+/** The admin Lambda's routes: runs, sync-health and operator overrides, for callers `admins` accepts. */
+export type AdminRouteDeps = AdminRunDeps & {
+  admins: AdminAccess;
+  /** The entitlement write path without Stripe (overrides change no Stripe state). */
+  writer: () => Promise<EntitlementWriterDeps>;
+};
 
 function budget(deps: AdminRunDeps): () => boolean {
   const started = deps.clock.now().getTime();

@@ -1,6 +1,7 @@
 import { AppError, NotConfiguredError, SignatureRejectedError } from '../../domain/errors';
 import type { NormalisedEvent } from '../../domain/stripe-events';
 import { type EventRead, readStripeEvent } from '../../domain/stripe-read';
+import type { DeliveryResult } from '../../domain/webhook-delivery';
 import { logger } from '../../platform/logger';
 import type { EventVerifier, SubscriptionSource, WebhookLedger } from '../../ports/webhook-ports';
 import { type ApplyStripeEvent, applyStripeEvent, type StripeEventDeps } from './apply-stripe-event';
@@ -20,17 +21,7 @@ export interface Delivery {
   signature: string | undefined;
 }
 
-export type DeliveryResult =
-  | {
-      kind: 'rejected';
-      code: 'missing_signature' | 'invalid_signature' | 'invalid_json' | 'invalid_event';
-      message: string;
-    }
-  | { kind: 'not-configured'; message: string }
-  /** The three answers to a validly signed event carry its type (the handler's per-event log line, a metric). */
-  | { kind: 'ignored'; eventType: string }
-  | { kind: 'duplicate'; eventType: string }
-  | { kind: 'processed'; outcome: string; eventType: string };
+export type { DeliveryResult } from '../../domain/webhook-delivery';
 
 /** Ledger outcome (and answer) of a handled event parked because its object does not fit the schema. */
 export const UNFIT_OUTCOME = 'parked-unfit';
