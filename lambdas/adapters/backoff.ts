@@ -3,6 +3,7 @@
  * throttling) with exponential backoff and full jitter. Anything else is thrown at once: only throttling is
  * worth waiting for. SDK errors wrapped by an adapter (DependencyUnavailableError) are recognised by their cause.
  */
+import { jitteredDelayMs } from '../domain/backoff-delay';
 
 export interface BackoffOptions {
   /** Attempts in total, the first included. @default 6 */
@@ -54,7 +55,7 @@ export async function withBackoff<T>(operation: () => Promise<T>, options: Backo
       return await operation();
     } catch (error) {
       if (attempt >= attempts || !isThrottle(error)) throw error;
-      await sleep(Math.floor(random() * Math.min(max, base * 2 ** (attempt - 1))));
+      await sleep(jitteredDelayMs(attempt, base, max, random()));
     }
   }
 }

@@ -61,6 +61,13 @@ export interface EntitlementRecord extends Entitlement {
   cognitoUsername?: string;
   /** Groups confirmed applied in Cognito; differs from `groups` only while a group change is pending. */
   cognitoGroups: string[];
+  /** Bumped by every record of the applied groups: concurrent appliers compare-and-set on it (absent: 0). */
+  cognitoGroupsVersion?: number;
+  /**
+   * Set when concurrent appliers did not settle (apply-groups.ts): Cognito's membership is unknown, so the next
+   * applier lists it instead of trusting `cognitoGroups`. Cleared by the next compare-and-set record.
+   */
+  cognitoGroupsUnverified?: boolean;
   email?: string;
   stripeCustomerId?: string;
   subscriptionIds: string[];

@@ -26,14 +26,29 @@ export interface EntitlementStore {
   createIfAbsent(record: EntitlementRecord): Promise<WriteOutcome>;
   /**
    * Single conditional write: succeeds only if the stored `entitlementsVersion` equals `expectedVersion`
-   * (or no item exists when it is null). The caller re-reads and retries on `conflict`.
+   * (or no item exists when it is null). The caller re-reads and retries on `conflict`. The applied groups
+   * (`cognitoGroups`, `cognitoGroupsVersion`, `cognitoGroupsUnverified`) belong to setCognitoGroups: an update never
+   * writes them (a value read before a concurrent group sync would restore a stale one); only a create sets them.
    */
   writeIfVersion(record: EntitlementRecord, expectedVersion: number | null): Promise<WriteOutcome>;
   /**
-   * Records which managed groups are confirmed applied in Cognito. With `expectedVersion`, only if the stored
-   * `entitlementsVersion` still equals it ('conflict' otherwise, or when no item exists).
+   * Records which managed groups are confirmed applied in Cognito and bumps `cognitoGroupsVersion`. With `expectedVersion`, only if the stored `entitlementsVersion` still equals it and,
+   * with `expectedGroupsVersion`, the stored `cognitoGroupsVersion` too (absent counts as 0): another applier that
+   * recorded in between makes it a 'conflict' (as does a missing item), so its interleaved Cognito calls are
+   * re-checked.
    */
-  setCognitoGroups(sub: string, groups: string[], now: Date, expectedVersion?: number): Promise<WriteOutcome>;
+  setCognitoGroups(
+    sub: string,
+    groups: string[],
+    now: Date,
+    expectedVersion?: number,
+    expectedGroupsVersion?: number,
+  ): Promise<WriteOutcome>;
+  /**
+   * Unconditionally marks the applied groups unknown (`cognitoGroupsUnverified`, `cognitoGroupsVersion` bumped): an
+   * applier that could not confirm Cognito's membership leaves it to the next one to list it. Absent item: no-op.
+   */
+  markCognitoGroupsUnverified(sub: string, now: Date): Promise<void>;
 }
 
 export interface StripeCustomerRef {

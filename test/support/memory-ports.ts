@@ -61,6 +61,17 @@ export class MemoryProfiles implements ProfileStore {
   }
 }
 
+/** Like the adapter: an update never writes the applied groups (setCognitoGroups owns them). */
+export function appliedGroupsOf(stored: EntitlementRecord | undefined): Partial<EntitlementRecord> {
+  if (!stored) return {};
+  const { cognitoGroups, cognitoGroupsVersion, cognitoGroupsUnverified } = stored;
+  return {
+    cognitoGroups,
+    ...(cognitoGroupsVersion === undefined ? {} : { cognitoGroupsVersion }),
+    ...(cognitoGroupsUnverified === undefined ? {} : { cognitoGroupsUnverified }),
+  };
+}
+
 export class MemoryEntitlements implements EntitlementStore {
   readonly items = new Map<string, EntitlementRecord>();
   /** Successful writes of any kind, and createIfAbsent calls (won or lost). */
@@ -80,15 +91,30 @@ export class MemoryEntitlements implements EntitlementStore {
   async writeIfVersion(record: EntitlementRecord, expected: number | null): Promise<WriteOutcome> {
     const current = this.items.get(record.cognito_sub);
     if (expected === null ? current !== undefined : current?.entitlementsVersion !== expected) return 'conflict';
-    this.items.set(record.cognito_sub, structuredClone(record));
+    this.items.set(record.cognito_sub, structuredClone({ ...record, ...appliedGroupsOf(current) }));
     this.writes += 1;
     return 'written';
   }
-  async setCognitoGroups(sub: string, groups: string[], _now: Date, expected?: number): Promise<WriteOutcome> {
+  async setCognitoGroups(
+    sub: string,
+    groups: string[],
+    _now: Date,
+    expected?: number,
+    expectedGroups?: number,
+  ): Promise<WriteOutcome> {
     const current = this.items.get(sub);
     if (!current || (expected !== undefined && current.entitlementsVersion !== expected)) return 'conflict';
+    if (expectedGroups !== undefined && (current.cognitoGroupsVersion ?? 0) !== expectedGroups) return 'conflict';
     current.cognitoGroups = [...groups];
+    current.cognitoGroupsVersion = (current.cognitoGroupsVersion ?? 0) + 1;
+    if (expectedGroups !== undefined) delete current.cognitoGroupsUnverified;
     return 'written';
+  }
+  async markCognitoGroupsUnverified(sub: string): Promise<void> {
+    const current = this.items.get(sub);
+    if (!current) return;
+    current.cognitoGroupsUnverified = true;
+    current.cognitoGroupsVersion = (current.cognitoGroupsVersion ?? 0) + 1;
   }
 }
 

@@ -20,6 +20,7 @@ import type {
 } from '../../lambdas/ports/webhook-ports';
 import type { DeliveryDeps } from '../../lambdas/use-cases/webhook/receive-delivery';
 import { TEST_WEBHOOK_SECRET } from '../fixtures/stripe/builders';
+import { appliedGroupsOf } from './memory-ports';
 
 /** In-memory doubles of the webhook's ports, with call counters (the unit tests' "emulators"). */
 
@@ -43,15 +44,44 @@ export class MemoryEntitlements implements EntitlementStore {
     if (expectedVersion === null ? stored !== undefined : stored?.entitlementsVersion !== expectedVersion) {
       return 'conflict';
     }
-    this.items.set(record.cognito_sub, structuredClone({ ...stored, ...record }));
+    const applied = appliedGroupsOf(stored);
+    this.items.set(record.cognito_sub, structuredClone({ ...stored, ...record, ...applied }));
     return 'written';
   }
-  async setCognitoGroups(sub: string, groups: string[], now: Date, expected?: number): Promise<WriteOutcome> {
+  async setCognitoGroups(
+    sub: string,
+    groups: string[],
+    now: Date,
+    expected?: number,
+    expectedGroups?: number,
+  ): Promise<WriteOutcome> {
     this.calls.setGroups += 1;
     const stored = this.items.get(sub);
     if (!stored || (expected !== undefined && stored.entitlementsVersion !== expected)) return 'conflict';
-    this.items.set(sub, { ...stored, cognitoGroups: [...groups], updatedAt: now.toISOString() });
+    if (expectedGroups !== undefined && (stored.cognitoGroupsVersion ?? 0) !== expectedGroups) return 'conflict';
+    const { cognitoGroupsUnverified, ...rest } = stored;
+    const cognitoGroupsVersion = (stored.cognitoGroupsVersion ?? 0) + 1;
+    // Like the adapter: only a record conditional on the applied groups' version clears the unverified mark.
+    const mark = expectedGroups === undefined && cognitoGroupsUnverified ? { cognitoGroupsUnverified } : {};
+    this.items.set(sub, {
+      ...rest,
+      ...mark,
+      cognitoGroups: [...groups],
+      cognitoGroupsVersion,
+      updatedAt: now.toISOString(),
+    });
     return 'written';
+  }
+  async markCognitoGroupsUnverified(sub: string, now: Date): Promise<void> {
+    const stored = this.items.get(sub);
+    if (!stored) return;
+    const cognitoGroupsVersion = (stored.cognitoGroupsVersion ?? 0) + 1;
+    this.items.set(sub, {
+      ...stored,
+      cognitoGroupsUnverified: true,
+      cognitoGroupsVersion,
+      updatedAt: now.toISOString(),
+    });
   }
 }
 

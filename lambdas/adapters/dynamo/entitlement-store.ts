@@ -62,6 +62,8 @@ export class DynamoEntitlementStore implements EntitlementStore, EntitlementClea
     const sets: string[] = [];
     const removes: string[] = [];
     for (const [name, value] of Object.entries(fields)) {
+      // The applied groups are setCognitoGroups' own: an update never writes a value read before a concurrent sync.
+      if (expectedVersion !== null && APPLIED_GROUPS.has(name)) continue;
       names[`#${name}`] = name;
       if (value === undefined) {
         removes.push(`#${name}`);
@@ -94,25 +96,42 @@ export class DynamoEntitlementStore implements EntitlementStore, EntitlementClea
     }
   }
 
-  async setCognitoGroups(sub: string, groups: string[], now: Date, expectedVersion?: number): Promise<WriteOutcome> {
-    const versioned = expectedVersion !== undefined;
+  async setCognitoGroups(
+    sub: string,
+    groups: string[],
+    now: Date,
+    expectedVersion?: number,
+    expectedGroupsVersion?: number,
+  ): Promise<WriteOutcome> {
+    const conditions = ['attribute_exists(cognito_sub)'];
+    const names: Record<string, string> = {
+      '#groups': 'cognitoGroups',
+      '#updatedAt': 'updatedAt',
+      '#gv': GROUPS_VERSION,
+    };
+    const values: Record<string, unknown> = { ':groups': groups, ':now': now.toISOString(), ':zero': 0, ':one': 1 };
+    if (expectedVersion !== undefined) {
+      conditions.push('#version = :version');
+      names['#version'] = 'entitlementsVersion';
+      values[':version'] = expectedVersion;
+    }
+    let update = 'SET #groups = :groups, #updatedAt = :now, #gv = if_not_exists(#gv, :zero) + :one';
+    if (expectedGroupsVersion !== undefined) {
+      // Only a record that read the applied groups' version may clear an unverified mark (no mark landed since).
+      update += ' REMOVE #unverified';
+      names['#unverified'] = UNVERIFIED;
+      conditions.push(expectedGroupsVersion === 0 ? '(attribute_not_exists(#gv) OR #gv = :zero)' : '#gv = :gv');
+      if (expectedGroupsVersion !== 0) values[':gv'] = expectedGroupsVersion;
+    }
     try {
       await this.ddb.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { cognito_sub: sub },
-          UpdateExpression: 'SET #groups = :groups, #updatedAt = :now',
-          ConditionExpression: versioned ? '#version = :version' : 'attribute_exists(cognito_sub)',
-          ExpressionAttributeNames: {
-            '#groups': 'cognitoGroups',
-            '#updatedAt': 'updatedAt',
-            ...(versioned ? { '#version': 'entitlementsVersion' } : {}),
-          },
-          ExpressionAttributeValues: {
-            ':groups': groups,
-            ':now': now.toISOString(),
-            ...(versioned ? { ':version': expectedVersion } : {}),
-          },
+          UpdateExpression: update,
+          ConditionExpression: conditions.join(' AND '),
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
         }),
       );
       return 'written';
@@ -121,4 +140,27 @@ export class DynamoEntitlementStore implements EntitlementStore, EntitlementClea
       throw dependencyError('dynamodb', 'entitlement group record', error);
     }
   }
+
+  async markCognitoGroupsUnverified(sub: string, now: Date): Promise<void> {
+    try {
+      await this.ddb.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { cognito_sub: sub },
+          UpdateExpression: 'SET #unverified = :true, #updatedAt = :now, #gv = if_not_exists(#gv, :zero) + :one',
+          ConditionExpression: 'attribute_exists(cognito_sub)',
+          ExpressionAttributeNames: { '#unverified': UNVERIFIED, '#updatedAt': 'updatedAt', '#gv': GROUPS_VERSION },
+          ExpressionAttributeValues: { ':true': true, ':now': now.toISOString(), ':zero': 0, ':one': 1 },
+        }),
+      );
+    } catch (error) {
+      if (isConditionFailure(error)) return;
+      throw dependencyError('dynamodb', 'entitlement group mark', error);
+    }
+  }
 }
+
+const GROUPS_VERSION = 'cognitoGroupsVersion';
+const UNVERIFIED = 'cognitoGroupsUnverified';
+/** Written only by setCognitoGroups / markCognitoGroupsUnverified (and a create). */
+const APPLIED_GROUPS = new Set(['cognitoGroups', GROUPS_VERSION, UNVERIFIED]);

@@ -21,8 +21,22 @@ export interface EntitlementWriterDeps {
   clock: Clock;
   /** Lost conditional-write races tolerated before answering 5xx (Stripe retries). @default 5 */
   maxWriteAttempts?: number;
+  /** How concurrent group appliers settle (apply-groups.ts); tests inject the sleep. */
+  groupConvergence?: GroupConvergence;
   /** The email's trial-used mark, written when a Stripe trial first marks the user's trial as used. */
   trialMarks?: Pick<TrialMarkStore, 'markTrialUsed'>;
+}
+
+/** Rounds of the group convergence after a lost compare-and-set, spaced with jittered exponential backoff. */
+export interface GroupConvergence {
+  /** @default 8 */
+  rounds?: number;
+  /** @default 50 ms */
+  baseMs?: number;
+  /** @default 1_000 ms */
+  maxMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
 }
 
 /** The change being applied: a Stripe event, or a reconcile pass (synthetic id). */

@@ -149,4 +149,40 @@ describe('syncCognitoGroups against cognito-local', () => {
     expect((await entitlements.get(owner))?.cognitoGroups).toEqual(['pro']);
     expect(await entitlements.setCognitoGroups(sub(), ['pro'], now, version)).toBe('conflict');
   });
+
+  it('owns the applied groups: an update never restores a stale value, a recorder compare-and-sets their version', async () => {
+    const { ddb, tables } = backend();
+    const entitlements = new DynamoEntitlementStore(ddb, tables.entitlements);
+    const owner = sub();
+    const record = { ...initialEntitlementRecord(catalog, { sub: owner }, now), cognitoGroups: ['free'] };
+    await entitlements.createIfAbsent(record);
+    const read = await entitlements.get(owner);
+    if (!read) throw new Error('record missing');
+
+    // Another applier records ['pro'] after our read; our update (carrying the stale ['free']) keeps its record.
+    expect(await entitlements.setCognitoGroups(owner, ['pro'], now, read.entitlementsVersion, 0)).toBe('written');
+    const next = { ...read, groups: ['pro'], plan: 'pro' as const, entitlementsVersion: read.entitlementsVersion + 1 };
+    expect(await entitlements.writeIfVersion(next, read.entitlementsVersion)).toBe('written');
+    expect(await entitlements.get(owner)).toMatchObject({
+      groups: ['pro'],
+      cognitoGroups: ['pro'],
+      cognitoGroupsVersion: 1,
+    });
+
+    // A recorder that read groups version 0 lost to the one above; version 1 wins and bumps it.
+    expect(await entitlements.setCognitoGroups(owner, ['business'], now, next.entitlementsVersion, 0)).toBe('conflict');
+    expect(await entitlements.setCognitoGroups(owner, ['pro'], now, next.entitlementsVersion, 1)).toBe('written');
+
+    // Marked unverified: the version moves (a recorder that read before loses), the next record clears the mark.
+    await entitlements.markCognitoGroupsUnverified(owner, now);
+    expect(await entitlements.get(owner)).toMatchObject({ cognitoGroupsUnverified: true, cognitoGroupsVersion: 3 });
+    expect(await entitlements.setCognitoGroups(owner, ['pro'], now, next.entitlementsVersion, 2)).toBe('conflict');
+    expect(await entitlements.setCognitoGroups(owner, ['pro'], now, next.entitlementsVersion, 3)).toBe('written');
+    expect((await entitlements.get(owner))?.cognitoGroupsUnverified).toBeUndefined();
+    // An unconditional record (reconcile, a trial) leaves a mark for the next applier to clear.
+    await entitlements.markCognitoGroupsUnverified(owner, now);
+    expect(await entitlements.setCognitoGroups(owner, ['pro'], now)).toBe('written');
+    expect((await entitlements.get(owner))?.cognitoGroupsUnverified).toBe(true);
+    await entitlements.markCognitoGroupsUnverified(sub(), now); // absent: no-op, no item created
+  });
 });
