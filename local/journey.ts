@@ -7,7 +7,8 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type Stripe from 'stripe';
-import { createCognitoClient, createDynamoDocumentClient, createStripeClient } from '../lambdas/platform/clients';
+import { createCognitoClient, createDynamoDocumentClient } from '../lambdas/platform/clients';
+import { createStripeClient } from '../lambdas/platform/stripe-client';
 import type { StackInfo } from './stack';
 
 /**

@@ -3,7 +3,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type Stripe from 'stripe';
 import type { CreditPacks } from '../domain/credit-packs';
 import type { PlanCatalog } from '../domain/plan-catalog';
-import { createCognitoClient, createDynamoDocumentClient, createStripeClient } from './clients';
+import { createCognitoClient, createDynamoDocumentClient } from './clients';
 import { clockFromEnv, type RuntimeClock } from './clock';
 import { ConfigError, type ContractEnv, type PolicyEnv, parseContractEnv } from './config';
 import type { FunctionContract, SecretKey } from './contracts';
@@ -12,7 +12,9 @@ import { SecretValue } from './secrets';
 /**
  * Everything a handler needs from its environment, built once per container from its contract: the variables are
  * parsed when the runtime is created (a missing one fails the first invocation with its name), clients are built
- * on first use (a Lambda that never talks to Cognito never loads a Cognito client).
+ * on first use (a Lambda that never talks to Cognito never builds a Cognito client). The Stripe SDK is imported on
+ * first use too (dynamic import, bundled and evaluated lazily by esbuild): a Lambda, or a webhook delivery, that
+ * never calls Stripe never loads it.
  */
 export interface Runtime<C extends FunctionContract = FunctionContract> {
   readonly catalog: PlanCatalog;
@@ -102,6 +104,7 @@ export function createRuntime<C extends FunctionContract>(
       const key = `${secretKey}/${options.timeoutMs ?? ''}/${options.maxNetworkRetries ?? ''}`;
       const cached = stripeClients.get(key);
       if (cached) return cached;
+      const { createStripeClient } = await import('./stripe-client');
       const client = createStripeClient({ secretKey, apiBase: parsed.stripeApiBase, ...options });
       stripeClients.set(key, client);
       hooks.onClient?.({ kind: 'stripe', client });
