@@ -55,6 +55,13 @@ export const LOG_SIGNALS = {
       { message: 'Dependency unavailable', fields: { dependency: 'cognito' } },
     ],
   },
+  groupChangesForMissingUsers: {
+    metricName: 'GroupChangesForMissingUsers',
+    description:
+      'Entitlement changes applied for a user whose Cognito account no longer exists: the records were written, ' +
+      'the group change was skipped (the webhook answered 200)',
+    matches: [{ message: 'Cognito user not found; group change skipped' }],
+  },
   unmappedPrices: {
     metricName: 'UnmappedPrices',
     description:

@@ -72,6 +72,21 @@ export function dependencyError(dependency: DependencyUnavailableError['dependen
   return new DependencyUnavailableError(dependency, `${dependency} ${action} failed (${detail})`, { cause: error });
 }
 
+/**
+ * The Cognito user is gone (deleted by an operator or by account deletion): a group change for it can never
+ * succeed. A DependencyUnavailableError for callers that do not tell it apart; the webhook skips the group change.
+ */
+export class CognitoUserMissingError extends DependencyUnavailableError {
+  override name = 'CognitoUserMissingError';
+  constructor(
+    readonly username: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super('cognito', message, options);
+  }
+}
+
 /** A webhook signature that does not verify: `stale` when only the timestamp is outside the tolerance. */
 export class SignatureRejectedError extends AppError {
   override name = 'SignatureRejectedError';

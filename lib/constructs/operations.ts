@@ -63,10 +63,23 @@ export class Operations extends Construct {
     const filters: [AppFunction, LogSignalKey[]][] = [
       [
         webhook.function,
-        ['webhookFailures', 'groupSyncFailures', 'unmappedPrices', 'unfitStripeEvents', 'webhookEvents'],
+        [
+          'webhookFailures',
+          'groupSyncFailures',
+          'groupChangesForMissingUsers',
+          'unmappedPrices',
+          'unfitStripeEvents',
+          'webhookEvents',
+        ],
       ],
-      [reconcile.scheduled, ['groupSyncFailures', 'unmappedPrices', 'accountDeletionFailures']],
-      [reconcile.admin, ['groupSyncFailures', 'unmappedPrices', 'accountDeletionFailures']],
+      [
+        reconcile.scheduled,
+        ['groupSyncFailures', 'groupChangesForMissingUsers', 'unmappedPrices', 'accountDeletionFailures'],
+      ],
+      [
+        reconcile.admin,
+        ['groupSyncFailures', 'groupChangesForMissingUsers', 'unmappedPrices', 'accountDeletionFailures'],
+      ],
       [account.deleteAccount, ['accountDeletionFailures']],
       [frontend.functions.status, ['groupSyncFailures']],
       [frontend.functions.trial, ['groupSyncFailures']],
@@ -101,6 +114,13 @@ export class Operations extends Construct {
         'GroupSyncFailures',
         'groupSyncFailures',
         'Groups converge on the next delivery, status read or reconcile run; a steady rate means Cognito refuses.',
+      ),
+      groupChangesForMissingUsers: signalAlarm(
+        'GroupChangesForMissingUsers',
+        'groupChangesForMissingUsers',
+        'Webhook or reconcile logs: "Cognito user not found; group change skipped" (sub, username). The account was ' +
+          'deleted in Cognito while its profile, entitlement or Stripe subscription lives on: the scheduled reconcile ' +
+          'finishes the deletion (rows, customer) per orphanSubscriptions; check the subscription is not still billing.',
       ),
       unmappedPrices: signalAlarm(
         'UnmappedPrices',

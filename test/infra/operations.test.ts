@@ -103,6 +103,7 @@ describe('alarms reach someone', () => {
   it.each([
     ['WebhookDeliveryFailures', logSignalNamespace('dev')],
     ['GroupSyncFailures', logSignalNamespace('dev')],
+    ['GroupChangesForMissingUsers', logSignalNamespace('dev')],
     ['UnmappedPrices', logSignalNamespace('dev')],
     ['UnfitStripeEvents', logSignalNamespace('dev')],
     ['SignUpFailures', logSignalNamespace('dev')],
@@ -162,6 +163,7 @@ describe('alarms reach someone', () => {
     expect(Object.fromEntries(byMetric)).toEqual({
       WebhookDeliveryFailures: 1,
       GroupSyncFailures: 5,
+      GroupChangesForMissingUsers: 3,
       UnmappedPrices: 3,
       UnfitStripeEvents: 1,
       SignUpFailures: 2,

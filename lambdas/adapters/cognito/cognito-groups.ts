@@ -4,7 +4,7 @@ import {
   AdminRemoveUserFromGroupCommand,
   type CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { dependencyError } from '../../domain/errors';
+import { CognitoUserMissingError, dependencyError } from '../../domain/errors';
 import type { GroupGateway } from '../../ports/app-ports';
 
 /** Cognito group membership of one user pool. Callers pass the Cognito username (not the sub). */
@@ -20,7 +20,7 @@ export class CognitoGroupGateway implements GroupGateway {
         new AdminAddUserToGroupCommand({ UserPoolId: this.userPoolId, Username: username, GroupName: group }),
       );
     } catch (error) {
-      throw dependencyError('cognito', `add to group ${group}`, error);
+      throw groupError(username, `add to group ${group}`, error);
     }
   }
 
@@ -30,7 +30,7 @@ export class CognitoGroupGateway implements GroupGateway {
         new AdminRemoveUserFromGroupCommand({ UserPoolId: this.userPoolId, Username: username, GroupName: group }),
       );
     } catch (error) {
-      throw dependencyError('cognito', `remove from group ${group}`, error);
+      throw groupError(username, `remove from group ${group}`, error);
     }
   }
 
@@ -47,7 +47,17 @@ export class CognitoGroupGateway implements GroupGateway {
       } while (nextToken);
       return groups;
     } catch (error) {
-      throw dependencyError('cognito', 'list groups', error);
+      throw groupError(username, 'list groups', error);
     }
   }
+}
+
+/** UserNotFoundException: the user is gone for good (CognitoUserMissingError); anything else may pass. */
+function groupError(username: string, action: string, error: unknown) {
+  if (error instanceof Error && error.name === 'UserNotFoundException') {
+    return new CognitoUserMissingError(username, `cognito ${action} failed: user ${username} does not exist`, {
+      cause: error,
+    });
+  }
+  return dependencyError('cognito', action, error);
 }

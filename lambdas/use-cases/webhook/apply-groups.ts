@@ -1,7 +1,8 @@
 import { jitteredDelayMs } from '../../domain/backoff-delay';
-import { DependencyUnavailableError } from '../../domain/errors';
+import { CognitoUserMissingError, DependencyUnavailableError } from '../../domain/errors';
 import { managedGroupsOf } from '../../domain/groups';
 import type { WebhookEntitlementRecord } from '../../domain/webhook-entitlement-record';
+import { logger } from '../../platform/logger';
 import { type GroupChange, syncCognitoGroups } from '../entitlement/sync-cognito-groups';
 import type { EntitlementWriterDeps, GroupConvergence, UserContext } from './entitlement-writer-types';
 
@@ -13,8 +14,9 @@ const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(reso
 /**
  * Makes Cognito match the record. Fast path: the diff from the recorded applied groups, recorded with a condition
  * on the record's version and on the applied groups' version (the diff's base), so no re-read is needed to know
- * whether another applier wrote in between. When one did (the condition fails), its Cognito calls may have interleaved with ours:
- * converge (below). A record marked unverified skips the fast path: its applied groups are not trusted.
+ * whether another applier wrote in between. When one did (the condition fails), its Cognito calls may have
+ * interleaved with ours: converge (below). A record marked unverified skips the fast path: its applied groups are
+ * not trusted. A Cognito user that no longer exists gets no group change (WARN, counted), and no failure.
  */
 export async function applyGroups(
   deps: EntitlementWriterDeps,
@@ -26,6 +28,27 @@ export async function applyGroups(
   if (!unverified && sameSet(managed(record.groups), managed(record.cognitoGroups))) return { added: [], removed: [] };
   const username =
     record.cognitoUsername ?? user.profile?.cognitoUsername ?? (await usernameFromProfile(deps, user.sub));
+  try {
+    return await applyTo(deps, record, user, username);
+  } catch (error) {
+    if (!(error instanceof CognitoUserMissingError)) throw error;
+    // The Cognito user is gone: the records are applied, a group change can never succeed, and failing the
+    // delivery would only make Stripe retry it for 3 days. Noted (GroupChangesForMissingUsers), not retried.
+    logger.warn(USER_MISSING, { sub: user.sub, username, desiredGroups: managed(record.groups) });
+    return { added: [], removed: [] };
+  }
+}
+
+/** The message the GroupChangesForMissingUsers metric counts (lib/log-signals.ts). */
+export const USER_MISSING = 'Cognito user not found; group change skipped';
+
+async function applyTo(
+  deps: EntitlementWriterDeps,
+  record: WebhookEntitlementRecord,
+  user: UserContext,
+  username: string,
+): Promise<GroupChange> {
+  const unverified = record.cognitoGroupsUnverified === true;
   const change = { added: new Set<string>(), removed: new Set<string>() };
   if (!unverified) {
     const first = await syncCognitoGroups(deps, record, username, {

@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { initialEntitlementRecord } from '../../../../lambdas/domain/entitlement';
-import { DependencyUnavailableError } from '../../../../lambdas/domain/errors';
+import { CognitoUserMissingError, DependencyUnavailableError } from '../../../../lambdas/domain/errors';
 import type { WebhookEntitlementRecord } from '../../../../lambdas/domain/webhook-entitlement-record';
 import { applyGroups } from '../../../../lambdas/use-cases/webhook/apply-groups';
+import { filterPatternOf, LOG_SIGNALS } from '../../../../lib/log-signals';
+import { jsonFilterMatches } from '../../../support/log-filter';
+import { useLogCapture } from '../../../support/logs';
 import { catalog, memoryDeps, NOW } from '../../../support/webhook-memory';
 
 /** The group applier's convergence under lost compare-and-sets (issue 15 item 6), on the in-memory ports. */
@@ -101,5 +104,57 @@ describe('applyGroups', () => {
     // Assess
     expect([...(groups.members.get(sub) ?? [])].sort()).toEqual(['pro']);
     expect(entitlements.items.get(sub)?.cognitoGroups).toEqual(['pro']);
+  });
+
+  describe('a Cognito user that no longer exists (issue 15 item 8)', () => {
+    const logs = useLogCapture();
+
+    it.each([
+      ['add', 'addUserToGroup'],
+      ['list (converge)', 'listGroupsForUser'],
+    ] as const)(
+      '%s refused with UserNotFound: no change, no failure, one WARN counted by the metric',
+      async (_, call) => {
+        // Prepare
+        const { deps, groups, record } = setup(
+          {
+            groups: ['pro'],
+            plan: 'pro',
+            cognitoGroups: ['free'],
+            cognitoGroupsUnverified: call === 'listGroupsForUser',
+          },
+          ['free'],
+        );
+        groups[call] = async () => {
+          throw new CognitoUserMissingError(sub, `cognito failed: user ${sub} does not exist`);
+        };
+
+        // Act
+        const change = await applyGroups(deps, record, { sub });
+
+        // Assess
+        expect(change).toEqual({ added: [], removed: [] });
+        expect(logs.warnings()).toEqual(['Cognito user not found; group change skipped']);
+        expect(logs.lines.find((line) => line.level === 'WARN')).toMatchObject({
+          sub,
+          username: sub,
+          desiredGroups: ['pro'],
+        });
+        const pattern = filterPatternOf(LOG_SIGNALS.groupChangesForMissingUsers).logPatternString;
+        expect(
+          logs.lines.filter((line) => line.level === 'WARN').map((line) => jsonFilterMatches(pattern, line)),
+        ).toEqual([true]);
+      },
+    );
+
+    it('any other Cognito failure still fails the delivery (Stripe retries)', async () => {
+      const { deps, groups, record } = setup({ groups: ['pro'], plan: 'pro', cognitoGroups: ['free'] }, ['free']);
+      groups.addUserToGroup = async () => {
+        throw new DependencyUnavailableError('cognito', 'cognito add to group pro failed (TooManyRequestsException)');
+      };
+
+      await expect(applyGroups(deps, record, { sub })).rejects.toThrow(/TooManyRequestsException/);
+      expect(logs.warnings()).toEqual([]);
+    });
   });
 });
