@@ -1,34 +1,10 @@
-import type { AccountTombstone, DeletionMark, SubscriptionToEnd } from '../../lambdas/domain/account-deletion';
+import type { AccountTombstone, SubscriptionToEnd } from '../../lambdas/domain/account-deletion';
 import { emailHash } from '../../lambdas/domain/account-deletion';
 import { DependencyUnavailableError } from '../../lambdas/domain/errors';
-import type {
-  AccountTombstoneStore,
-  BillingCleanup,
-  EntitlementCleanup,
-  ProfileCleanup,
-  UserCleanup,
-} from '../../lambdas/ports/account-ports';
-import { MemoryEntitlements, MemoryProfiles } from './memory-ports';
+import type { AccountTombstoneStore, BillingCleanup, UserCleanup } from '../../lambdas/ports/account-ports';
 
-/** In-memory doubles of the account-deletion ports, with the adapters' idempotency. */
-
-export class DeletableProfiles extends MemoryProfiles implements ProfileCleanup {
-  async markDeletion(userId: string, mark: DeletionMark) {
-    const profile = this.items.get(userId);
-    if (!profile) return undefined;
-    profile.deletion ??= { ...mark };
-    return { ...profile.deletion };
-  }
-  async remove(userId: string) {
-    this.items.delete(userId);
-  }
-}
-
-export class DeletableEntitlements extends MemoryEntitlements implements EntitlementCleanup {
-  async remove(sub: string) {
-    this.items.delete(sub);
-  }
-}
+export { MemoryEntitlementStore as DeletableEntitlements } from './fakes/entitlement-store';
+export { MemoryProfileStore as DeletableProfiles } from './fakes/profile-store';
 
 export class MemoryTombstones implements AccountTombstoneStore {
   readonly accounts = new Map<string, AccountTombstone>();

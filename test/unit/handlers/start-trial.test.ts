@@ -57,7 +57,7 @@ describe('POST /subscription/trial', () => {
       cognitoGroups: ['trial'],
       entitlementsVersion: 2,
     });
-    expect(groups.calls).toEqual([`add ${SUB} trial`, `remove ${SUB} free`]);
+    expect(groups.log).toEqual([`add ${SUB} trial`, `remove ${SUB} free`]);
   });
 
   it('is 409 the second time and writes nothing', async () => {

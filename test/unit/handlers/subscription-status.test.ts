@@ -147,7 +147,7 @@ describe('GET /subscription/status', () => {
     });
     expect(profiles.items.get(SUB)?.stripeCustomerId).toBeUndefined();
     expect(entitlements.items.get(SUB)).toMatchObject({ status: 'none', cognitoGroups: ['free'] });
-    expect(groups.calls).toEqual([`add ${SUB} free`]);
+    expect(groups.log).toEqual([`add ${SUB} free`]);
   });
 
   it('records the federated provider from the identities claim when healing', async () => {
@@ -162,7 +162,7 @@ describe('GET /subscription/status', () => {
     );
     // Assess
     expect(profiles.items.get(SUB)).toMatchObject({ identityProvider: 'Google', cognitoUsername: 'google_123' });
-    expect(groups.calls).toEqual(['add google_123 free']);
+    expect(groups.log).toEqual(['add google_123 free']);
   });
 
   it('keeps an existing profile (and its customer) when only the record is missing', async () => {

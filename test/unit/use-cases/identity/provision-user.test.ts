@@ -73,13 +73,13 @@ describe('provisionUser', () => {
   it('is idempotent: a second run creates no second customer, record or group call', async () => {
     // Prepare
     await provisionUser(deps, structuredClone(baseUser));
-    const callsAfterFirst = groups.calls.length;
+    const callsAfterFirst = groups.log.length;
     // Act
     const again = await provisionUser(deps, structuredClone(baseUser));
     // Assess
     expect(customers.created).toHaveLength(1);
     expect(again).toMatchObject({ stripeCustomerId: 'cus_1', entitlementCreated: false, groupsAdded: [] });
-    expect(groups.calls).toHaveLength(callsAfterFirst);
+    expect(groups.log).toHaveLength(callsAfterFirst);
   });
 
   it('reuses the customer id stored on the profile without calling Stripe', async () => {
