@@ -70,6 +70,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/credits/consume': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Consume credits once per idempotency key (the `Idempotency-Key` header or `idempotencyKey`): atomic, never below zero; a replay within 24 hours answers the first result. */
+    post: operations['consumeCredits'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/account': {
     parameters: {
       query?: never;
@@ -333,6 +350,34 @@ export interface components {
       /** @description The user status as GET /subscription/status shows it now. */
       status: components['schemas']['SubscriptionStatus'];
     };
+    /** @description Consumes `amount` credits once per idempotency key, given as the `Idempotency-Key` header or the `idempotencyKey` field (both: they must be equal). */
+    ConsumeCreditsRequest: {
+      /** @description Credits to consume. */
+      amount: number;
+      /** @description Any unique value per intended consumption (a UUID); the `Idempotency-Key` header instead. */
+      idempotencyKey?: string;
+    };
+    /** @description The credits are consumed. */
+    CreditsConsumed: {
+      /** @description Credits debited by this key. */
+      consumed: number;
+      /** @description The balance right after this consumption. */
+      balance: number;
+      /** @description True when the key was used before: this is its first answer, nothing was debited again. */
+      replayed: boolean;
+    };
+    /** @description Not enough credits: nothing was debited. */
+    InsufficientCredits: {
+      error: {
+        /** @constant */
+        code: 'insufficient_credits';
+        message: string;
+      };
+      credits: {
+        /** @description The balance now (may be negative). */
+        balance: number;
+      };
+    };
   };
   responses: never;
   parameters: never;
@@ -579,6 +624,78 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Unexpected error (details are logged, never returned). */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Stripe or DynamoDB is temporarily unavailable; retry after the `Retry-After` seconds. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  consumeCredits: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Required unless the body has `idempotencyKey` (both: equal). 1 to 255 printable ASCII. */
+        'Idempotency-Key'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ConsumeCreditsRequest'];
+      };
+    };
+    responses: {
+      /** @description Consumed (or the first answer of a replayed key). */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CreditsConsumed'];
+        };
+      };
+      /** @description Malformed JSON or a field that fails validation; the message names the field. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing, expired or invalid token. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description `insufficient_credits` (body `InsufficientCredits`, with the balance; nothing debited) or `idempotency_key_reused` (the key consumed another amount). */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InsufficientCredits'] | components['schemas']['Error'];
         };
       };
       /** @description Unexpected error (details are logged, never returned). */

@@ -54,6 +54,13 @@ export const ROUTES = {
     auth: 'jwt',
     entry: 'lambdas/handlers/start-trial.ts',
   },
+  consumeCredits: {
+    id: 'ConsumeCredits',
+    method: 'POST',
+    path: '/credits/consume',
+    auth: 'jwt',
+    entry: 'lambdas/handlers/consume-credits.ts',
+  },
   deleteAccount: {
     id: 'DeleteAccount',
     method: 'DELETE',

@@ -18,6 +18,14 @@ export interface CreditGrant {
   grantedAt: string;
 }
 
+/** What one successful consumption (POST /credits/consume) answered, kept under its idempotency key. */
+export interface Consumption {
+  amount: number;
+  balanceAfter: number;
+  /** ISO time of the debit. */
+  at: string;
+}
+
 export interface CreditLedger {
   sub: string;
   balance: number;
@@ -31,6 +39,8 @@ export interface CreditLedger {
    * conditional put, never duplicated) before the next write replaces it, so a crash between the two loses none.
    */
   pendingAudit?: CreditAuditEntry[];
+  /** Consumptions of the last 24 hours by idempotency key (domain/credit-consumption.ts). */
+  consumed?: Record<string, Consumption>;
 }
 
 /** What a paid pack checkout sells, from its session (metadata pinned at sale by our checkout). */

@@ -135,6 +135,11 @@ export const CONTRACTS = {
     secrets: [],
     userPool: { poolIdFrom: 'env', actions: GROUP_SYNC },
   },
+  consumeCredits: {
+    // The caller's ledger, read and written with a version condition; AuditLog: the debit's entry.
+    tables: { credits: ['GetItem', 'PutItem'], auditLog: ['PutItem'] },
+    secrets: [],
+  },
   openApi: { tables: {}, secrets: [] },
   stripeWebhook: {
     tables: {

@@ -14,6 +14,11 @@ import {
   statusWithCreditsResponseSchema,
   subscriptionStatusResponseSchema,
 } from './api-schemas';
+import {
+  consumeCreditsRequestSchema,
+  consumeCreditsResponseSchema,
+  insufficientCreditsResponseSchema,
+} from './credit-schemas';
 
 /**
  * The OpenAPI 3.1 document of the frontend API, generated from the very zod schemas the handlers validate with
@@ -77,7 +82,7 @@ export function buildOpenApiDocument(
       title: 'Entitlements frontend API',
       version: '1.0.0',
       description:
-        'Subscription status, Stripe Checkout, the billing portal, the free trial, account deletion, and the ' +
+        'Subscription status, Stripe Checkout, the billing portal, the free trial, credits, account deletion, and the ' +
         "operators' override routes. Every route but /openapi.json needs a Cognito ID token: `Authorization: " +
         'Bearer <id token>`. The caller is the token `sub`; /admin/* routes need a member of `admins` (checked live).',
     },
@@ -136,6 +141,38 @@ export function buildOpenApiDocument(
           responses: {
             '201': { description: 'Trial started; the new status.', content: jsonContent('SubscriptionStatus') },
             ...errors('400', '401', '409', '500', '503'),
+          },
+        },
+      },
+      '/credits/consume': {
+        post: {
+          operationId: 'consumeCredits',
+          summary:
+            'Consume credits once per idempotency key (the `Idempotency-Key` header or `idempotencyKey`): atomic, never ' +
+            'below zero; a replay within 24 hours answers the first result.',
+          security: bearer,
+          parameters: [
+            {
+              name: 'Idempotency-Key',
+              in: 'header',
+              required: false,
+              description: 'Required unless the body has `idempotencyKey` (both: equal). 1 to 255 printable ASCII.',
+              schema: { type: 'string', minLength: 1, maxLength: 255 },
+            },
+          ],
+          requestBody: { required: true, content: jsonContent('ConsumeCreditsRequest') },
+          responses: {
+            '200': {
+              description: 'Consumed (or the first answer of a replayed key).',
+              content: jsonContent('CreditsConsumed'),
+            },
+            ...errors('400', '401', '500', '503'),
+            '409': {
+              description:
+                '`insufficient_credits` (body `InsufficientCredits`, with the balance; nothing debited) or ' +
+                '`idempotency_key_reused` (the key consumed another amount).',
+              content: { 'application/json': { schema: { oneOf: [ref('InsufficientCredits'), ref('Error')] } } },
+            },
           },
         },
       },
@@ -214,6 +251,9 @@ export function buildOpenApiDocument(
         AccountDeleted: schemaOf(deleteAccountResponseSchema, 'output'),
         GrantOverrideRequest: schemaOf(grantOverrideBodySchema, 'input'),
         OverrideResult: withPropertyRef(schemaOf(overrideResponseSchema, 'output'), 'status', 'SubscriptionStatus'),
+        ConsumeCreditsRequest: schemaOf(consumeCreditsRequestSchema, 'input'),
+        CreditsConsumed: schemaOf(consumeCreditsResponseSchema, 'output'),
+        InsufficientCredits: schemaOf(insufficientCreditsResponseSchema, 'output'),
       },
     },
   };

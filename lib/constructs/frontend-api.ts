@@ -17,10 +17,10 @@ export interface FrontendApiProps {
  *
  * Each function gets exactly its contract (lambdas/platform/contracts.ts): status (entitlement writer, profile
  * read/heal, group sync), checkout (profile read/link, entitlement read, Stripe key), portal (profile read, Stripe
- * key), trial (entitlement writer, group sync), openapi (nothing).
+ * key), trial (entitlement writer, group sync), consume (Credits read/write, AuditLog put), openapi (nothing).
  */
 export class FrontendApi extends Construct {
-  readonly functions: Readonly<Record<'status' | 'checkout' | 'portal' | 'trial' | 'openApi', AppFunction>>;
+  readonly functions: Readonly<Record<'status' | 'checkout' | 'portal' | 'trial' | 'consume' | 'openApi', AppFunction>>;
 
   constructor(scope: Construct, id: string, props: FrontendApiProps) {
     super(scope, id);
@@ -64,6 +64,11 @@ export class FrontendApi extends Construct {
       { tables, userPool: api.userPool },
     );
 
+    const consume = make('consumeCredits', 'POST /credits/consume: debit credits once per idempotency key').useContract(
+      CONTRACTS.consumeCredits,
+      { tables },
+    );
+
     const openApi = make('openApi', 'GET /openapi.json: the API description (public)', {}).useContract(
       CONTRACTS.openApi,
       { tables },
@@ -74,6 +79,7 @@ export class FrontendApi extends Construct {
       ['checkoutSession', checkout],
       ['billingPortal', portal],
       ['startTrial', trial],
+      ['consumeCredits', consume],
     ];
     for (const [key, fn] of routes) {
       const route = ROUTES[key];
@@ -87,6 +93,6 @@ export class FrontendApi extends Construct {
       publicReason: 'The OpenAPI document describes the public contract of the API; it holds no user data.',
     });
 
-    this.functions = { status, checkout, portal, trial, openApi };
+    this.functions = { status, checkout, portal, trial, consume, openApi };
   }
 }

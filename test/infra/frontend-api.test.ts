@@ -38,7 +38,14 @@ describe('FrontendApi', () => {
     const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map((r) => r.Properties);
     const byKey = new Map(routes.map((r) => [r.RouteKey, r]));
     // Act / Assess
-    for (const route of [ROUTES.subscriptionStatus, ROUTES.checkoutSession, ROUTES.billingPortal, ROUTES.startTrial]) {
+    const jwtRoutes = [
+      ROUTES.subscriptionStatus,
+      ROUTES.checkoutSession,
+      ROUTES.billingPortal,
+      ROUTES.startTrial,
+      ROUTES.consumeCredits,
+    ];
+    for (const route of jwtRoutes) {
       expect(byKey.get(`${route.method} ${route.path}`)?.AuthorizationType, route.path).toBe('JWT');
       expect(byKey.get(`${route.method} ${route.path}`)?.AuthorizerId).toBeDefined();
     }
@@ -49,7 +56,7 @@ describe('FrontendApi', () => {
     // Act
     const fns = Object.values(frontend.functions).map((f) => f.fn.node.path);
     // Assess
-    expect(new Set(fns).size).toBe(5);
+    expect(new Set(fns).size).toBe(6);
   });
 
   it('never grants a wildcard action', () => {
@@ -120,6 +127,18 @@ describe('FrontendApi', () => {
       'cognito-idp:AdminRemoveUserFromGroup',
     ]);
     expect(actions.some((a) => a.startsWith('secretsmanager:'))).toBe(false);
+  });
+
+  it('consume: Credits read/write and AuditLog put only; no Stripe, Cognito or Entitlements', () => {
+    // Prepare
+    const fn = frontend.functions.consume;
+    const actions = [...actionsOf(fn)];
+    // Assess
+    expect(actions.filter((a) => a.startsWith('dynamodb:')).sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem']);
+    expect(resourcesFor(fn, 'dynamodb:')).toMatch(/CreditsTable/);
+    expect(resourcesFor(fn, 'dynamodb:')).toMatch(/AuditLogTable/);
+    expect(resourcesFor(fn, 'dynamodb:')).not.toMatch(/EntitlementsTable|UserProfilesTable/);
+    expect(actions.some((a) => /^(secretsmanager|cognito-idp):/.test(a))).toBe(false);
   });
 
   it('openapi: no data, secret or Cognito access at all', () => {

@@ -154,6 +154,33 @@ describe('shipped artifacts: the journeys', () => {
     expect(openApi.status).toBe(200);
   });
 
+  it('a credit pack: checkout, paid through the emulator, credited by the webhook, consumed once per key', async () => {
+    // Prepare
+    const { stack } = world();
+    const user = await signedUpUser(stack, uniqueEmail('credits'));
+    const emulator = (method: string, path: string) =>
+      fetch(`${stack.info.stripeApiBase}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${stack.info.stripeSecretKey}` },
+      });
+
+    // Act
+    const session = await call(stack, 'POST', '/checkout/sessions', user.idToken, { pack: 'credits_100' });
+    expect((await emulator('POST', new URL(String(session.body.url)).pathname)).status).toBe(200);
+    expect((await emulator('POST', '/_emulator/drain')).status).toBe(200);
+    const consume = { amount: 30, idempotencyKey: 'shipped-1' };
+    const first = await call(stack, 'POST', '/credits/consume', user.idToken, consume);
+    const replay = await call(stack, 'POST', '/credits/consume', user.idToken, consume);
+    const tooMuch = await call(stack, 'POST', '/credits/consume', user.idToken, { amount: 71, idempotencyKey: 'x' });
+    const status = await call(stack, 'GET', '/subscription/status', user.idToken);
+
+    // Assess
+    expect(first).toEqual({ status: 200, body: { consumed: 30, balance: 70, replayed: false } });
+    expect(replay).toEqual({ status: 200, body: { consumed: 30, balance: 70, replayed: true } });
+    expect(tooMuch).toMatchObject({ status: 409, body: { credits: { balance: 70 } } });
+    expect(status.body.credits).toEqual({ balance: 70 });
+  });
+
   it('the example routes: the entitlements authorizer and the in-Lambda feature gate', async () => {
     // Prepare
     const { stack } = world();
@@ -255,7 +282,7 @@ describe('shipped artifacts: the journeys', () => {
     });
   });
 
-  it('invoked all 13 functions with no AccessDenied and no unexpected ERROR log', () => {
+  it('invoked all 14 functions with no AccessDenied and no unexpected ERROR log', () => {
     // Prepare
     const { stack, errorLogs } = world();
     const shipped = stack.shipped;
@@ -266,7 +293,7 @@ describe('shipped artifacts: the journeys', () => {
     const invocations = Object.fromEntries(
       shipped.app.functions.map((fn) => [fn.name, shipped.byName(fn.name).invocations]),
     );
-    expect(Object.keys(invocations)).toHaveLength(13);
+    expect(Object.keys(invocations)).toHaveLength(14);
     for (const [name, count] of Object.entries(invocations))
       expect({ name, invoked: count > 0 }).toEqual({ name, invoked: true });
     const unexpected = errorLogs().filter(

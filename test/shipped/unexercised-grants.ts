@@ -10,7 +10,7 @@ const PARKED_RETRY = [
   'dynamodb:PutItem table/ParkedEvents', // an event parked again (still unresolved)
 ];
 
-/** A paid credit-pack Checkout credited (the webhook, or reconcile re-applying a parked one): the journeys buy none. */
+/** A parked credit-pack sale re-applied by reconcile: the journeys' pack is credited by the webhook. */
 const CREDIT_PURCHASE = ['dynamodb:GetItem table/Credits', 'dynamodb:PutItem table/Credits'];
 
 /** Reconcile's repair writes: the journeys leave no drift to repair. */
@@ -70,8 +70,9 @@ export const UNEXERCISED_GRANTS: Record<string, string[]> = {
     'dynamodb:DeleteItem table/ParkedEvents',
     'dynamodb:Query table/UserProfiles/index/EmailIndex',
     GROUP_RACE,
-    ...CREDIT_PURCHASE,
   ],
+  // The credit journey bought a pack and consumed from it: every grant was used.
+  FrontendApiConsumeCredits: [],
   // DELETE /account ran for a user with a Stripe customer: every grant was used.
   AccountApiDeleteAccount: [],
   // The example routes' authorizer and function read Entitlements only (GetItem), and both routes ran.
