@@ -3,9 +3,6 @@ import { emailHash } from '../../lambdas/domain/account-deletion';
 import { DependencyUnavailableError } from '../../lambdas/domain/errors';
 import type { AccountTombstoneStore, BillingCleanup, UserCleanup } from '../../lambdas/ports/account-ports';
 
-export { MemoryEntitlementStore as DeletableEntitlements } from './fakes/entitlement-store';
-export { MemoryProfileStore as DeletableProfiles } from './fakes/profile-store';
-
 export class MemoryTombstones implements AccountTombstoneStore {
   readonly accounts = new Map<string, AccountTombstone>();
   readonly customers = new Map<string, string>();

@@ -7,8 +7,6 @@ import type { BillingGateway, CheckoutSessionInput, TrialMarkStore } from '../..
 
 /** Hand doubles of the frontend routes' ports, with the same semantics as the real adapters. */
 
-export { MemoryCustomers, MemoryEntitlements, MemoryGroups, MemoryProfiles } from './memory-ports';
-
 export const catalog = PlanCatalog.defaults();
 export const NOW = new Date('2030-01-15T12:00:00.000Z');
 export const SUB = '11111111-2222-3333-4444-555555555555';

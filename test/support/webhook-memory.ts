@@ -16,11 +16,6 @@ import { MemoryEntitlementStore } from './fakes/entitlement-store';
 import { MemoryGroupGateway } from './fakes/group-gateway';
 import { MemoryProfileStore } from './fakes/profile-store';
 
-/** The profile, entitlement and group fakes moved to fakes/ (one per port); the old names stay until importers move. */
-export { MemoryEntitlementStore as MemoryEntitlements } from './fakes/entitlement-store';
-export { MemoryGroupGateway as MemoryGroups } from './fakes/group-gateway';
-export { MemoryProfileStore as MemoryProfiles } from './fakes/profile-store';
-
 /** In-memory doubles of the webhook's ports, with call counters (the unit tests' "emulators"). */
 
 /** Stripe as the webhook reads it: the customer's subscriptions (truth), customers and charges. */

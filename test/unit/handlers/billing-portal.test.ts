@@ -3,7 +3,8 @@ import { CodedNotConfiguredError } from '../../../lambdas/domain/coded-errors';
 import { DependencyUnavailableError } from '../../../lambdas/domain/errors';
 import { createBillingPortalHandler } from '../../../lambdas/handlers/billing-portal';
 import { redirectEnvSchema } from '../../../lambdas/platform/redirects';
-import { baseProfile, bodyOf, jwtEvent, MemoryBilling, MemoryProfiles, SUB } from '../../support/api-doubles';
+import { baseProfile, bodyOf, jwtEvent, MemoryBilling, SUB } from '../../support/api-doubles';
+import { MemoryProfileStore } from '../../support/fakes/profile-store';
 import { useLogCapture } from '../../support/logs';
 
 const redirects = redirectEnvSchema.parse({
@@ -14,12 +15,12 @@ const post = (body?: string) => jwtEvent({ method: 'POST', path: '/billing/porta
 
 describe('POST /billing/portal-sessions', () => {
   const logs = useLogCapture();
-  let profiles: MemoryProfiles;
+  let profiles: MemoryProfileStore;
   let billing: MemoryBilling;
   let handle: ReturnType<typeof createBillingPortalHandler>;
 
   beforeEach(() => {
-    profiles = new MemoryProfiles();
+    profiles = new MemoryProfileStore();
     billing = new MemoryBilling();
     profiles.items.set(SUB, { ...structuredClone(baseProfile), stripeCustomerId: 'cus_42' });
     handle = createBillingPortalHandler({ profiles, billing, redirects });

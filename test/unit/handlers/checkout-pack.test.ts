@@ -11,12 +11,12 @@ import {
   fixedClock,
   jwtEvent,
   MemoryBilling,
-  MemoryCustomers,
-  MemoryEntitlements,
-  MemoryProfiles,
   proRecord,
   SUB,
 } from '../../support/api-doubles';
+import { MemoryCustomerGateway } from '../../support/fakes/customer-gateway';
+import { MemoryEntitlementStore } from '../../support/fakes/entitlement-store';
+import { MemoryProfileStore } from '../../support/fakes/profile-store';
 
 /** The subscription billing double, plus the pack checkout (one-time prices by lookup key). */
 class PackBilling extends MemoryBilling {
@@ -38,16 +38,16 @@ const redirects = redirectEnvSchema.parse({ ALLOWED_ORIGINS: 'https://app.exampl
 const post = (body: unknown) => jwtEvent({ method: 'POST', path: '/checkout/sessions', body: JSON.stringify(body) });
 
 describe('POST /checkout/sessions with a credit pack', () => {
-  let profiles: MemoryProfiles;
-  let entitlements: MemoryEntitlements;
-  let customers: MemoryCustomers;
+  let profiles: MemoryProfileStore;
+  let entitlements: MemoryEntitlementStore;
+  let customers: MemoryCustomerGateway;
   let billing: PackBilling;
   let handle: ReturnType<typeof createCheckoutSessionHandler>;
 
   beforeEach(() => {
-    profiles = new MemoryProfiles();
-    entitlements = new MemoryEntitlements();
-    customers = new MemoryCustomers();
+    profiles = new MemoryProfileStore();
+    entitlements = new MemoryEntitlementStore();
+    customers = new MemoryCustomerGateway();
     billing = new PackBilling();
     profiles.items.set(SUB, structuredClone(baseProfile));
     entitlements.items.set(SUB, baseRecord());

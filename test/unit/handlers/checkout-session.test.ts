@@ -11,13 +11,13 @@ import {
   fixedClock,
   jwtEvent,
   MemoryBilling,
-  MemoryCustomers,
-  MemoryEntitlements,
-  MemoryProfiles,
   MemoryTrialMarkStore,
   proRecord,
   SUB,
 } from '../../support/api-doubles';
+import { MemoryCustomerGateway } from '../../support/fakes/customer-gateway';
+import { MemoryEntitlementStore } from '../../support/fakes/entitlement-store';
+import { MemoryProfileStore } from '../../support/fakes/profile-store';
 
 const redirects = redirectEnvSchema.parse({ ALLOWED_ORIGINS: 'https://app.example.com,http://localhost:5173' });
 const post = (body: unknown) =>
@@ -28,17 +28,17 @@ const post = (body: unknown) =>
   });
 
 describe('POST /checkout/sessions', () => {
-  let profiles: MemoryProfiles;
-  let entitlements: MemoryEntitlements;
-  let customers: MemoryCustomers;
+  let profiles: MemoryProfileStore;
+  let entitlements: MemoryEntitlementStore;
+  let customers: MemoryCustomerGateway;
   let billing: MemoryBilling;
   let clock: ReturnType<typeof fixedClock>;
   let handle: ReturnType<typeof createCheckoutSessionHandler>;
 
   beforeEach(() => {
-    profiles = new MemoryProfiles();
-    entitlements = new MemoryEntitlements();
-    customers = new MemoryCustomers();
+    profiles = new MemoryProfileStore();
+    entitlements = new MemoryEntitlementStore();
+    customers = new MemoryCustomerGateway();
     billing = new MemoryBilling();
     clock = fixedClock();
     profiles.items.set(SUB, structuredClone(baseProfile));

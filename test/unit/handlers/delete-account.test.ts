@@ -3,14 +3,10 @@ import { DEFAULT_ACCOUNT_DELETION } from '../../../lambdas/domain/account-deleti
 import { initialEntitlementRecord } from '../../../lambdas/domain/entitlement';
 import { DependencyUnavailableError } from '../../../lambdas/domain/errors';
 import { createDeleteAccountHandler } from '../../../lambdas/handlers/delete-account';
-import {
-  DeletableEntitlements,
-  DeletableProfiles,
-  MemoryBillingCleanup,
-  MemoryTombstones,
-  MemoryUserCleanup,
-} from '../../support/account-doubles';
+import { MemoryBillingCleanup, MemoryTombstones, MemoryUserCleanup } from '../../support/account-doubles';
 import { bodyOf, catalog, fixedClock, jwtEvent, NOW, SUB } from '../../support/api-doubles';
+import { MemoryEntitlementStore } from '../../support/fakes/entitlement-store';
+import { MemoryProfileStore } from '../../support/fakes/profile-store';
 
 const nowSeconds = Math.floor(NOW.getTime() / 1000);
 const request = (authTime: unknown = nowSeconds - 30) =>
@@ -21,8 +17,8 @@ const request = (authTime: unknown = nowSeconds - 30) =>
   });
 
 function setup() {
-  const profiles = new DeletableProfiles();
-  const entitlements = new DeletableEntitlements();
+  const profiles = new MemoryProfileStore();
+  const entitlements = new MemoryEntitlementStore();
   const users = new MemoryUserCleanup();
   const billing = new MemoryBillingCleanup();
   const tombstones = new MemoryTombstones();

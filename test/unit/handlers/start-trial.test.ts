@@ -8,23 +8,23 @@ import {
   catalog,
   fixedClock,
   jwtEvent,
-  MemoryEntitlements,
-  MemoryGroups,
   MemoryTrialMarkStore,
   proRecord,
   SUB,
 } from '../../support/api-doubles';
+import { MemoryEntitlementStore } from '../../support/fakes/entitlement-store';
+import { MemoryGroupGateway } from '../../support/fakes/group-gateway';
 
 const post = (body?: string) => jwtEvent({ method: 'POST', path: '/subscription/trial', body });
 
 describe('POST /subscription/trial', () => {
-  let entitlements: MemoryEntitlements;
-  let groups: MemoryGroups;
+  let entitlements: MemoryEntitlementStore;
+  let groups: MemoryGroupGateway;
   let handle: ReturnType<typeof createStartTrialHandler>;
 
   beforeEach(() => {
-    entitlements = new MemoryEntitlements();
-    groups = new MemoryGroups();
+    entitlements = new MemoryEntitlementStore();
+    groups = new MemoryGroupGateway();
     entitlements.items.set(SUB, baseRecord());
     handle = createStartTrialHandler({ entitlements, groups, catalog, clock: fixedClock() });
   });

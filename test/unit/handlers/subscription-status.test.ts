@@ -8,26 +8,26 @@ import {
   catalog,
   fixedClock,
   jwtEvent,
-  MemoryEntitlements,
-  MemoryGroups,
-  MemoryProfiles,
   proRecord,
   SUB,
 } from '../../support/api-doubles';
 import { MemoryCreditLedgers } from '../../support/credit-doubles';
+import { MemoryEntitlementStore } from '../../support/fakes/entitlement-store';
+import { MemoryGroupGateway } from '../../support/fakes/group-gateway';
+import { MemoryProfileStore } from '../../support/fakes/profile-store';
 
 describe('GET /subscription/status', () => {
-  let entitlements: MemoryEntitlements;
-  let profiles: MemoryProfiles;
-  let groups: MemoryGroups;
+  let entitlements: MemoryEntitlementStore;
+  let profiles: MemoryProfileStore;
+  let groups: MemoryGroupGateway;
   let clock: ReturnType<typeof fixedClock>;
   let credits: MemoryCreditLedgers;
   let handle: ReturnType<typeof createSubscriptionStatusHandler>;
 
   beforeEach(() => {
-    entitlements = new MemoryEntitlements();
-    profiles = new MemoryProfiles();
-    groups = new MemoryGroups();
+    entitlements = new MemoryEntitlementStore();
+    profiles = new MemoryProfileStore();
+    groups = new MemoryGroupGateway();
     clock = fixedClock();
     credits = new MemoryCreditLedgers();
     handle = createSubscriptionStatusHandler({ entitlements, profiles, groups, catalog, clock, credits });

@@ -4,14 +4,9 @@ import { initialEntitlementRecord } from '../../../../lambdas/domain/entitlement
 import { DependencyUnavailableError } from '../../../../lambdas/domain/errors';
 import { PlanCatalog } from '../../../../lambdas/domain/plan-catalog';
 import { type DeleteAccountDeps, deleteAccount } from '../../../../lambdas/use-cases/identity/delete-account';
-import {
-  DeletableEntitlements,
-  DeletableProfiles,
-  faulty,
-  MemoryBillingCleanup,
-  MemoryTombstones,
-  MemoryUserCleanup,
-} from '../../../support/account-doubles';
+import { faulty, MemoryBillingCleanup, MemoryTombstones, MemoryUserCleanup } from '../../../support/account-doubles';
+import { MemoryEntitlementStore } from '../../../support/fakes/entitlement-store';
+import { MemoryProfileStore } from '../../../support/fakes/profile-store';
 import { useLogCapture } from '../../../support/logs';
 
 const catalog = PlanCatalog.defaults();
@@ -23,8 +18,8 @@ const userPolicy: DeletionPolicy = { subscriptions: 'cancel-now', customer: 'del
 
 /** A confirmed user with a profile, a record (trial used), a Stripe customer with one active subscription. */
 function world(options: { trialUsed?: boolean; cognito?: boolean } = {}) {
-  const profiles = new DeletableProfiles();
-  const entitlements = new DeletableEntitlements();
+  const profiles = new MemoryProfileStore();
+  const entitlements = new MemoryEntitlementStore();
   const users = new MemoryUserCleanup();
   const billing = new MemoryBillingCleanup();
   const tombstones = new MemoryTombstones();

@@ -9,13 +9,11 @@ import {
   provisionUser,
 } from '../../../../lambdas/use-cases/identity/provision-user';
 import { MemoryTombstones } from '../../../support/account-doubles';
-import {
-  fixedClock,
-  MemoryEntitlements,
-  MemoryGroups,
-  MemoryProfiles,
-  StripeCustomersDouble,
-} from '../../../support/trigger-fakes';
+import { MemoryCustomerGateway } from '../../../support/fakes/customer-gateway';
+import { MemoryEntitlementStore } from '../../../support/fakes/entitlement-store';
+import { MemoryGroupGateway } from '../../../support/fakes/group-gateway';
+import { MemoryProfileStore } from '../../../support/fakes/profile-store';
+import { fixedClock } from '../../../support/trigger-fakes';
 
 const catalog = PlanCatalog.defaults();
 const baseUser: NewUser = {
@@ -29,17 +27,17 @@ const baseUser: NewUser = {
 };
 
 describe('provisionUser', () => {
-  let profiles: MemoryProfiles;
-  let entitlements: MemoryEntitlements;
-  let groups: MemoryGroups;
-  let customers: StripeCustomersDouble;
+  let profiles: MemoryProfileStore;
+  let entitlements: MemoryEntitlementStore;
+  let groups: MemoryGroupGateway;
+  let customers: MemoryCustomerGateway;
   let deps: ProvisionUserDeps;
 
   beforeEach(() => {
-    profiles = new MemoryProfiles();
-    entitlements = new MemoryEntitlements();
-    groups = new MemoryGroups();
-    customers = new StripeCustomersDouble();
+    profiles = new MemoryProfileStore();
+    entitlements = new MemoryEntitlementStore();
+    groups = new MemoryGroupGateway();
+    customers = new MemoryCustomerGateway();
     deps = { profiles, entitlements, groups, customers, catalog, clock: fixedClock };
   });
 
@@ -198,9 +196,9 @@ describe('provisionUser', () => {
 
 describe('provisionUser and account tombstones', () => {
   const deps = (tombstones: MemoryTombstones) => ({
-    profiles: new MemoryProfiles(),
-    entitlements: new MemoryEntitlements(),
-    groups: new MemoryGroups(),
+    profiles: new MemoryProfileStore(),
+    entitlements: new MemoryEntitlementStore(),
+    groups: new MemoryGroupGateway(),
     catalog,
     clock: fixedClock,
     tombstones,

@@ -1,19 +1,8 @@
-import { DependencyUnavailableError } from '../../lambdas/domain/errors';
-import type { CustomerGateway, StripeCustomerRef } from '../../lambdas/ports/app-ports';
-
-/** The profile, entitlement and group fakes moved to fakes/ (one per port); the old names stay until importers move. */
-export { appliedGroupsOf, MemoryEntitlementStore as MemoryEntitlements } from './fakes/entitlement-store';
-export { MemoryGroupGateway as MemoryGroups } from './fakes/group-gateway';
-export { MemoryProfileStore as MemoryProfiles } from './fakes/profile-store';
-
-/**
- * In-memory ports for unit tests, with the real adapters' semantics: profile upserts never overwrite a stored
- * customer id or createdAt, entitlement writes are conditional on the version read, Stripe customer creation
- * honours the sub-derived idempotency key. Integration tests cover the real adapters against the emulators.
- */
+import { DependencyUnavailableError } from '../../../lambdas/domain/errors';
+import type { CustomerGateway, StripeCustomerRef } from '../../../lambdas/ports/app-ports';
 
 /** Stripe customers: the key `customer-for-<sub>` returns the same customer, like Stripe; `down` simulates an outage. */
-export class MemoryCustomers implements CustomerGateway {
+export class MemoryCustomerGateway implements CustomerGateway {
   readonly byKey = new Map<string, StripeCustomerRef>();
   /** Every create request (replays included) and the distinct customers actually created. */
   creates = 0;
