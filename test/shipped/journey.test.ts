@@ -1,4 +1,4 @@
-import { AdminDeleteUserCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { AdminDeleteUserCommand, AdminListGroupsForUserCommand } from '@aws-sdk/client-cognito-identity-provider';
 import Stripe from 'stripe';
 import { describe, expect, it, vi } from 'vitest';
 import { formatDenials } from '../../local/aws/aws-proxy';
@@ -217,6 +217,50 @@ describe('shipped artifacts: the journeys', () => {
     expect(health.status).toBe(200);
     expect(dryRun.status).toBe(200);
     expect(scheduled).toMatchObject({ status: 'complete' });
+  });
+
+  it('operator overrides: a grant through the admin Lambda sets status and groups, a non-admin is refused, the revoke restores them', async () => {
+    // Prepare
+    const { stack } = world();
+    const user = await signedUpUser(stack, uniqueEmail('override-user'));
+    const admin = await signedUpUser(stack, uniqueEmail('override-admin'), { admin: true });
+    // The handlers run on the Stripe emulator's clock, which earlier steps may have moved.
+    const endsAt = new Date(((stack.stripe?.now() ?? Date.now() / 1000) + 7 * 86_400) * 1000).toISOString();
+    const groupsOf = async () =>
+      (
+        await stack.backend.cognitoClient.send(
+          new AdminListGroupsForUserCommand({ UserPoolId: stack.info.userPoolId, Username: user.sub }),
+        )
+      ).Groups?.map((group) => group.GroupName);
+
+    // Act
+    const refused = await call(stack, 'POST', '/admin/overrides', user.idToken, {
+      sub: user.sub,
+      plan: 'enterprise',
+      reason: 'self-service',
+    });
+    const granted = await call(stack, 'POST', '/admin/overrides', admin.idToken, {
+      sub: user.sub,
+      plan: 'pro',
+      endsAt,
+      reason: 'support gesture',
+    });
+    const during = await call(stack, 'GET', '/subscription/status', user.idToken);
+    const groupsDuring = await groupsOf();
+    const revoked = await call(stack, 'DELETE', `/admin/overrides?sub=${user.sub}&reason=done`, admin.idToken);
+    const after = await call(stack, 'GET', '/subscription/status', user.idToken);
+
+    // Assess
+    expect(refused.status).toBe(403);
+    expect(granted).toMatchObject({
+      status: 200,
+      body: { changed: true, override: { plan: 'pro', endsAt }, status: { plan: 'pro', source: 'override' } },
+    });
+    expect(during.body).toMatchObject({ plan: 'pro', source: 'override', overrideEndsAt: endsAt, entitled: true });
+    expect(groupsDuring).toEqual(['pro']);
+    expect(revoked).toMatchObject({ status: 200, body: { changed: true, override: null, status: { plan: 'free' } } });
+    expect(after.body).toMatchObject({ plan: 'free', source: 'free', entitled: false });
+    expect(await groupsOf()).toEqual(['free']);
   });
 
   it('an operator deletes a Cognito user: the email signs up again at once, the admin reconcile removes the orphan', async () => {

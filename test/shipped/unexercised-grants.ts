@@ -89,16 +89,15 @@ export const UNEXERCISED_GRANTS: Record<string, string[]> = {
     'sqs:GetQueueUrl local-ReconcileDeadLetters4AE84050.Arn',
     'sqs:SendMessage local-ReconcileDeadLetters4AE84050.Arn',
   ],
-  // The admin route ran dry runs and one apply run for one user (the orphan's clean-up: its reads, the deletion mark,
-  // the tombstones, the deletes, the lease): the other repairs stay unused. Its AdminListGroupsForUser is used:
-  // every admin request checks live `admins` membership.
+  // The admin route ran dry runs, one apply run for one user (the orphan's clean-up: its reads, the deletion mark,
+  // the tombstones, the deletes, the lease) and an override's grant and revoke (the Entitlements conditional update,
+  // the group changes): the other repairs stay unused. Its AdminListGroupsForUser is used: every admin request
+  // checks live `admins` membership.
   ReconcileAdmin: [
     'dynamodb:Query table/UserProfiles/index/EmailIndex',
     'dynamodb:PutItem table/Entitlements',
     ...PARKED_RETRY,
-    ...GROUP_SYNC,
     'dynamodb:Query table/UserProfiles/index/StripeCustomerIndex',
-    'dynamodb:UpdateItem table/Entitlements',
     UNFINISHED_DELETION,
     ...CREDIT_PURCHASE,
   ],
