@@ -1,32 +1,6 @@
-import type { AccountTombstone, SubscriptionToEnd } from '../../lambdas/domain/account-deletion';
-import { emailHash } from '../../lambdas/domain/account-deletion';
+import type { SubscriptionToEnd } from '../../lambdas/domain/account-deletion';
 import { DependencyUnavailableError } from '../../lambdas/domain/errors';
-import type { AccountTombstoneStore, BillingCleanup, UserCleanup } from '../../lambdas/ports/account-ports';
-
-export class MemoryTombstones implements AccountTombstoneStore {
-  readonly accounts = new Map<string, AccountTombstone>();
-  readonly customers = new Map<string, string>();
-  readonly trialsUsed = new Set<string>();
-  async accountTombstone(sub: string) {
-    const found = this.accounts.get(sub);
-    return found ? structuredClone(found) : undefined;
-  }
-  async putAccountTombstone(tombstone: AccountTombstone) {
-    this.accounts.set(tombstone.userId, structuredClone(tombstone));
-  }
-  async isDeletedCustomer(customerId: string) {
-    return this.customers.has(customerId);
-  }
-  async markCustomerDeleted(customerId: string, sub: string) {
-    this.customers.set(customerId, sub);
-  }
-  async isTrialUsed(email: string) {
-    return this.trialsUsed.has(emailHash(email));
-  }
-  async markTrialUsed(email: string) {
-    this.trialsUsed.add(emailHash(email));
-  }
-}
+import type { BillingCleanup, UserCleanup } from '../../lambdas/ports/account-ports';
 
 export class MemoryUserCleanup implements UserCleanup {
   readonly users = new Set<string>();

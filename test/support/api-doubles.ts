@@ -1,9 +1,8 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { type EntitlementRecord, initialEntitlementRecord } from '../../lambdas/domain/entitlement';
-import { DependencyUnavailableError } from '../../lambdas/domain/errors';
 import { PlanCatalog } from '../../lambdas/domain/plan-catalog';
 import type { Clock, UserProfile } from '../../lambdas/ports/app-ports';
-import type { BillingGateway, CheckoutSessionInput, TrialMarkStore } from '../../lambdas/ports/billing-ports';
+import type { BillingGateway, CheckoutSessionInput } from '../../lambdas/ports/billing-ports';
 
 /** Hand doubles of the frontend routes' ports, with the same semantics as the real adapters. */
 
@@ -126,20 +125,4 @@ export function bodyOf(result: {
   body: string;
 }): Record<string, unknown> & { error?: { code: string; message: string } } {
   return JSON.parse(result.body);
-}
-
-/** The email trial-used marks (lower-cased here; the adapter normalises fully), with a failure switch. */
-export class MemoryTrialMarkStore implements TrialMarkStore {
-  readonly emails = new Set<string>();
-  failNextMark = 0;
-  async isTrialUsed(email: string) {
-    return this.emails.has(email.trim().toLowerCase());
-  }
-  async markTrialUsed(email: string) {
-    if (this.failNextMark > 0) {
-      this.failNextMark -= 1;
-      throw new DependencyUnavailableError('dynamodb', 'trial mark write failed (test outage)');
-    }
-    this.emails.add(email.trim().toLowerCase());
-  }
 }

@@ -11,10 +11,10 @@ import {
   fixedClock,
   jwtEvent,
   MemoryBilling,
-  MemoryTrialMarkStore,
   proRecord,
   SUB,
 } from '../../support/api-doubles';
+import { MemoryAccountTombstoneStore } from '../../support/fakes/account-tombstone-store';
 import { MemoryCustomerGateway } from '../../support/fakes/customer-gateway';
 import { MemoryEntitlementStore } from '../../support/fakes/entitlement-store';
 import { MemoryProfileStore } from '../../support/fakes/profile-store';
@@ -101,7 +101,7 @@ describe('POST /checkout/sessions', () => {
 
   it('offers no Stripe trial to an email whose trial an earlier account used (one trial per identity)', async () => {
     // Prepare
-    const trialMarks = new MemoryTrialMarkStore();
+    const trialMarks = new MemoryAccountTombstoneStore();
     trialMarks.emails.add('alice@example.com');
     handle = createCheckoutSessionHandler({
       profiles,

@@ -3,8 +3,9 @@ import { DEFAULT_ACCOUNT_DELETION } from '../../../lambdas/domain/account-deleti
 import { initialEntitlementRecord } from '../../../lambdas/domain/entitlement';
 import { DependencyUnavailableError } from '../../../lambdas/domain/errors';
 import { createDeleteAccountHandler } from '../../../lambdas/handlers/delete-account';
-import { MemoryBillingCleanup, MemoryTombstones, MemoryUserCleanup } from '../../support/account-doubles';
+import { MemoryBillingCleanup, MemoryUserCleanup } from '../../support/account-doubles';
 import { bodyOf, catalog, fixedClock, jwtEvent, NOW, SUB } from '../../support/api-doubles';
+import { MemoryAccountTombstoneStore } from '../../support/fakes/account-tombstone-store';
 import { MemoryEntitlementStore } from '../../support/fakes/entitlement-store';
 import { MemoryProfileStore } from '../../support/fakes/profile-store';
 
@@ -21,7 +22,7 @@ function setup() {
   const entitlements = new MemoryEntitlementStore();
   const users = new MemoryUserCleanup();
   const billing = new MemoryBillingCleanup();
-  const tombstones = new MemoryTombstones();
+  const tombstones = new MemoryAccountTombstoneStore();
   users.users.add('user-1');
   entitlements.items.set(SUB, initialEntitlementRecord(catalog, { sub: SUB, cognitoUsername: 'user-1' }, NOW));
   const clock = fixedClock();

@@ -2,16 +2,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { EntitlementRecord } from '../../../lambdas/domain/entitlement';
 import { DependencyUnavailableError } from '../../../lambdas/domain/errors';
 import { createStartTrialHandler } from '../../../lambdas/handlers/start-trial';
-import {
-  baseRecord,
-  bodyOf,
-  catalog,
-  fixedClock,
-  jwtEvent,
-  MemoryTrialMarkStore,
-  proRecord,
-  SUB,
-} from '../../support/api-doubles';
+import { baseRecord, bodyOf, catalog, fixedClock, jwtEvent, proRecord, SUB } from '../../support/api-doubles';
+import { MemoryAccountTombstoneStore } from '../../support/fakes/account-tombstone-store';
 import { MemoryEntitlementStore } from '../../support/fakes/entitlement-store';
 import { MemoryGroupGateway } from '../../support/fakes/group-gateway';
 
@@ -163,9 +155,9 @@ describe('POST /subscription/trial', () => {
   });
 
   describe('the email trial-used mark (an earlier account with the same address)', () => {
-    let trialMarks: MemoryTrialMarkStore;
+    let trialMarks: MemoryAccountTombstoneStore;
     beforeEach(() => {
-      trialMarks = new MemoryTrialMarkStore();
+      trialMarks = new MemoryAccountTombstoneStore();
       handle = createStartTrialHandler({ entitlements, groups, catalog, clock: fixedClock(), trialMarks });
     });
 

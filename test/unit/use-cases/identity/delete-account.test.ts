@@ -4,7 +4,8 @@ import { initialEntitlementRecord } from '../../../../lambdas/domain/entitlement
 import { DependencyUnavailableError } from '../../../../lambdas/domain/errors';
 import { PlanCatalog } from '../../../../lambdas/domain/plan-catalog';
 import { type DeleteAccountDeps, deleteAccount } from '../../../../lambdas/use-cases/identity/delete-account';
-import { faulty, MemoryBillingCleanup, MemoryTombstones, MemoryUserCleanup } from '../../../support/account-doubles';
+import { faulty, MemoryBillingCleanup, MemoryUserCleanup } from '../../../support/account-doubles';
+import { MemoryAccountTombstoneStore } from '../../../support/fakes/account-tombstone-store';
 import { MemoryEntitlementStore } from '../../../support/fakes/entitlement-store';
 import { MemoryProfileStore } from '../../../support/fakes/profile-store';
 import { useLogCapture } from '../../../support/logs';
@@ -22,7 +23,7 @@ function world(options: { trialUsed?: boolean; cognito?: boolean } = {}) {
   const entitlements = new MemoryEntitlementStore();
   const users = new MemoryUserCleanup();
   const billing = new MemoryBillingCleanup();
-  const tombstones = new MemoryTombstones();
+  const tombstones = new MemoryAccountTombstoneStore();
   profiles.items.set(SUB, {
     userId: SUB,
     cognitoUsername: 'user-1',

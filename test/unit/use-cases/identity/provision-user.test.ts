@@ -8,7 +8,7 @@ import {
   type ProvisionUserDeps,
   provisionUser,
 } from '../../../../lambdas/use-cases/identity/provision-user';
-import { MemoryTombstones } from '../../../support/account-doubles';
+import { MemoryAccountTombstoneStore } from '../../../support/fakes/account-tombstone-store';
 import { MemoryCustomerGateway } from '../../../support/fakes/customer-gateway';
 import { MemoryEntitlementStore } from '../../../support/fakes/entitlement-store';
 import { MemoryGroupGateway } from '../../../support/fakes/group-gateway';
@@ -195,7 +195,7 @@ describe('provisionUser', () => {
 });
 
 describe('provisionUser and account tombstones', () => {
-  const deps = (tombstones: MemoryTombstones) => ({
+  const deps = (tombstones: MemoryAccountTombstoneStore) => ({
     profiles: new MemoryProfileStore(),
     entitlements: new MemoryEntitlementStore(),
     groups: new MemoryGroupGateway(),
@@ -206,7 +206,7 @@ describe('provisionUser and account tombstones', () => {
 
   it('starts the first record of an address whose trial was used (a deleted account) with trialUsed', async () => {
     // Prepare
-    const tombstones = new MemoryTombstones();
+    const tombstones = new MemoryAccountTombstoneStore();
     await tombstones.markTrialUsed('"alice"@example.com');
     const d = deps(tombstones);
     // Act
@@ -217,7 +217,7 @@ describe('provisionUser and account tombstones', () => {
 
   it('starts it with trialUsed false for an address without the mark', async () => {
     // Prepare
-    const d = deps(new MemoryTombstones());
+    const d = deps(new MemoryAccountTombstoneStore());
     // Act
     await provisionUser(d, structuredClone(baseUser));
     // Assess
@@ -226,7 +226,7 @@ describe('provisionUser and account tombstones', () => {
 
   it('never provisions a deleted account again (a token outlives its user): nothing is written', async () => {
     // Prepare
-    const tombstones = new MemoryTombstones();
+    const tombstones = new MemoryAccountTombstoneStore();
     await tombstones.putAccountTombstone({
       userId: 'sub-1',
       entryId: 'account#deleted',
@@ -245,7 +245,7 @@ describe('provisionUser and account tombstones', () => {
 
   it('refuses a profile whose deletion is under way', async () => {
     // Prepare
-    const d = deps(new MemoryTombstones());
+    const d = deps(new MemoryAccountTombstoneStore());
     await d.profiles.upsert(
       {
         userId: 'sub-1',

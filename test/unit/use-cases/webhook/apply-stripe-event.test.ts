@@ -20,7 +20,7 @@ import {
   stripeEvent,
   subscriptionObject,
 } from '../../../fixtures/stripe/builders';
-import { MemoryTrialMarkStore } from '../../../support/api-doubles';
+import { MemoryAccountTombstoneStore } from '../../../support/fakes/account-tombstone-store';
 import { jsonFilterMatches } from '../../../support/log-filter';
 import { useLogCapture } from '../../../support/logs';
 import { memoryDeps, NOW } from '../../../support/webhook-memory';
@@ -350,9 +350,9 @@ describe('applyStripeEvent', () => {
   });
 
   describe('one trial per identity: a Stripe trial marks the trial as used, on the record and by email', () => {
-    let marks: MemoryTrialMarkStore;
+    let marks: MemoryAccountTombstoneStore;
     beforeEach(() => {
-      marks = new MemoryTrialMarkStore();
+      marks = new MemoryAccountTombstoneStore();
       memory = memoryDeps({ trialMarks: marks });
       memory.profiles.add('sub-user-1', 'cus_base');
     });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { UserProfile } from '../../../../lambdas/ports/app-ports';
 import { resolveStripeUser } from '../../../../lambdas/use-cases/webhook/resolve-stripe-user';
-import { MemoryTombstones } from '../../../support/account-doubles';
+import { MemoryAccountTombstoneStore } from '../../../support/fakes/account-tombstone-store';
 
 const profile: UserProfile = {
   userId: 'sub-1',
@@ -14,7 +14,7 @@ const profile: UserProfile = {
   updatedAt: '2026-01-01T00:00:00Z',
 };
 
-function deps(profiles: UserProfile[], tombstones = new MemoryTombstones()) {
+function deps(profiles: UserProfile[], tombstones = new MemoryAccountTombstoneStore()) {
   return {
     entitlements: { get: async () => undefined },
     profiles: {
@@ -38,7 +38,7 @@ describe('resolveStripeUser and deleted accounts', () => {
 
   it('answers deleted, not unresolved, once the rows are gone and the customer has a tombstone', async () => {
     // Prepare
-    const tombstones = new MemoryTombstones();
+    const tombstones = new MemoryAccountTombstoneStore();
     await tombstones.markCustomerDeleted('cus_1', 'sub-1');
     // Act
     const named = await resolveStripeUser(deps([], tombstones), { customerId: 'cus_1', metadataSub: 'sub-1' });
