@@ -1,34 +1,32 @@
-import { z } from 'zod';
 import { AppError } from './errors';
 import type { PlanCatalog, StripePriceLike } from './plan-catalog';
 import { describeIssues } from './validation-issues';
+import * as z from './zod-mini';
 
 /**
  * Credit packs: one-time purchases (Checkout in `payment` mode) that add credits to a user's balance. A stage's
  * packs feed the checkout (pack -> Stripe price), the webhook and reconcile (Stripe price -> pack). Pure module.
  */
 
-const packSchema = z
-  .object({
-    /** What a client asks for: `{"pack":"credits_500"}`. */
-    id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'pack ids are lowercase letters, digits, "_" or "-"'),
-    /** Credits one unit of the pack adds. */
-    credits: z.number().int().positive().max(1_000_000_000),
-    /** The Stripe one-time price's lookup key (checkout finds the price by it). */
-    lookupKey: z.string().min(1),
-    /** Stripe price ids that are this pack whatever their lookup key. */
-    priceIds: z.array(z.string().min(1)).optional(),
-    /** Most units one checkout may buy (Stripe line item quantity). */
-    maxQuantity: z.number().int().min(1).max(99).default(1),
-  })
-  .strict();
+const nonEmpty = z.string().check(z.minLength(1));
+
+const packSchema = z.strictObject({
+  /** What a client asks for: `{"pack":"credits_500"}`. */
+  id: z.string().check(z.regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'pack ids are lowercase letters, digits, "_" or "-"')),
+  /** Credits one unit of the pack adds. */
+  credits: z.number().check(z.int(), z.positive(), z.lte(1_000_000_000)),
+  /** The Stripe one-time price's lookup key (checkout finds the price by it). */
+  lookupKey: nonEmpty,
+  /** Stripe price ids that are this pack whatever their lookup key. */
+  priceIds: z.optional(z.array(nonEmpty)),
+  /** Most units one checkout may buy (Stripe line item quantity). */
+  maxQuantity: z._default(z.number().check(z.int(), z.gte(1), z.lte(99)), 1),
+});
 
 export type CreditPack = z.infer<typeof packSchema>;
 
-export const creditPacksSchema = z
-  .object({ packs: z.array(packSchema) })
-  .strict()
-  .superRefine((catalog, ctx) => {
+export const creditPacksSchema = z.strictObject({ packs: z.array(packSchema) }).check(
+  z.superRefine((catalog, ctx) => {
     const ids = new Set<string>();
     const prices = new Map<string, string>();
     catalog.packs.forEach((pack, index) => {
@@ -47,7 +45,8 @@ export const creditPacksSchema = z
         prices.set(key, pack.id);
       }
     });
-  });
+  }),
+);
 
 export type CreditPacksInput = z.input<typeof creditPacksSchema>;
 

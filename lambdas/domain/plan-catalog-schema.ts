@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from './zod-mini';
 
 /**
  * The plan catalog's shape and rules (zod): plan ids, groups, precedences, Stripe lookup keys, price and product ids.
@@ -15,39 +15,35 @@ export const ADMIN_GROUP = { name: 'admins', precedence: 1 } as const;
 
 const groupName = z
   .string()
-  .min(1)
-  .max(128)
-  .regex(/^[\p{L}\p{M}\p{S}\p{N}\p{P}]+$/u, 'group names may not contain white space');
+  .check(
+    z.minLength(1),
+    z.maxLength(128),
+    z.regex(/^[\p{L}\p{M}\p{S}\p{N}\p{P}]+$/u, 'group names may not contain white space'),
+  );
+const nonEmpty = z.string().check(z.minLength(1));
 
-const planSchema = z
-  .object({
-    id: z.enum(PLAN_IDS),
-    group: groupName,
-    precedence: z.number().int().min(0),
-    /** Stripe price lookup keys per billing interval; absent for free and trial. */
-    prices: z
-      .object({ month: z.string().min(1).optional(), year: z.string().min(1).optional() })
-      .strict()
-      .default({}),
-    /**
-     * Stripe price ids that are this plan whatever their lookup key (prices that lost their key to
-     * `transfer_lookup_key`, or were never given one). Only on purchasable plans.
-     */
-    priceIds: z.array(z.string().min(1)).optional(),
-    /** Stripe product ids whose every price is this plan (webhook payloads name a price's product by id). */
-    productIds: z.array(z.string().min(1)).optional(),
-    features: z.array(z.string().min(1)),
-    /** Length of the no-card trial this plan grants (only the `trial` plan). */
-    trialDays: z.number().int().positive().optional(),
-  })
-  .strict();
+const planSchema = z.strictObject({
+  id: z.enum(PLAN_IDS),
+  group: groupName,
+  precedence: z.number().check(z.int(), z.gte(0)),
+  /** Stripe price lookup keys per billing interval; absent for free and trial. */
+  prices: z._default(z.strictObject({ month: z.optional(nonEmpty), year: z.optional(nonEmpty) }), {}),
+  /**
+   * Stripe price ids that are this plan whatever their lookup key (prices that lost their key to
+   * `transfer_lookup_key`, or were never given one). Only on purchasable plans.
+   */
+  priceIds: z.optional(z.array(nonEmpty)),
+  /** Stripe product ids whose every price is this plan (webhook payloads name a price's product by id). */
+  productIds: z.optional(z.array(nonEmpty)),
+  features: z.array(nonEmpty),
+  /** Length of the no-card trial this plan grants (only the `trial` plan). */
+  trialDays: z.optional(z.number().check(z.int(), z.positive())),
+});
 
 export type PlanDefinition = z.infer<typeof planSchema>;
 
-export const catalogSchema = z
-  .object({ plans: z.array(planSchema).min(1) })
-  .strict()
-  .superRefine((catalog, ctx) => {
+export const catalogSchema = z.strictObject({ plans: z.array(planSchema).check(z.minLength(1)) }).check(
+  z.superRefine((catalog, ctx) => {
     const seen = {
       id: new Map<string, number>(),
       group: new Map<string, number>(),
@@ -110,6 +106,7 @@ export const catalogSchema = z
       if (!seen.id.has(required))
         ctx.addIssue({ code: 'custom', path: ['plans'], message: `plan "${required}" is required` });
     }
-  });
+  }),
+);
 
 export type PlanCatalogInput = z.input<typeof catalogSchema>;

@@ -1,5 +1,5 @@
-import { z } from 'zod';
 import { epochSeconds, parseWith } from './stripe-parsing';
+import * as z from './zod-mini';
 
 /** The event envelope and the event types the webhook acts on; anything else is acknowledged and ignored. */
 
@@ -36,12 +36,12 @@ export function isHandledEventType(type: string): type is HandledEventType {
 
 /** The event envelope: anything else is "not a Stripe event". */
 export const stripeEventEnvelopeSchema = z.looseObject({
-  id: z.string().min(1),
+  id: z.string().check(z.minLength(1)),
   object: z.literal('event'),
-  type: z.string().min(1),
+  type: z.string().check(z.minLength(1)),
   created: epochSeconds,
-  api_version: z.string().nullish(),
-  livemode: z.boolean().optional(),
+  api_version: z.nullish(z.string()),
+  livemode: z.optional(z.boolean()),
   data: z.looseObject({ object: z.looseObject({}) }),
 });
 export type StripeEventEnvelope = z.infer<typeof stripeEventEnvelopeSchema>;

@@ -1,6 +1,6 @@
-import { z } from 'zod';
 import { AppError } from './errors';
 import { describeIssues } from './validation-issues';
+import * as z from './zod-mini';
 
 /**
  * What every Stripe schema and normaliser shares: the error a malformed object raises, the validation helper that
@@ -11,14 +11,17 @@ export class InvalidStripeEventError extends AppError {
   override name = 'InvalidStripeEventError';
 }
 
-export const epochSeconds = z.number().int().nonnegative();
-export const metadataSchema = z.record(z.string(), z.string()).nullish();
+export const epochSeconds = z.number().check(z.int(), z.nonnegative());
+export const metadataSchema = z.nullish(z.record(z.string(), z.string()));
 /** An id reference that Stripe may also send expanded. */
-export const idRef = z.union([z.string().min(1), z.looseObject({ id: z.string().min(1) })]);
+export const idRef = z.union([
+  z.string().check(z.minLength(1)),
+  z.looseObject({ id: z.string().check(z.minLength(1)) }),
+]);
 
 /** Validates `value`; its issues become an InvalidStripeEventError (a 400) naming the field. */
-export function parseWith<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
-  const result = schema.safeParse(value);
+export function parseWith<S extends z.ZodMiniType>(schema: S, value: unknown, what: string): z.output<S> {
+  const result = z.safeParse(schema, value);
   if (!result.success) {
     throw new InvalidStripeEventError(`invalid ${what}: ${describeIssues(result.error)}`);
   }

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type { $ZodError } from 'zod/v4/core';
 
 /**
  * The one way a failed zod validation is told: `field: message` per issue, joined with "; ", so a 400 body, a
@@ -7,7 +7,7 @@ import type { z } from 'zod';
  * `body`, `query`, `(env)`, `(event)`, ...). `prefix` goes before each field (`--` for command-line flags).
  * Messages carry zod's text, never the input values (trigger events and bodies may hold PII).
  */
-export function describeIssues(error: z.ZodError, options: { root?: string; prefix?: string } = {}): string {
+export function describeIssues(error: $ZodError, options: { root?: string; prefix?: string } = {}): string {
   const { root = '(root)', prefix = '' } = options;
   const field = (path: readonly PropertyKey[]) => (path.length > 0 ? `${prefix}${path.map(String).join('.')}` : root);
   return error.issues

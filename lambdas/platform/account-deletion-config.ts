@@ -1,9 +1,9 @@
-import { z } from 'zod';
 import {
   type AccountDeletionSettings,
   DEFAULT_ACCOUNT_DELETION,
   deletionSettingsProblem,
 } from '../domain/account-deletion';
+import * as z from '../domain/zod-mini';
 import { ConfigError, parseEnv } from './config';
 
 /**
@@ -18,13 +18,14 @@ export const ACCOUNT_DELETION_VARIABLES = [
 
 export const accountDeletionEnvSchema = z.object({
   /** A user's own deletion: their subscriptions end now, or at the end of the paid period. */
-  ACCOUNT_DELETION_SUBSCRIPTIONS: z
-    .enum(['cancel-now', 'cancel-at-period-end'])
-    .default(DEFAULT_ACCOUNT_DELETION.user.subscriptions),
+  ACCOUNT_DELETION_SUBSCRIPTIONS: z._default(
+    z.enum(['cancel-now', 'cancel-at-period-end']),
+    DEFAULT_ACCOUNT_DELETION.user.subscriptions,
+  ),
   /** A user's own deletion: the Stripe customer is deleted, or kept for accounting without PII and link. */
-  ACCOUNT_DELETION_CUSTOMER: z.enum(['delete', 'anonymise']).default(DEFAULT_ACCOUNT_DELETION.user.customer),
+  ACCOUNT_DELETION_CUSTOMER: z._default(z.enum(['delete', 'anonymise']), DEFAULT_ACCOUNT_DELETION.user.customer),
   /** A profile whose Cognito user was deleted by an operator: its subscriptions are canceled, or kept. */
-  ORPHAN_SUBSCRIPTIONS: z.enum(['cancel-now', 'keep']).default(DEFAULT_ACCOUNT_DELETION.orphan.subscriptions),
+  ORPHAN_SUBSCRIPTIONS: z._default(z.enum(['cancel-now', 'keep']), DEFAULT_ACCOUNT_DELETION.orphan.subscriptions),
 });
 
 export function accountDeletionSettingsFromEnv(env: NodeJS.ProcessEnv): AccountDeletionSettings {

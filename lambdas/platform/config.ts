@@ -1,10 +1,11 @@
-import { z } from 'zod';
+import type { $ZodType, output } from 'zod/v4/core';
 import { CreditPacks } from '../domain/credit-packs';
 import { AppError } from '../domain/errors';
 import { PAYMENT_REVERSAL_ACTIONS } from '../domain/payment-facts';
 import { PlanCatalog } from '../domain/plan-catalog';
 import { type EntitlementPolicy, PAUSED_COLLECTION_ACCESS } from '../domain/policy-settings';
 import { describeIssues } from '../domain/validation-issues';
+import * as z from '../domain/zod-mini';
 import { type FunctionContract, SECRETS, TABLE_ENV } from './contracts';
 
 /**
@@ -20,7 +21,7 @@ export class ConfigError extends AppError {
   override name = 'ConfigError';
 }
 
-const nonEmpty = z.string().trim().min(1);
+const nonEmpty = z.string().check(z.trim(), z.minLength(1));
 
 /** Every table variable; handlers use `contractEnvSchema`, which picks only the declared ones. */
 export const tableEnvSchema = z.object({
@@ -33,15 +34,15 @@ export const tableEnvSchema = z.object({
 });
 
 export const awsEnvSchema = z.object({
-  AWS_REGION: nonEmpty.default('us-east-1'),
+  AWS_REGION: z._default(nonEmpty, 'us-east-1'),
   /** Local stack (source mode) only: emulator endpoints. Absent in AWS; the SDK's AWS_ENDPOINT_URL also works. */
-  DYNAMODB_ENDPOINT: z.url().optional(),
-  COGNITO_ENDPOINT: z.url().optional(),
+  DYNAMODB_ENDPOINT: z.optional(z.url()),
+  COGNITO_ENDPOINT: z.optional(z.url()),
 });
 
 export const cognitoEnvSchema = z.object({
   USER_POOL_ID: nonEmpty,
-  USER_POOL_CLIENT_ID: nonEmpty.optional(),
+  USER_POOL_CLIENT_ID: z.optional(nonEmpty),
 });
 
 /** Where a secret comes from: an ARN (AWS) or a plain value (local stack only). */
@@ -52,65 +53,66 @@ export interface SecretSource {
 
 function secretEnvSchema(key: keyof typeof SECRETS) {
   const secret = SECRETS[key];
-  return z
-    .object({ [secret.arnVar]: nonEmpty.optional(), [secret.localVar]: nonEmpty.optional() })
-    .refine((env) => env[secret.arnVar] || env[secret.localVar], {
-      message: `${secret.arnVar} (AWS) or ${secret.localVar} (local) is required`,
-      path: [secret.arnVar],
-    })
-    .transform((env): SecretSource => ({ arn: env[secret.arnVar], localValue: env[secret.localVar] }));
+  return z.pipe(
+    z.object({ [secret.arnVar]: z.optional(nonEmpty), [secret.localVar]: z.optional(nonEmpty) }).check(
+      z.refine((env) => env[secret.arnVar] || env[secret.localVar], {
+        message: `${secret.arnVar} (AWS) or ${secret.localVar} (local) is required`,
+        path: [secret.arnVar],
+      }),
+    ),
+    z.transform((env): SecretSource => ({ arn: env[secret.arnVar], localValue: env[secret.localVar] })),
+  );
 }
 
 export const stripeEnvSchema = secretEnvSchema('stripeApiKey');
 
 /** Local Stripe emulator base URL, e.g. http://127.0.0.1:12111. Absent in AWS. */
-const stripeApiBaseSchema = z.object({ STRIPE_API_BASE: z.url().optional() });
+const stripeApiBaseSchema = z.object({ STRIPE_API_BASE: z.optional(z.url()) });
 
-const catalogJson = z
-  .string()
-  .optional()
-  .transform((json, ctx) => {
-    if (json === undefined || json.trim() === '') return PlanCatalog.defaults();
-    try {
-      return PlanCatalog.fromJson(json);
-    } catch (error) {
-      ctx.addIssue({ code: 'custom', message: (error as Error).message });
-      return z.NEVER;
-    }
-  });
+/** A JSON setting: unset or blank takes the default, invalid JSON or content is one issue with the parser's message. */
+function jsonSetting<T>(defaults: () => T, fromJson: (json: string) => T) {
+  return z.pipe(
+    z.optional(z.string()),
+    z.transform((json, payload) => {
+      if (json === undefined || json.trim() === '') return defaults();
+      try {
+        return fromJson(json);
+      } catch (error) {
+        payload.issues.push({ code: 'custom', message: (error as Error).message, input: json });
+        return z.NEVER;
+      }
+    }),
+  );
+}
 
-const creditPacksJson = z
-  .string()
-  .optional()
-  .transform((json, ctx) => {
-    if (json === undefined || json.trim() === '') return CreditPacks.defaults();
-    try {
-      return CreditPacks.fromJson(json);
-    } catch (error) {
-      ctx.addIssue({ code: 'custom', message: (error as Error).message });
-      return z.NEVER;
-    }
-  });
+const catalogJson = jsonSetting(
+  () => PlanCatalog.defaults(),
+  (json) => PlanCatalog.fromJson(json),
+);
+const creditPacksJson = jsonSetting(
+  () => CreditPacks.defaults(),
+  (json) => CreditPacks.fromJson(json),
+);
 
 export const policyEnvSchema = z.object({
-  STAGE: nonEmpty.default('local'),
+  STAGE: z._default(nonEmpty, 'local'),
   PLAN_CATALOG: catalogJson,
   /** One-time credit packs (validated against the plans at synth). */
   CREDIT_PACKS: creditPacksJson,
   /** Days a past_due subscription stays entitled. */
-  GRACE_PERIOD_DAYS: z.coerce.number().int().min(0).max(60).default(7),
+  GRACE_PERIOD_DAYS: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(60)), 7),
   /** Older switch: `false` is PAYMENT_REVERSAL=ignore, `true` (default) is revoke. PAYMENT_REVERSAL wins when set. */
-  REVOKE_ON_DISPUTE: z
-    .enum(['true', 'false'])
-    .default('true')
-    .transform((v) => v === 'true'),
+  REVOKE_ON_DISPUTE: z.pipe(
+    z._default(z.enum(['true', 'false']), 'true'),
+    z.transform((v) => v === 'true'),
+  ),
   /**
    * What a full refund or lost dispute of the charge that paid a subscription's latest non-zero invoice does:
    * `revoke` (that subscription's access ends), `flag` (access kept, the entitlement says so), `ignore`.
    */
-  PAYMENT_REVERSAL: z.enum(PAYMENT_REVERSAL_ACTIONS).optional(),
+  PAYMENT_REVERSAL: z.optional(z.enum(PAYMENT_REVERSAL_ACTIONS)),
   /** A subscription with payment collection paused: `keep` access (Stripe's meaning, the default) or `revoke` it. */
-  PAUSED_COLLECTION_ACCESS: z.enum(PAUSED_COLLECTION_ACCESS).default('keep'),
+  PAUSED_COLLECTION_ACCESS: z._default(z.enum(PAUSED_COLLECTION_ACCESS), 'keep'),
 });
 
 export type PolicyEnv = z.output<typeof policyEnvSchema>;
@@ -150,8 +152,8 @@ export function parseContractEnv<C extends FunctionContract>(
   const tableVars = Object.keys(contract.tables).map((key) => TABLE_ENV[key as keyof typeof TABLE_ENV]);
   const tableSchema = z.object(Object.fromEntries(tableVars.map((name) => [name, nonEmpty])));
   const problems: string[] = [];
-  const attempt = <S extends z.ZodType>(schema: S): z.output<S> | undefined => {
-    const result = schema.safeParse(env);
+  const attempt = <S extends z.ZodMiniType>(schema: S): z.output<S> | undefined => {
+    const result = z.safeParse(schema, env);
     if (result.success) return result.data;
     problems.push(describeIssues(result.error, { root: '(env)' }));
     return undefined;
@@ -180,9 +182,9 @@ export function parseContractEnv<C extends FunctionContract>(
   };
 }
 
-/** Parses `env` with `schema`, throwing one ConfigError that names every bad variable. */
-export function parseEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.output<S> {
-  const result = schema.safeParse(env);
+/** Parses `env` with `schema` (zod or zod/mini), throwing one ConfigError that names every bad variable. */
+export function parseEnv<S extends $ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): output<S> {
+  const result = z.safeParse(schema, env);
   if (!result.success) {
     throw new ConfigError(`Invalid Lambda configuration: ${describeIssues(result.error, { root: '(env)' })}`);
   }
@@ -191,8 +193,8 @@ export function parseEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv 
 
 /** Pre-Signup: `true` lets sign-ups through when the duplicate lookup fails (default: refuse them). */
 export const preSignUpEnvSchema = z.object({
-  PRE_SIGNUP_FAIL_OPEN: z
-    .enum(['true', 'false'])
-    .default('false')
-    .transform((value) => value === 'true'),
+  PRE_SIGNUP_FAIL_OPEN: z.pipe(
+    z._default(z.enum(['true', 'false']), 'false'),
+    z.transform((value) => value === 'true'),
+  ),
 });
