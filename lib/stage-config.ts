@@ -67,6 +67,12 @@ export interface StageConfig {
   /** EventBridge schedule expression for the reconcile job, e.g. `rate(1 hour)`. */
   readonly reconcileSchedule: string;
   readonly logRetention: RetentionDays;
+  /**
+   * X-Ray subsegments for every SDK call and Stripe request (Powertools Tracer; Lambda env
+   * POWERTOOLS_TRACE_ENABLED). Off by default: loading the tracer adds about 50 ms to each cold start
+   * (lambdas/platform/sdk-tracing.ts). Lambda's own active tracing (the invocation segment) is always on.
+   */
+  readonly traceSdkCalls: boolean;
   /** Cognito Plus feature plan with full-function threat protection (billed per MAU). */
   readonly threatProtection: boolean;
   readonly apiThrottle: ApiThrottle;
@@ -178,6 +184,7 @@ export const STAGE_CONTEXT_KEYS = [
   'pausedCollectionAccess',
   'reconcileSchedule',
   'logRetentionDays',
+  'traceSdkCalls',
   'threatProtection',
   'apiThrottle',
   'webhookThrottle',
@@ -381,6 +388,7 @@ const overridesSchema = z
     creditPacks: z.preprocess(json, z.record(z.string(), z.unknown())),
     gracePeriodDays: z.coerce.number().int().min(0).max(60),
     revokeOnDispute: bool,
+    traceSdkCalls: bool,
     paymentReversal: z.enum(PAYMENT_REVERSAL_ACTIONS, {
       error: `must be one of ${PAYMENT_REVERSAL_ACTIONS.join(', ')}`,
     }),
@@ -521,6 +529,7 @@ export function parseStageConfig(input: {
     creditPacks,
     gracePeriodDays: merged.gracePeriodDays ?? 7,
     revokeOnDispute: merged.revokeOnDispute ?? true,
+    traceSdkCalls: merged.traceSdkCalls ?? false,
     paymentReversal: merged.paymentReversal ?? ((merged.revokeOnDispute ?? true) ? 'revoke' : 'ignore'),
     pausedCollectionAccess: merged.pausedCollectionAccess ?? 'keep',
     reconcileSchedule,

@@ -129,6 +129,7 @@ export class AppFunction extends Construct {
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: props.serviceName ?? id,
+        POWERTOOLS_TRACE_ENABLED: String(config.traceSdkCalls),
         STAGE: config.stage,
         PLAN_CATALOG: JSON.stringify(config.planCatalog.toJSON()),
         CREDIT_PACKS: JSON.stringify(config.creditPacks.toJSON()),

@@ -59,6 +59,8 @@ describe('AppFunction', () => {
     expect(env).toMatchObject({
       NODE_OPTIONS: '--enable-source-maps',
       POWERTOOLS_SERVICE_NAME: 'Probe',
+      // SDK tracing is off unless the stage turns it on (lambdas/platform/sdk-tracing.ts)
+      POWERTOOLS_TRACE_ENABLED: 'false',
       STAGE: 'dev',
       GRACE_PERIOD_DAYS: '7',
       REVOKE_ON_DISPUTE: 'true',

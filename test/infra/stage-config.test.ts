@@ -17,6 +17,7 @@ describe('stage config', () => {
       reconcileSchedule: 'rate(1 hour)',
       logRetention: RetentionDays.TWO_WEEKS,
       threatProtection: false,
+      traceSdkCalls: false,
     });
     expect(config.planCatalog.managedGroups()).toEqual(['free', 'trial', 'starter', 'pro', 'business', 'enterprise']);
   });
@@ -49,6 +50,7 @@ describe('stage config', () => {
         stages: { staging: { allowedOrigins: ['https://staging.example.com'], gracePeriodDays: 3 } },
         gracePeriodDays: '5',
         revokeOnDispute: 'false',
+        traceSdkCalls: 'true',
         reconcileSchedule: 'rate(30 minutes)',
         logRetentionDays: '90',
         apiThrottle: '{"rateLimit":10,"burstLimit":20}',
@@ -59,6 +61,7 @@ describe('stage config', () => {
       allowedOrigins: ['https://staging.example.com'],
       gracePeriodDays: 5,
       revokeOnDispute: false,
+      traceSdkCalls: true,
       reconcileSchedule: 'rate(30 minutes)',
       logRetention: RetentionDays.THREE_MONTHS,
       apiThrottle: { rateLimit: 10, burstLimit: 20 },
@@ -110,6 +113,7 @@ describe('stage config', () => {
     [{ stage: 'dev', overrides: { reconcileSchedule: 'every hour' } }, /reconcileSchedule: must be rate/],
     [{ stage: 'dev', overrides: { logRetentionDays: 15 } }, /logRetentionDays: must be one of/],
     [{ stage: 'dev', overrides: { revokeOnDispute: 'yes' } }, /revokeOnDispute/],
+    [{ stage: 'dev', overrides: { traceSdkCalls: 'on' } }, /traceSdkCalls/],
     [{ stage: 'dev', overrides: { planCatalog: 'not json' } }, /planCatalog/],
     [{ stage: 'dev', stageOverrides: { allowedOrigin: ['https://x.example.com'] } }, /stages\.dev.*allowedOrigin/],
   ])('rejects %j with a clear message', (input, message) => {

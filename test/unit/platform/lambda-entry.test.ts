@@ -88,6 +88,33 @@ describe('lambdaEntry: every log line carries the invocation context', () => {
     expect(handled().map((line) => line.cold_start)).toEqual([true, true]);
   });
 
+  it('overlapping first invocations build the dependencies once; a failed build is tried again by the next one', async () => {
+    // Prepare: a build that fails the first time (as a missing variable would), then succeeds
+    let builds = 0;
+    const handle = lambdaEntry(CONTRACTS.openApi, () => {
+      builds += 1;
+      if (builds === 1) throw new Error('first build fails');
+      return async () => 'ok';
+    }).fromEnv(ENV);
+
+    // Act
+    logger.setLogLevel('INFO'); // the suite logs at WARN
+    let first: string;
+    let overlapping: string[];
+    try {
+      first = await handle(httpEvent('f'), contextFor('req-f')).catch((error: Error) => error.message);
+      overlapping = await Promise.all([1, 2, 3].map((n) => handle(httpEvent(`o${n}`), contextFor(`req-o${n}`))));
+    } finally {
+      logger.setLogLevel('WARN');
+    }
+
+    // Assess
+    expect(first).toBe('first build fails');
+    expect(overlapping).toEqual(['ok', 'ok', 'ok']);
+    expect(builds).toBe(2);
+    expect(logs.lines.filter((line) => line.message === 'cold start')).toHaveLength(2);
+  });
+
   it('an event without API Gateway (a Cognito trigger, a schedule) has no correlation id; lines outside an invocation no context', async () => {
     const handle = entryLoggingOnce();
     await handle({ source: 'aws.events' } as unknown as APIGatewayProxyEventV2, contextFor('req-1'));
