@@ -49,10 +49,16 @@ export function customerStateFromStripe(
   ctx: DriftContext,
 ): CustomerState {
   const readAt = stripeReadAt(ctx);
-  return withStripeSubscriptions(customerStateOf(record), customer.subscriptions, ctx.catalog, {
-    id: `reconcile:${readAt.toISOString()}`,
-    created: Math.floor(readAt.getTime() / 1000),
-  });
+  return withStripeSubscriptions(
+    customerStateOf(record),
+    customer.subscriptions,
+    ctx.catalog,
+    {
+      id: `reconcile:${readAt.toISOString()}`,
+      created: Math.floor(readAt.getTime() / 1000),
+    },
+    { keepNewer: true },
+  );
 }
 
 /**

@@ -190,19 +190,23 @@ function stable(value: unknown): string {
 
 /**
  * Replaces the snapshots of the subscriptions Stripe returned (its current truth) after a tie or a full re-read.
- * The guard time never goes backwards, so an older event arriving later still changes nothing.
+ * The guard time never goes backwards, so an older event arriving later still changes nothing. With
+ * `keepNewer` (a listing read at `event.created`, used later: reconcile), a snapshot an event newer than the read
+ * wrote is kept: the listing is older than it and must not undo it.
  */
 export function withStripeSubscriptions(
   state: CustomerState,
   subscriptions: readonly NormalisedSubscription[],
   catalog: PlanCatalog,
   event: { id: string; created: number },
+  options: { keepNewer?: boolean } = {},
 ): CustomerState {
   const next = { ...state.subscriptions };
   let plans = state.plans;
   let billing = state.billing;
   for (const subscription of subscriptions) {
     const stored = next[subscription.id];
+    if (options.keepNewer && stored && stored.eventCreated > event.created) continue;
     const created = Math.max(stored?.eventCreated ?? 0, event.created);
     next[subscription.id] = snapshotOf(subscription, catalog, { id: event.id, created });
     plans = rememberPlans(plans, subscription, catalog, created);

@@ -31,6 +31,11 @@ export interface ReconcileReport {
   counts: Record<DriftKind, number>;
   findings: DriftFinding[];
   repairs: RepairTotals & { failures: RepairFailure[] };
+  /**
+   * Users whose planned recompute found, at repair time, a record already newer than this run's Stripe listing (a
+   * webhook landed during the run): nothing was written, counted as skipped, not as a repair.
+   */
+  changedDuringRun?: string[];
   /** Totals of the whole run across resumed invocations (apply runs with a checkpoint). */
   run?: { counts: Record<string, number>; repairs: RepairTotals; usersChecked: number; startedAt: string };
 }

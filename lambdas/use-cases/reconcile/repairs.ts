@@ -9,6 +9,7 @@ import {
   type UserSnapshot,
 } from '../../domain/drift';
 import { ConflictError } from '../../domain/errors';
+import { managedGroupsOf } from '../../domain/groups';
 import type { ReconcileReport } from '../../domain/reconcile-report';
 import type { SourceCustomer } from '../../ports/reconcile-ports';
 import { type GroupChange, syncCognitoGroups } from '../entitlement/sync-cognito-groups';
@@ -50,9 +51,16 @@ export async function executePlan(
 ): Promise<string | undefined> {
   const user: UserInRepair = { sub: snapshot.sub, ctx, raw };
   const progress: Progress = { customerId: linkedCustomerId(snapshot), provisionAdded: [], recomputed: undefined };
-  for (const action of plan.actions) {
+  for (const [index, action] of plan.actions.entries()) {
     try {
-      await runAction(deps, user, action, progress);
+      const outcome = await runAction(deps, user, action, progress);
+      if (outcome === 'changed-during-run') {
+        // Newer state than the plan's: this and the later steps (built on the plan) are skipped, not called
+        // repairs; the next run plans from the new facts.
+        report.repairs.skipped += plan.actions.length - index;
+        report.changedDuringRun = [...(report.changedDuringRun ?? []), user.sub];
+        return progress.customerId;
+      }
       report.repairs.applied += 1;
     } catch (error) {
       // Later steps build on earlier ones: stop this user here; the next run starts again from the facts.
@@ -63,7 +71,12 @@ export async function executePlan(
   return progress.customerId;
 }
 
-async function runAction(deps: ReconcileDeps, user: UserInRepair, action: RepairAction, progress: Progress) {
+async function runAction(
+  deps: ReconcileDeps,
+  user: UserInRepair,
+  action: RepairAction,
+  progress: Progress,
+): Promise<'changed-during-run' | undefined> {
   switch (action.type) {
     case 'provision-user': {
       const result = await provisionUser(deps, provisionInputOf(action.user), { createCustomer: false });
@@ -83,12 +96,14 @@ async function runAction(deps: ReconcileDeps, user: UserInRepair, action: Repair
       progress.customerId = await link(deps, user.sub, created.id);
       return;
     }
-    case 'recompute-entitlement':
-      progress.recomputed = await recompute(deps, user, action, progress.customerId);
-      return;
+    case 'recompute-entitlement': {
+      const result = await recompute(deps, user, action, progress.customerId);
+      progress.recomputed = result.groups;
+      // Re-planned on a fresh read at repair time: newer state (a webhook during the run) left nothing to repair.
+      return result.changed ? undefined : 'changed-during-run';
+    }
     case 'sync-groups':
-      await syncGroups(deps, user.sub, action, progress);
-      return;
+      return syncGroups(deps, user.sub, action, progress);
     case 'delete-account':
       await removeAccount(deps, user.sub, action);
       progress.customerId = undefined;
@@ -142,7 +157,7 @@ async function recompute(
   { sub, ctx, raw }: UserInRepair,
   action: Extract<RepairAction, { type: 'recompute-entitlement' }>,
   customerId: string | undefined,
-): Promise<GroupChange> {
+): Promise<{ changed: boolean; groups: GroupChange }> {
   const id = action.customerId === NEW_CUSTOMER ? customerId : action.customerId;
   if (!id) throw new ConflictError('no Stripe customer to recompute from');
   const result = await recomputeEntitlementFromStripe(deps, {
@@ -152,7 +167,7 @@ async function recompute(
     readAt: stripeReadAt(ctx),
     reason: 'reconcile',
   });
-  return result.groups;
+  return { changed: result.changed, groups: result.groups };
 }
 
 async function syncGroups(
@@ -160,7 +175,11 @@ async function syncGroups(
   sub: string,
   action: Extract<RepairAction, { type: 'sync-groups' }>,
   { provisionAdded, recomputed }: Progress,
-): Promise<void> {
+): Promise<'changed-during-run' | undefined> {
+  // The desired groups were planned from the run's read of the record: a webhook since then wins.
+  const fresh = await deps.entitlements.get(sub);
+  const desired = managedGroupsOf(fresh?.groups ?? action.desired, deps.catalog);
+  if (fresh && !sameGroups(desired, managedGroupsOf(action.desired, deps.catalog))) return 'changed-during-run';
   // Start from Cognito's real membership as changed by the steps above, so the net change is the planned one.
   const current = new Set([...action.current, ...provisionAdded, ...(recomputed?.added ?? [])]);
   for (const group of recomputed?.removed ?? []) current.delete(group);
@@ -173,7 +192,10 @@ async function syncGroups(
     // Cognito already matched, so the sync recorded nothing: the record's applied groups were what differed.
     await deps.entitlements.setCognitoGroups(sub, action.desired, deps.clock.now());
   }
+  return undefined;
 }
+
+const sameGroups = (a: readonly string[], b: readonly string[]) => [...a].sort().join() === [...b].sort().join();
 
 /** Retries parked events (all, or one customer's), counting what applied and what stays parked. */
 export async function retryParked(

@@ -27,7 +27,8 @@ export { type SettleOutcome, settlePendingAudit } from './pending-audit';
 /**
  * For reconcile (and anyone holding a customer's full subscription list): recomputes and writes the entitlement
  * from Stripe's objects with the same policy, then syncs groups. The list is Stripe's truth at `readAt`, so it
- * becomes the guard time of every listed subscription: webhook events older than the read change nothing.
+ * becomes the guard time of every listed subscription: webhook events older than the read change nothing, and a
+ * subscription a newer event wrote (it landed after the read, during the run) keeps that event's snapshot.
  */
 export async function recomputeEntitlementFromStripe(
   deps: EntitlementWriterDeps,
@@ -42,7 +43,9 @@ export async function recomputeEntitlementFromStripe(
     { sub: input.sub, stripeCustomerId: input.stripeCustomerId },
     change,
     async (state) => {
-      const next = withStripeSubscriptions(state, subscriptions, deps.catalog, change);
+      // The state is read fresh at each attempt (and the write is conditional on its version): a snapshot a webhook
+      // wrote after the listing was read is newer than the listing and is kept, never undone.
+      const next = withStripeSubscriptions(state, subscriptions, deps.catalog, change, { keepNewer: true });
       // Only a difference in substance is a change: an unchanged list must not rewrite the record on every pass.
       const substance = (s: CustomerState) =>
         stable(
