@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { z } from 'zod';
 import type { TokenUser } from '../domain/cognito-user';
 import { AppError } from '../domain/errors';
+import * as z from '../domain/zod-mini';
 
 /** The caller as the HTTP API's JWT authorizer verified them. Identity is the token's `sub`, never the body. */
 export interface Caller {
@@ -49,7 +49,9 @@ export function parseGroupsClaim(value: unknown): string[] {
   return trimmed.split(/[\s,]+/).filter(Boolean);
 }
 
-const identitiesClaim = z.array(z.object({ providerName: z.string().min(1) }).loose()).min(1);
+const identitiesClaim = z
+  .array(z.looseObject({ providerName: z.string().check(z.minLength(1)) }))
+  .check(z.minLength(1));
 
 /** The claims provisioning needs beyond `callerOf`: email_verified and the federated provider, if any. */
 export function tokenUserOf(event: JwtEvent, caller: Caller): TokenUser {

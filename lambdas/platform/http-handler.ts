@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import type { z } from 'zod';
+import type { $ZodType, output } from 'zod/v4/core';
 import {
   ConflictError,
   DependencyUnavailableError,
@@ -10,6 +10,7 @@ import {
 import { FeatureNotInPlanError } from '../domain/feature-gate';
 import { ADMIN_GROUP } from '../domain/plan-catalog-schema';
 import { describeIssues } from '../domain/validation-issues';
+import * as z from '../domain/zod-mini';
 import { type Caller, callerOf, UnauthenticatedError } from './auth';
 import { featureDenied } from './feature-denied';
 import { type HttpResult, httpError, parseJsonBody, serviceUnavailable } from './http';
@@ -92,15 +93,15 @@ export function adminRoute(
 }
 
 /** Validates the query string with `schema`; a violation is an InvalidInputError naming every field. */
-export function parseQuery<S extends z.ZodType>(event: HttpEvent, schema: S): z.output<S> {
-  const result = schema.safeParse(event.queryStringParameters ?? {});
+export function parseQuery<S extends $ZodType>(event: HttpEvent, schema: S): output<S> {
+  const result = z.safeParse(schema, event.queryStringParameters ?? {});
   if (!result.success) throw new InvalidInputError(describeIssues(result.error, { root: 'query' }));
   return result.data;
 }
 
 /** Parses and validates a JSON body with `schema`; a violation is an InvalidInputError naming every field. */
-export function parseBody<S extends z.ZodType>(event: HttpEvent, schema: S): z.output<S> {
-  const result = schema.safeParse(parseJsonBody(event));
+export function parseBody<S extends $ZodType>(event: HttpEvent, schema: S): output<S> {
+  const result = z.safeParse(schema, parseJsonBody(event));
   if (!result.success) throw new InvalidInputError(describeIssues(result.error, { root: 'body' }));
   return result.data;
 }

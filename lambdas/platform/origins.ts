@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../domain/zod-mini';
 
 /**
  * The one rule for a browser origin this system trusts (the stage's `allowedOrigins`: CORS, the app client's
@@ -27,4 +27,4 @@ export function isAllowedOrigin(value: string): boolean {
   return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname));
 }
 
-export const originSchema = z.string().refine(isAllowedOrigin, { message: ORIGIN_RULE });
+export const originSchema = z.string().check(z.refine(isAllowedOrigin, { message: ORIGIN_RULE }));

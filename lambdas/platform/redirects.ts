@@ -1,5 +1,5 @@
-import { z } from 'zod';
 import { InvalidInputError } from '../domain/errors';
+import * as z from '../domain/zod-mini';
 import { originSchema } from './origins';
 
 /**
@@ -49,22 +49,25 @@ export function resolveRedirect(
  * `allowedOrigins` (comma-separated); the default URLs fall back to pages on the first origin and must themselves
  * be on an allowed origin, so a misconfiguration fails at cold start rather than at a customer's checkout.
  */
-export const redirectEnvSchema = z
-  .object({
-    ALLOWED_ORIGINS: z
-      .string()
-      .transform((csv) =>
-        csv
-          .split(',')
-          .map((part) => part.trim())
-          .filter((part) => part !== ''),
-      )
-      .pipe(z.array(originSchema).min(1, 'needs at least one origin')),
-    CHECKOUT_SUCCESS_URL: z.url().optional(),
-    CHECKOUT_CANCEL_URL: z.url().optional(),
-    PORTAL_RETURN_URL: z.url().optional(),
-  })
-  .transform((env, ctx) => {
+export const redirectEnvSchema = z.pipe(
+  z.object({
+    ALLOWED_ORIGINS: z.pipe(
+      z.pipe(
+        z.string(),
+        z.transform((csv) =>
+          csv
+            .split(',')
+            .map((part) => part.trim())
+            .filter((part) => part !== ''),
+        ),
+      ),
+      z.array(originSchema).check(z.minLength(1, 'needs at least one origin')),
+    ),
+    CHECKOUT_SUCCESS_URL: z.optional(z.url()),
+    CHECKOUT_CANCEL_URL: z.optional(z.url()),
+    PORTAL_RETURN_URL: z.optional(z.url()),
+  }),
+  z.transform((env, payload) => {
     const [first] = env.ALLOWED_ORIGINS;
     const defaults = {
       checkoutSuccessUrl: env.CHECKOUT_SUCCESS_URL ?? `${first}/billing/success?session_id={CHECKOUT_SESSION_ID}`,
@@ -78,10 +81,16 @@ export const redirectEnvSchema = z
     } as const;
     for (const [key, url] of Object.entries(defaults) as [keyof typeof names, string][]) {
       if (!isAllowedRedirect(url, env.ALLOWED_ORIGINS)) {
-        ctx.addIssue({ code: 'custom', path: [names[key]], message: 'must be on one of ALLOWED_ORIGINS' });
+        payload.issues.push({
+          code: 'custom',
+          path: [names[key]],
+          message: 'must be on one of ALLOWED_ORIGINS',
+          input: env,
+        });
       }
     }
     return { allowedOrigins: env.ALLOWED_ORIGINS, ...defaults };
-  });
+  }),
+);
 
 export type RedirectConfig = z.output<typeof redirectEnvSchema>;

@@ -1,5 +1,5 @@
-import { z } from 'zod';
 import { InvalidInputError } from '../domain/errors';
+import * as z from '../domain/zod-mini';
 
 /** The part of the Lambda context a scheduled handler uses. */
 export interface TimeLimitedContext {
@@ -7,7 +7,7 @@ export interface TimeLimitedContext {
 }
 
 /** EventBridge Scheduler / rule payload: nothing in it is needed, but it must look like a schedule event. */
-const scheduledEventSchema = z.union([z.looseObject({ source: z.string().optional() }), z.null(), z.undefined()]);
+const scheduledEventSchema = z.union([z.looseObject({ source: z.optional(z.string()) }), z.null(), z.undefined()]);
 
 /** Throws InvalidInputError unless `event` looks like a schedule event. */
 export function assertScheduledEvent(event: unknown): void {

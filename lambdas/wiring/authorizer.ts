@@ -1,14 +1,14 @@
-import { z } from 'zod';
 import { CognitoTokenVerifier, cognitoIssuer } from '../adapters/cognito/cognito-token-verifier';
 import { DynamoEntitlementStore } from '../adapters/dynamo/entitlement-store';
 import { parseRequirement } from '../domain/feature-gate';
+import * as z from '../domain/zod-mini';
 import { parseEnv } from '../platform/config';
 import type { CONTRACTS } from '../platform/contracts';
 import type { Runtime } from '../platform/runtime';
 import type { AuthorizerDeps } from '../use-cases/gate/authorize-request';
 import { createFeatureGate } from '../use-cases/gate/feature-gate';
 
-const nonEmpty = z.string().trim().min(1);
+const nonEmpty = z.string().check(z.trim(), z.minLength(1));
 
 /**
  * The authorizer's own variables (its contract's `variables`), plus where tokens come from. In AWS the issuer is the
@@ -16,12 +16,12 @@ const nonEmpty = z.string().trim().min(1);
  * COGNITO_ISSUER (shipped bundles) or COGNITO_ENDPOINT (source mode).
  */
 const authorizerEnvSchema = z.object({
-  AWS_REGION: nonEmpty.default('us-east-1'),
+  AWS_REGION: z._default(nonEmpty, 'us-east-1'),
   USER_POOL_ID: nonEmpty,
   USER_POOL_CLIENT_ID: nonEmpty,
   GATE_REQUIREMENT: nonEmpty,
-  COGNITO_ISSUER: z.url().optional(),
-  COGNITO_ENDPOINT: z.url().optional(),
+  COGNITO_ISSUER: z.optional(z.url()),
+  COGNITO_ENDPOINT: z.optional(z.url()),
 });
 
 export function authorizerDeps(
