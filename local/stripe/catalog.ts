@@ -1,72 +1,10 @@
 import type { CreditPacks } from '../../lambdas/domain/credit-packs';
 import type { PlanCatalog } from '../../lambdas/domain/plan-catalog';
+import { priceObject, productObject } from './prices';
 import type { StripeObject, StripeStore } from './store';
 
 /** Local list prices (cents) per plan and month; a year costs ten months. Unknown plans cost 10.00. */
 const MONTHLY_CENTS: Record<string, number> = { starter: 900, pro: 2900, business: 9900, enterprise: 49900 };
-
-/** A product as Stripe returns it (https://docs.stripe.com/api/products/object), stable id, no events. */
-function productObject(
-  id: string,
-  now: number,
-  fields: { name: string; description: string | null; metadata: Record<string, string>; defaultPrice: string | null },
-): StripeObject {
-  return {
-    id,
-    object: 'product',
-    active: true,
-    created: now,
-    default_price: fields.defaultPrice,
-    description: fields.description,
-    images: [],
-    livemode: false,
-    marketing_features: [],
-    metadata: fields.metadata,
-    name: fields.name,
-    package_dimensions: null,
-    shippable: null,
-    statement_descriptor: null,
-    tax_code: null,
-    type: 'service',
-    unit_label: null,
-    updated: now,
-    url: null,
-  };
-}
-
-/**
- * A price as Stripe returns it (https://docs.stripe.com/api/prices/object): recurring when `interval` is given,
- * else one-time (`recurring: null`).
- */
-function priceObject(
-  id: string,
-  now: number,
-  fields: { product: string; lookupKey: string; nickname: string; amount: number; interval?: 'month' | 'year' },
-): StripeObject {
-  return {
-    id,
-    object: 'price',
-    active: true,
-    billing_scheme: 'per_unit',
-    created: now,
-    currency: 'usd',
-    custom_unit_amount: null,
-    livemode: false,
-    lookup_key: fields.lookupKey,
-    metadata: {},
-    nickname: fields.nickname,
-    product: fields.product,
-    recurring: fields.interval
-      ? { interval: fields.interval, interval_count: 1, meter: null, usage_type: 'licensed', trial_period_days: null }
-      : null,
-    tax_behavior: 'unspecified',
-    tiers_mode: null,
-    transform_quantity: null,
-    type: fields.interval ? 'recurring' : 'one_time',
-    unit_amount: fields.amount,
-    unit_amount_decimal: String(fields.amount),
-  };
-}
 
 /**
  * One product per paid plan and one recurring price per lookup key, with stable ids (`prod_local_pro`,
@@ -84,6 +22,7 @@ export function seedCatalog(store: StripeStore, catalog: PlanCatalog, now: numbe
         description: null,
         metadata: { plan: plan.id },
         defaultPrice: null,
+        active: true,
       });
     store.put(product);
     for (const interval of ['month', 'year'] as const) {
@@ -94,7 +33,9 @@ export function seedCatalog(store: StripeStore, catalog: PlanCatalog, now: numbe
       const monthly = MONTHLY_CENTS[plan.id] ?? 1000;
       const amount = interval === 'month' ? monthly : monthly * 10;
       const nickname = `${product.name} ${interval}ly`;
-      store.put(priceObject(priceId, now, { product: productId, lookupKey, nickname, amount, interval }));
+      const recurring = { interval, interval_count: 1 };
+      const price = { product: productId, currency: 'usd', unitAmount: amount, recurring, lookupKey, nickname };
+      store.put(priceObject(priceId, now, { ...price, metadata: {}, active: true }));
       if (interval === 'month') product.default_price = priceId;
     }
   }
@@ -113,9 +54,12 @@ export function seedCreditPacks(store: StripeStore, packs: CreditPacks, now: num
     const priceId = `price_local_${pack.lookupKey}`;
     const name = `${pack.credits} credits`;
     if (!store.get(productId))
-      store.put(productObject(productId, now, { name, description: name, metadata: {}, defaultPrice: priceId }));
+      store.put(
+        productObject(productId, now, { name, description: name, metadata: {}, defaultPrice: priceId, active: true }),
+      );
     if (store.get(priceId)) continue;
     const amount = pack.credits * CENTS_PER_CREDIT;
-    store.put(priceObject(priceId, now, { product: productId, lookupKey: pack.lookupKey, nickname: name, amount }));
+    const price = { product: productId, currency: 'usd', unitAmount: amount, recurring: null, nickname: name };
+    store.put(priceObject(priceId, now, { ...price, lookupKey: pack.lookupKey, metadata: {}, active: true }));
   }
 }

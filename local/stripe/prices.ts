@@ -27,29 +27,18 @@ export function createPrice(billing: Billing, input: NewPrice): Price {
   const product = billing.found(input.product, 'product', 'product');
   if (input.lookup_key) claimLookupKey(billing, input.lookup_key, input.transfer_lookup_key, undefined);
   const now = billing.now();
-  const price = billing.store.put<Price>({
-    id: newId('price'),
-    object: 'price',
-    active: input.active,
-    billing_scheme: 'per_unit',
-    created: now,
-    currency: input.currency,
-    custom_unit_amount: null,
-    livemode: false,
-    lookup_key: input.lookup_key,
-    metadata: input.metadata,
-    nickname: input.nickname,
-    product: product.id,
-    recurring: input.recurring
-      ? { ...input.recurring, meter: null, usage_type: 'licensed', trial_period_days: null }
-      : null,
-    tax_behavior: 'unspecified',
-    tiers_mode: null,
-    transform_quantity: null,
-    type: input.recurring ? 'recurring' : 'one_time',
-    unit_amount: input.unit_amount,
-    unit_amount_decimal: String(input.unit_amount),
-  } as Price);
+  const price = billing.store.put<Price>(
+    priceObject(newId('price'), now, {
+      product: product.id,
+      currency: input.currency,
+      unitAmount: input.unit_amount,
+      recurring: input.recurring,
+      lookupKey: input.lookup_key,
+      nickname: input.nickname,
+      metadata: input.metadata,
+      active: input.active,
+    }) as Price,
+  );
   billing.emit('price.created', price, null, { at: now });
   return price;
 }
@@ -106,27 +95,15 @@ export interface ProductFields {
 export function createProduct(billing: Billing, fields: ProductFields & { id?: string }): StripeObject {
   if (!fields.name) throw missingParameter('name');
   const now = billing.now();
-  const product = billing.store.put({
-    id: fields.id ?? newId('prod', 14),
-    object: 'product',
-    active: fields.active ?? true,
-    created: now,
-    default_price: null,
-    description: fields.description ?? null,
-    images: [],
-    livemode: false,
-    marketing_features: [],
-    metadata: fields.metadata ?? {},
-    name: fields.name,
-    package_dimensions: null,
-    shippable: null,
-    statement_descriptor: null,
-    tax_code: null,
-    type: 'service',
-    unit_label: null,
-    updated: now,
-    url: null,
-  });
+  const product = billing.store.put(
+    productObject(fields.id ?? newId('prod', 14), now, {
+      name: fields.name,
+      description: fields.description ?? null,
+      metadata: fields.metadata ?? {},
+      defaultPrice: null,
+      active: fields.active ?? true,
+    }),
+  );
   billing.emit('product.created', product, null, { at: now });
   return product;
 }
@@ -139,4 +116,79 @@ export function updateProduct(billing: Billing, id: string, fields: ProductField
     p.updated = billing.now();
   });
   return product;
+}
+
+/** A product as Stripe returns it (https://docs.stripe.com/api/products/object). */
+export function productObject(
+  id: string,
+  now: number,
+  fields: {
+    name: string;
+    description: string | null;
+    metadata: Record<string, string>;
+    defaultPrice: string | null;
+    active: boolean;
+  },
+): StripeObject {
+  return {
+    id,
+    object: 'product',
+    active: fields.active,
+    created: now,
+    default_price: fields.defaultPrice,
+    description: fields.description,
+    images: [],
+    livemode: false,
+    marketing_features: [],
+    metadata: fields.metadata,
+    name: fields.name,
+    package_dimensions: null,
+    shippable: null,
+    statement_descriptor: null,
+    tax_code: null,
+    type: 'service',
+    unit_label: null,
+    updated: now,
+    url: null,
+  };
+}
+
+/** A price as Stripe returns it (https://docs.stripe.com/api/prices/object): recurring, or one-time when null. */
+export function priceObject(
+  id: string,
+  now: number,
+  fields: {
+    product: string;
+    currency: string;
+    unitAmount: number;
+    recurring: { interval: string; interval_count: number } | null;
+    lookupKey: string | null;
+    nickname: string | null;
+    metadata: Record<string, string>;
+    active: boolean;
+  },
+): StripeObject {
+  return {
+    id,
+    object: 'price',
+    active: fields.active,
+    billing_scheme: 'per_unit',
+    created: now,
+    currency: fields.currency,
+    custom_unit_amount: null,
+    livemode: false,
+    lookup_key: fields.lookupKey,
+    metadata: fields.metadata,
+    nickname: fields.nickname,
+    product: fields.product,
+    recurring: fields.recurring
+      ? { ...fields.recurring, meter: null, usage_type: 'licensed', trial_period_days: null }
+      : null,
+    tax_behavior: 'unspecified',
+    tiers_mode: null,
+    transform_quantity: null,
+    type: fields.recurring ? 'recurring' : 'one_time',
+    unit_amount: fields.unitAmount,
+    unit_amount_decimal: String(fields.unitAmount),
+  };
 }
