@@ -94,8 +94,8 @@ const RECONCILE: FunctionContract = {
     parkedEvents: [...PARKED_RETRY, 'Scan'],
     auditLog: ['PutItem', 'GetItem'],
     reconcileState: ['GetItem', 'PutItem', 'DeleteItem'],
-    // Parked credit pack sales re-applied: the user's credit ledger.
-    credits: ['GetItem', 'PutItem'],
+    // Parked credit pack sales re-applied: the user's credit ledger; DeleteItem: an account deletion finished.
+    credits: ['GetItem', 'PutItem', 'DeleteItem'],
   },
   secrets: ['stripeApiKey'],
   userPool: { poolIdFrom: 'env', actions: [...GROUP_SYNC, 'ListUsers', 'ListUsersInGroup', 'AdminDeleteUser'] },
@@ -182,6 +182,8 @@ export const CONTRACTS = {
       userProfiles: ['GetItem', 'UpdateItem', 'DeleteItem'],
       entitlements: ['GetItem', 'DeleteItem'],
       auditLog: ['GetItem', 'PutItem'],
+      // The user's credit ledger goes with the account.
+      credits: ['DeleteItem'],
     },
     secrets: ['stripeApiKey'],
     userPool: { poolIdFrom: 'env', actions: ['AdminDeleteUser'] },

@@ -22,3 +22,8 @@ export interface CreditBook {
   ledger: CreditLedgerStore;
   audit: CreditAuditLog;
 }
+
+/** Account deletion: the user's ledger goes with the account (a ledger already gone is not an error). */
+export interface CreditCleanup {
+  remove(sub: string): Promise<void>;
+}

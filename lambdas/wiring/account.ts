@@ -3,6 +3,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type Stripe from 'stripe';
 import { CognitoUserDirectory } from '../adapters/cognito/cognito-users';
 import { DynamoAccountTombstoneStore } from '../adapters/dynamo/account-tombstone-store';
+import { DynamoCreditCleanup } from '../adapters/dynamo/credit-cleanup';
 import { DynamoEntitlementStore } from '../adapters/dynamo/entitlement-store';
 import { DynamoProfileStore } from '../adapters/dynamo/profile-store';
 import { StripeBillingCleanup } from '../adapters/stripe/stripe-billing-cleanup';
@@ -18,7 +19,12 @@ export interface AccountRuntime {
   readonly ddb: DynamoDBDocumentClient;
   readonly cognito: CognitoIdentityProviderClient;
   readonly userPoolId: string;
-  readonly tables: { USER_PROFILES_TABLE: string; ENTITLEMENTS_TABLE: string; AUDIT_TABLE: string };
+  readonly tables: {
+    USER_PROFILES_TABLE: string;
+    ENTITLEMENTS_TABLE: string;
+    AUDIT_TABLE: string;
+    CREDITS_TABLE: string;
+  };
   stripe(options?: { timeoutMs?: number; maxNetworkRetries?: number }): Promise<Stripe>;
 }
 
@@ -36,6 +42,7 @@ export function deleteAccountDeps(
   return {
     profiles: new DynamoProfileStore(runtime.ddb, runtime.tables.USER_PROFILES_TABLE),
     entitlements: new DynamoEntitlementStore(runtime.ddb, runtime.tables.ENTITLEMENTS_TABLE),
+    credits: new DynamoCreditCleanup(runtime.ddb, runtime.tables.CREDITS_TABLE),
     users: new CognitoUserDirectory(runtime.cognito, runtime.userPoolId),
     billing: async () => new StripeBillingCleanup(await runtime.stripe(stripeOptions)),
     tombstones: accountTombstones(runtime),

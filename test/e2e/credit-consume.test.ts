@@ -1,4 +1,4 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { call, drained, newUser, type User, useStack, type World } from './support';
 
@@ -104,5 +104,27 @@ describe('credits: consume', () => {
     expect(none).toMatchObject({ status: 409, body: { credits: { balance: 0 } } });
     expect(noKey.status).toBe(400);
     expect(await consumedEntries(world, user)).toEqual([]);
+  });
+});
+
+describe('credits: account deletion', () => {
+  it("DELETE /account deletes the user's Credits record", async () => {
+    // Prepare
+    const world = worldOf();
+    const user = await userWithCredits(world, 'consume-deleted', 'credits_100');
+    const ledger = () =>
+      world.stack.backend.ddb.send(
+        new GetCommand({ TableName: world.stack.backend.tables.credits, Key: { cognito_sub: user.sub } }),
+      );
+    const before = (await ledger()).Item?.balance;
+
+    // Act
+    const deleted = await call(world.stack, 'DELETE', '/account', user.idToken);
+    await drained(world);
+
+    // Assess
+    expect(before).toBe(100);
+    expect(deleted.status).toBe(200);
+    expect((await ledger()).Item).toBeUndefined();
   });
 });

@@ -30,6 +30,7 @@ const ACCOUNT_DELETION = [
   'dynamodb:DeleteItem table/Entitlements',
   'dynamodb:DeleteItem table/UserProfiles',
   'dynamodb:GetItem table/AuditLog', // the account's tombstone, the trial-used mark
+  'dynamodb:DeleteItem table/Credits', // the user's credit ledger
 ];
 /** Finishing a deletion the user started (a DELETE /account that stopped part-way) deletes the Cognito user. */
 const UNFINISHED_DELETION = 'cognito-idp:AdminDeleteUser userpool';

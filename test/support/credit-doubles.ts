@@ -1,10 +1,13 @@
 import type { CreditAuditEntry } from '../../lambdas/domain/credit-audit';
 import type { CreditLedger } from '../../lambdas/domain/credit-ledger';
 import type { WriteOutcome } from '../../lambdas/ports/app-ports';
-import type { CreditAuditLog, CreditBook, CreditLedgerStore } from '../../lambdas/ports/credit-ports';
+import type { CreditAuditLog, CreditBook, CreditCleanup, CreditLedgerStore } from '../../lambdas/ports/credit-ports';
 
-/** In-memory credit ledgers with the adapter's semantics: writes conditional on the version read. */
-export class MemoryCreditLedgers implements CreditLedgerStore {
+/**
+ * In-memory credit ledgers with the adapters' semantics: writes conditional on the version read; `remove` (account
+ * deletion) tolerates an absent ledger.
+ */
+export class MemoryCreditLedgers implements CreditLedgerStore, CreditCleanup {
   readonly items = new Map<string, CreditLedger>();
   writes = 0;
   /** Set to make every call fail (a DynamoDB outage). */
@@ -21,6 +24,10 @@ export class MemoryCreditLedgers implements CreditLedgerStore {
     this.items.set(ledger.sub, structuredClone(ledger));
     this.writes += 1;
     return 'written';
+  }
+  async remove(sub: string) {
+    if (this.failWith) throw this.failWith;
+    this.items.delete(sub);
   }
 }
 

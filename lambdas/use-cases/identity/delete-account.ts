@@ -17,10 +17,13 @@ import type {
   UserCleanup,
 } from '../../ports/account-ports';
 import type { EntitlementStore, ProfileStore } from '../../ports/app-ports';
+import type { CreditCleanup } from '../../ports/credit-ports';
 
 export interface DeleteAccountDeps {
   profiles: Pick<ProfileStore, 'get'> & ProfileCleanup;
   entitlements: Pick<EntitlementStore, 'get'> & EntitlementCleanup;
+  /** The user's credit ledger (balance, grants, recent consumptions). */
+  credits: CreditCleanup;
   users: UserCleanup;
   /** Built on first use (the Stripe key is read only when a customer needs handling). */
   billing: () => Promise<BillingCleanup>;
@@ -58,7 +61,8 @@ export type DeleteAccountOutcome =
  * 4. Stripe, per policy: subscriptions canceled now or at period end (or kept), then the customer deleted or
  *    anonymised (or kept);
  * 5. the Cognito user (user trigger only: an orphan has none), 6. the account's audit tombstone (no PII), 7. the
- *    profile, last, since it carries the mark.
+ *    profile, last, since it carries the mark. The credit ledger goes with step 3 (after the customer's tombstone,
+ *    so a late pack sale of the customer is ignored, never credited back).
  * Each step is idempotent (conditional or absent-tolerant), so a retry after any failure repeats only what is left.
  * Failures propagate (DependencyUnavailableError): the caller answers 503, reconcile records a failed repair. Each
  * failure is logged once here (ERROR, the AccountDeletionFailures alarm): an account left half-deleted needs a retry.
@@ -117,6 +121,7 @@ async function deleteInOrder(deps: DeleteAccountDeps, input: DeleteAccountInput)
   if (customerId) await deps.tombstones.markCustomerDeleted(customerId, sub, now);
 
   if (profile) await deps.entitlements.remove(sub);
+  await deps.credits.remove(sub);
   const stripe = customerId
     ? await handleStripe(deps, customerId, input.policy, now)
     : { subscriptionIds: [], customer: 'none' as const };

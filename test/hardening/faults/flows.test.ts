@@ -1,5 +1,5 @@
 import { AdminGetUserCommand } from '@aws-sdk/client-cognito-identity-provider';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DependencyUnavailableError } from '../../../lambdas/domain/errors';
@@ -352,6 +352,13 @@ describe('fault injection: every external call of every flow throttles, fails 5x
         const { subscription } = emulator.completeCheckout((await checkoutOk(user)).id);
         const customerId = subscription.customer as string;
         await deliverAll(eventsOfCustomer(emulator, customerId));
+        // A credit ledger (as a bought pack leaves it): it goes with the account.
+        await ddb.send(
+          new PutCommand({
+            TableName: tables.credits,
+            Item: { cognito_sub: user.sub, balance: 40, version: 1, grants: {}, updatedAt: new Date().toISOString() },
+          }),
+        );
         const request = jwtRequest(user, { method: 'DELETE', path: '/account' });
         // A sign-in a few seconds ago (the route's re-confirmation).
         const claims = (
@@ -377,6 +384,7 @@ describe('fault injection: every external call of every flow throttles, fails 5x
         return {
           profile: (await item(tables.userProfiles, { userId: user.sub })) !== undefined,
           record: (await item(tables.entitlements, { cognito_sub: user.sub })) !== undefined,
+          credits: (await item(tables.credits, { cognito_sub: user.sub })) !== undefined,
           cognitoUser,
           customer: emulator.engine.store.get(customerId, 'customer')?.deleted === true ? 'deleted' : 'live',
           subscriptions: emulator.engine.store

@@ -5,6 +5,7 @@ import { DependencyUnavailableError } from '../../../lambdas/domain/errors';
 import { createDeleteAccountHandler } from '../../../lambdas/handlers/delete-account';
 import { MemoryBillingCleanup, MemoryUserCleanup } from '../../support/account-doubles';
 import { bodyOf, catalog, fixedClock, jwtEvent, NOW, SUB } from '../../support/api-doubles';
+import { MemoryCreditLedgers } from '../../support/credit-doubles';
 import { MemoryAccountTombstoneStore } from '../../support/fakes/account-tombstone-store';
 import { MemoryEntitlementStore } from '../../support/fakes/entitlement-store';
 import { MemoryProfileStore } from '../../support/fakes/profile-store';
@@ -27,7 +28,15 @@ function setup() {
   entitlements.items.set(SUB, initialEntitlementRecord(catalog, { sub: SUB, cognitoUsername: 'user-1' }, NOW));
   const clock = fixedClock();
   const handle = createDeleteAccountHandler({
-    deletion: { profiles, entitlements, users, billing: async () => billing, tombstones, clock },
+    deletion: {
+      profiles,
+      entitlements,
+      credits: new MemoryCreditLedgers(),
+      users,
+      billing: async () => billing,
+      tombstones,
+      clock,
+    },
     settings: DEFAULT_ACCOUNT_DELETION,
     wallClock: clock,
   });

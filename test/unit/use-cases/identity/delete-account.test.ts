@@ -5,6 +5,7 @@ import { DependencyUnavailableError } from '../../../../lambdas/domain/errors';
 import { PlanCatalog } from '../../../../lambdas/domain/plan-catalog';
 import { type DeleteAccountDeps, deleteAccount } from '../../../../lambdas/use-cases/identity/delete-account';
 import { faulty, MemoryBillingCleanup, MemoryUserCleanup } from '../../../support/account-doubles';
+import { MemoryCreditLedgers } from '../../../support/credit-doubles';
 import { MemoryAccountTombstoneStore } from '../../../support/fakes/account-tombstone-store';
 import { MemoryEntitlementStore } from '../../../support/fakes/entitlement-store';
 import { MemoryProfileStore } from '../../../support/fakes/profile-store';
@@ -24,6 +25,8 @@ function world(options: { trialUsed?: boolean; cognito?: boolean } = {}) {
   const users = new MemoryUserCleanup();
   const billing = new MemoryBillingCleanup();
   const tombstones = new MemoryAccountTombstoneStore();
+  const credits = new MemoryCreditLedgers();
+  credits.items.set(SUB, { sub: SUB, balance: 70, version: 2, grants: {}, updatedAt: now.toISOString() });
   profiles.items.set(SUB, {
     userId: SUB,
     cognitoUsername: 'user-1',
@@ -50,6 +53,7 @@ function world(options: { trialUsed?: boolean; cognito?: boolean } = {}) {
   const deps: DeleteAccountDeps = {
     profiles,
     entitlements,
+    credits,
     users,
     billing: async () => billing,
     tombstones,
@@ -58,6 +62,7 @@ function world(options: { trialUsed?: boolean; cognito?: boolean } = {}) {
   const state = () => ({
     profiles: [...profiles.items.keys()],
     records: [...entitlements.items.keys()],
+    credits: [...credits.items.keys()],
     cognito: [...users.users],
     customers: Object.fromEntries(billing.customers),
     subscriptions: [...billing.subscriptionsById.values()].map((s) => `${s.id}:${s.status}:${s.cancelAtPeriodEnd}`),
@@ -65,7 +70,7 @@ function world(options: { trialUsed?: boolean; cognito?: boolean } = {}) {
     customerTombstones: Object.fromEntries(tombstones.customers),
     trialsUsed: [...tombstones.trialsUsed],
   });
-  return { deps, profiles, entitlements, users, billing, tombstones, state };
+  return { deps, profiles, entitlements, credits, users, billing, tombstones, state };
 }
 
 describe('deleteAccount', () => {
@@ -79,6 +84,7 @@ describe('deleteAccount', () => {
     expect(w.state()).toMatchObject({
       profiles: [],
       records: [],
+      credits: [],
       cognito: [],
       customers: { cus_1: { deleted: true } },
       subscriptions: ['sub_paid:canceled:false', 'sub_old:canceled:false'],
@@ -234,6 +240,7 @@ describe('deleteAccount', () => {
       const deps: DeleteAccountDeps = {
         profiles: faulty(w.profiles, counter, 'profiles'),
         entitlements: faulty(w.entitlements, counter, 'entitlements'),
+        credits: faulty(w.credits, counter, 'credits'),
         users: faulty(w.users, counter, 'cognito'),
         billing: async () => billing,
         tombstones: faulty(w.tombstones, counter, 'tombstones'),
@@ -255,6 +262,7 @@ describe('deleteAccount', () => {
         'tombstones.markTrialUsed',
         'tombstones.markCustomerDeleted',
         'entitlements.remove',
+        'credits.remove',
         'stripe.subscriptions',
         'stripe.cancelNow',
         'stripe.deleteCustomer',
@@ -264,7 +272,7 @@ describe('deleteAccount', () => {
       ]);
     });
 
-    it.each(Array.from({ length: 13 }, (_, i) => i + 1))(
+    it.each(Array.from({ length: 14 }, (_, i) => i + 1))(
       'call %i fails once: 503-like error, the retry finishes',
       async (failAt) => {
         // Prepare
