@@ -1,6 +1,7 @@
 import type { DriftContext, UserSnapshot } from '../../../lambdas/domain/drift';
 import { initialEntitlementRecord } from '../../../lambdas/domain/entitlement';
 import { PlanCatalog } from '../../../lambdas/domain/plan-catalog';
+import type { NormalisedSubscription } from '../../../lambdas/domain/stripe-events';
 
 /** Shared fixtures of the drift-planning tests: one instant, the default catalog, a user in sync. */
 export const catalog = PlanCatalog.defaults();
@@ -46,3 +47,17 @@ export function syncedUser(): UserSnapshot {
     customers: [{ id: 'cus_1', cognitoSub: 'sub-1', created: 1_700_000_000, subscriptions: [], complete: false }],
   };
 }
+
+/** An active pro subscription of cus_1 (sub-1), one day into its period at NOW. */
+export const proSubscription: NormalisedSubscription = {
+  id: 'sub_pro',
+  customerId: 'cus_1',
+  status: 'active',
+  prices: [{ id: 'price_pro', lookup_key: 'pro_monthly' }],
+  priceLabel: 'pro_monthly',
+  cancelAtPeriodEnd: false,
+  currentPeriodStart: nowSeconds - 86_400,
+  currentPeriodEnd: nowSeconds + 29 * 86_400,
+  trialEnd: null,
+  metadataSub: 'sub-1',
+};

@@ -3,7 +3,7 @@ import { type DriftContext, planUser, type UserSnapshot } from '../../../lambdas
 import type { EntitlementOverride } from '../../../lambdas/domain/entitlement';
 import { withOverride } from '../../../lambdas/domain/entitlement-override';
 import type { NormalisedSubscription } from '../../../lambdas/domain/stripe-events';
-import { catalog, NOW, nowSeconds, reportingContext, syncedUser } from './drift-fixtures';
+import { catalog, NOW, proSubscription as pro, reportingContext, syncedUser } from './drift-fixtures';
 
 const ctxAt = (now: Date): DriftContext => ({
   ...reportingContext,
@@ -11,18 +11,6 @@ const ctxAt = (now: Date): DriftContext => ({
   stripeListedAt: Math.floor(now.getTime() / 1000),
 });
 const ctx = ctxAt(NOW);
-const pro: NormalisedSubscription = {
-  id: 'sub_pro',
-  customerId: 'cus_1',
-  status: 'active',
-  prices: [{ id: 'price_pro', lookup_key: 'pro_monthly' }],
-  priceLabel: 'pro_monthly',
-  cancelAtPeriodEnd: false,
-  currentPeriodStart: nowSeconds - 86_400,
-  currentPeriodEnd: nowSeconds + 29 * 86_400,
-  trialEnd: null,
-  metadataSub: 'sub-1',
-};
 const override: EntitlementOverride = {
   plan: 'enterprise',
   endsAt: new Date(NOW.getTime() + 86_400_000).toISOString(),

@@ -9,23 +9,9 @@ import {
   type UserSnapshot,
 } from '../../../lambdas/domain/drift';
 import { freeEntitlement } from '../../../lambdas/domain/entitlement';
-import type { NormalisedSubscription } from '../../../lambdas/domain/stripe-events';
-import { catalog, nowSeconds, reportingContext, syncedUser } from './drift-fixtures';
+import { catalog, proSubscription, reportingContext, syncedUser } from './drift-fixtures';
 
 const ctx: DriftContext = reportingContext;
-
-const proSubscription: NormalisedSubscription = {
-  id: 'sub_pro',
-  customerId: 'cus_1',
-  status: 'active',
-  prices: [{ id: 'price_pro', lookup_key: 'pro_monthly' }],
-  priceLabel: 'pro_monthly',
-  cancelAtPeriodEnd: false,
-  currentPeriodStart: nowSeconds - 86_400,
-  currentPeriodEnd: nowSeconds + 29 * 86_400,
-  trialEnd: null,
-  metadataSub: 'sub-1',
-};
 
 /** A user in sync: confirmed, profile linked to cus_1, free record, in the free group. */
 const base: UserSnapshot = syncedUser();
