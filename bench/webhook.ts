@@ -14,6 +14,7 @@ import { type StripeEmulator, startStripeEmulator } from '../local/stripe/emulat
 import { createTables, localTableNames, type TableNames, tableEnv } from '../local/tables';
 import { applyRereadingEveryEvent } from './baseline';
 import { CallCounter, isDynamoRead } from './call-counter';
+import { createFloorTable, deliverFloor, type FloorRun } from './floor';
 import { acrossRuns, type Summary, summarize } from './stats';
 import {
   createUsers,
@@ -58,9 +59,13 @@ export interface WebhookFigures {
   events: { mix: number; mixDeliveries: number; duplicates: number; swapped: number; renewals: number };
   scenarios: Record<Scenario, number>;
   runs: WebhookRun[];
+  /** The floor on the same deliveries after each repetition of ours (bench/floor.ts). */
+  floorRuns: FloorRun[];
   /** Median over repetitions, per mode and workload. */
   summary: Record<string, WebhookSummary>;
   ratios: { stripeCalls: number; p50: number; p99: number; eventsPerSecond: number };
+  /** Ours over the floor (bench/floor.ts), per workload: targets on renewals events/s >= 0.7, p50 <= 1.5. */
+  floorRatios: Record<'mix' | 'renewals', { eventsPerSecond: number; p50: number; p99: number }>;
   /** Users whose final entitlement (plan/status) is the same after both modes. */
   agreement: { users: number; same: number };
   /** The shipped adapter's re-read works against the emulator (it failed before d5de752: 5-level expand). */
@@ -128,6 +133,7 @@ export async function runWebhookBench(options: WebhookOptions): Promise<WebhookF
     log(`webhook: ${lifecycle.events.length} events, ${mix.length} deliveries, ${renewals.length} renewals`);
 
     const runs: WebhookRun[] = [];
+    const floorRuns: FloorRun[] = [];
     const finalTables: Partial<Record<WebhookMode, TableNames>> = {};
     for (let rep = 0; rep < options.repetitions; rep += 1) {
       // Alternate the order so neither mode always runs on a warmer process.
@@ -147,6 +153,13 @@ export async function runWebhookBench(options: WebhookOptions): Promise<WebhookF
         });
         runs.push(renewalRun);
         finalTables[mode] = tables;
+        if (mode === 'ours') {
+          // The floor on the same deliveries and the same dynalite, right after ours (bench/floor.ts).
+          const floorTable = `${MEMO_PREFIX}-${rep}-floor`;
+          await createFloorTable(rawDdb, floorTable);
+          floorRuns.push(await deliverFloor(backend.ddb, floorTable, mix, 'mix'));
+          floorRuns.push(await deliverFloor(backend.ddb, floorTable, renewals, 'renewals'));
+        }
         log(
           `webhook rep ${rep + 1} ${mode}: mix ${Math.round(mixRun.eventsPerSecond)} ev/s p99 ${mixRun.latencyMs.p99.toFixed(1)} ms, ` +
             `renewals ${Math.round(renewalRun.eventsPerSecond)} ev/s p99 ${renewalRun.latencyMs.p99.toFixed(1)} ms`,
@@ -155,9 +168,9 @@ export async function runWebhookBench(options: WebhookOptions): Promise<WebhookF
     }
 
     const summary: Record<string, WebhookSummary> = {};
-    for (const mode of ['ours', 'baseline'] as const) {
+    for (const mode of ['ours', 'baseline', 'floor'] as const) {
       for (const workload of ['mix', 'renewals'] as const) {
-        const of = runs.filter((run) => run.mode === mode && run.workload === workload);
+        const of = [...runs, ...floorRuns].filter((run) => run.mode === mode && run.workload === workload);
         summary[`${mode}/${workload}`] = {
           eventsPerSecond: acrossRuns(of.map((run) => run.eventsPerSecond)),
           p50: acrossRuns(of.map((run) => run.latencyMs.p50)),
@@ -179,7 +192,9 @@ export async function runWebhookBench(options: WebhookOptions): Promise<WebhookF
       },
       scenarios: lifecycle.scenarios,
       runs,
+      floorRuns,
       summary,
+      floorRatios: floorRatios(summary),
       ratios: {
         stripeCalls: ratio(ours.perEvent.stripe, baseline.perEvent.stripe),
         p50: ratio(ours.p50.median, baseline.p50.median),
@@ -198,6 +213,19 @@ export async function runWebhookBench(options: WebhookOptions): Promise<WebhookF
 }
 
 const ratio = (a: number, b: number) => (b === 0 ? Number.NaN : a / b);
+
+function floorRatios(summary: Record<string, WebhookSummary>): WebhookFigures['floorRatios'] {
+  const of = (workload: 'mix' | 'renewals') => {
+    const ours = summary[`ours/${workload}`] as WebhookSummary;
+    const floor = summary[`floor/${workload}`] as WebhookSummary;
+    return {
+      eventsPerSecond: ratio(ours.eventsPerSecond.median, floor.eventsPerSecond.median),
+      p50: ratio(ours.p50.median, floor.p50.median),
+      p99: ratio(ours.p99.median, floor.p99.median),
+    };
+  };
+  return { mix: of('mix'), renewals: of('renewals') };
+}
 
 export function handlerEnv(backend: EmulatorBackend, stripe: StripeEmulator, tables: TableNames): NodeJS.ProcessEnv {
   return {

@@ -31,6 +31,20 @@ describe('bench smoke (tiny sizes)', () => {
     const renewals = figures.summary['ours/renewals'];
     expect(renewals?.perEvent.cognito).toBe(0);
     expect(renewals?.perEvent.stripe).toBe(0);
+    // The floor ran on the same deliveries: one read and one conditional write each, some refused when swapped.
+    expect(figures.floorRuns.map((run) => [run.workload, run.deliveries])).toEqual([
+      ['mix', figures.events.mixDeliveries],
+      ['renewals', figures.events.renewals],
+    ]);
+    expect(figures.summary['floor/mix']?.perEvent.dynamodb).toBe(2);
+    expect(Number.isFinite(figures.floorRatios.renewals.p50)).toBe(true);
+    expect(
+      markdown({
+        machine: { cores: 1, cpuModel: 'x', node: 'v', platform: 'p', date: 'd' },
+        options: { quick: true },
+        webhook: figures,
+      }),
+    ).toContain('Ours/floor: renewals');
     expect(figures.summary['ours/mix']?.perEvent.stripe).toBeLessThanOrEqual(
       figures.summary['baseline/mix']?.perEvent.stripe ?? 0,
     );
