@@ -44,7 +44,6 @@ export type ErrorCode =
   | 'invalid_request'
   | 'unauthenticated'
   | 'no_billing_account'
-  | 'profile_not_found'
   | 'already_subscribed'
   | 'trial_already_used'
   | 'reauthentication_required'

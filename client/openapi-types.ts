@@ -414,6 +414,15 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description Not found (e.g. `user_not_found` on an admin route). */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description Unexpected error (details are logged, never returned). */
       500: {
         headers: {
@@ -610,6 +619,15 @@ export interface operations {
       };
       /** @description Missing, expired or invalid token. */
       401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (e.g. `user_not_found` on an admin route). */
+      404: {
         headers: {
           [name: string]: unknown;
         };

@@ -51,7 +51,7 @@ export const LOG_SIGNALS = {
     matches: [
       { message: WEBHOOK_FAILED, fields: { dependency: 'cognito' } },
       { message: 'reconcile repair failed', fields: { action: 'sync-groups' } },
-      { message: 'Finishing a pending group change failed; serving the stored status' },
+      { message: 'Healing the caller failed; serving the stored status', fields: { dependency: 'cognito' } },
       { message: 'Dependency unavailable', fields: { dependency: 'cognito' } },
     ],
   },

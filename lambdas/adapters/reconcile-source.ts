@@ -1,17 +1,16 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { CognitoUser } from '../domain/cognito-user';
-import { identityProviderOf } from '../domain/cognito-user';
 import type { CognitoUserSnapshot, ParkedEventRef } from '../domain/drift';
-import { subFromMetadata } from '../domain/stripe-events';
 import type { WebhookEntitlementRecord } from '../domain/webhook-entitlement-record';
 import type { UserProfile } from '../ports/app-ports';
 import type { ReconcileSource, SourceCustomer } from '../ports/reconcile-ports';
 import type { ParkedEventStore } from '../ports/webhook-ports';
 import { type BackoffOptions, withBackoff } from './backoff';
 import type { CognitoGroupMemberSource } from './cognito/cognito-group-member-source';
-import { type CognitoUserDirectory, escapeFilterValue } from './cognito/cognito-users';
+import type { CognitoUserDirectory } from './cognito/cognito-users';
+import { toSnapshot } from './cognito-snapshot';
 import { parallelScan } from './dynamo/dynamo-scan';
 import type { StripeCustomerSource } from './stripe/stripe-customer-source';
+import { AwsUserRepairSource } from './user-repair-source';
 
 export interface AwsReconcileSourceDeps {
   directory: CognitoUserDirectory;
@@ -27,7 +26,16 @@ export interface AwsReconcileSourceDeps {
 
 /** Reconcile's reads against Cognito, DynamoDB and Stripe, all through paged list/scan APIs. */
 export class AwsReconcileSource implements ReconcileSource {
-  constructor(private readonly deps: AwsReconcileSourceDeps) {}
+  private readonly oneUser: AwsUserRepairSource;
+
+  constructor(private readonly deps: AwsReconcileSourceDeps) {
+    this.oneUser = new AwsUserRepairSource({
+      directory: deps.directory,
+      groups: deps.groups,
+      stripe: async () => deps.stripe,
+      ...(deps.backoff ? { backoff: deps.backoff } : {}),
+    });
+  }
 
   /** A throttled ListUsers page fails the generator: the whole listing is retried (pages are cheap, 60 users). */
   listUsers(): Promise<CognitoUserSnapshot[]> {
@@ -41,14 +49,8 @@ export class AwsReconcileSource implements ReconcileSource {
     }, this.deps.backoff);
   }
 
-  /** ListUsers filtered by sub (one call in Cognito); the attributes are re-checked since emulators ignore filters. */
   findUser(sub: string): Promise<CognitoUserSnapshot | undefined> {
-    return withBackoff(async () => {
-      for await (const user of this.deps.directory.listAllUsers({ filter: `sub = "${escapeFilterValue(sub)}"` })) {
-        if (user.sub === sub) return toSnapshot(user);
-      }
-      return undefined;
-    }, this.deps.backoff);
+    return this.oneUser.findUser(sub);
   }
 
   groupMembers(group: string): Promise<string[]> {
@@ -56,7 +58,7 @@ export class AwsReconcileSource implements ReconcileSource {
   }
 
   groupsOfUser(username: string): Promise<string[]> {
-    return withBackoff(() => this.deps.groups.listGroupsForUser(username), this.deps.backoff);
+    return this.oneUser.groupsOfUser(username);
   }
 
   scanProfiles(): Promise<UserProfile[]> {
@@ -71,22 +73,12 @@ export class AwsReconcileSource implements ReconcileSource {
     return this.deps.stripe.customers();
   }
 
-  async customersForUser(input: { sub: string; email?: string; linkedId?: string }): Promise<SourceCustomer[]> {
-    const found = new Map<string, SourceCustomer>();
-    if (input.email) {
-      for (const customer of await this.deps.stripe.customersByEmail(input.email)) {
-        if (subFromMetadata(customer.metadata) === input.sub) found.set(customer.id, customer);
-      }
-    }
-    if (input.linkedId && !found.has(input.linkedId)) {
-      const linked = await this.deps.stripe.customer(input.linkedId);
-      if (linked) found.set(linked.id, linked);
-    }
-    return [...found.values()];
+  customersForUser(input: { sub: string; email?: string; linkedId?: string }): Promise<SourceCustomer[]> {
+    return this.oneUser.customersForUser(input);
   }
 
   allSubscriptions(customerId: string): Promise<unknown[]> {
-    return this.deps.stripe.allSubscriptions(customerId);
+    return this.oneUser.allSubscriptions(customerId);
   }
 
   async parkedEvents(customerId?: string): Promise<ParkedEventRef[]> {
@@ -102,23 +94,4 @@ export class AwsReconcileSource implements ReconcileSource {
       ...(this.deps.backoff ? { backoff: this.deps.backoff } : {}),
     };
   }
-}
-
-/** Users without a sub cannot be matched to anything: skipped. */
-export function toSnapshot(user: CognitoUser): CognitoUserSnapshot | undefined {
-  if (!user.sub) return undefined;
-  const { attributes } = user;
-  return {
-    sub: user.sub,
-    username: user.username,
-    ...(user.email ? { email: user.email } : {}),
-    emailVerified: user.emailVerified,
-    ...(attributes.given_name ? { givenName: attributes.given_name } : {}),
-    ...(attributes.family_name ? { familyName: attributes.family_name } : {}),
-    identityProvider: identityProviderOf(user.username, {
-      ...attributes,
-      ...(user.status ? { 'cognito:user_status': user.status } : {}),
-    }),
-    ...(user.status ? { status: user.status } : {}),
-  };
 }

@@ -102,39 +102,33 @@ const RECONCILE: FunctionContract = {
   variables: [...ACCOUNT_DELETION_VARIABLES, ...POLICY_VARIABLES],
 };
 
+/**
+ * Healing the caller on the frontend routes (use-cases/reconcile/heal-user.ts): a lost profile or Entitlements row
+ * is recreated from the Cognito user (ListUsers by sub) and the Stripe customer (its subscriptions), the record
+ * written by the webhook's write path (audit entries, the email's trial-used mark) with the stage's policy, and the
+ * groups made to match. AuditLog: the account tombstone (a deleted account is never healed back) and the trial-used
+ * mark, read before a trial or a Stripe trial and written with a trial.
+ */
+const HEALER = {
+  tables: {
+    entitlements: ENTITLEMENT_WRITER,
+    userProfiles: ['GetItem', 'UpdateItem'],
+    auditLog: ['GetItem', 'PutItem'],
+  },
+  secrets: ['stripeApiKey'],
+  userPool: { poolIdFrom: 'env', actions: [...GROUP_SYNC, 'ListUsers'] },
+  variables: POLICY_VARIABLES,
+} as const satisfies FunctionContract;
+
 /** What the feature gate reads (lambdas/wiring/feature-gate.ts): spread into a contract's `tables`. */
 export const GATE_TABLES = { entitlements: ['GetItem'] } as const satisfies FunctionContract['tables'];
 
 export const CONTRACTS = {
-  subscriptionStatus: {
-    // AuditLog: the account tombstone (a deleted account is never healed back) and the email's trial-used mark.
-    // Credits: the caller's balance.
-    tables: {
-      entitlements: ENTITLEMENT_WRITER,
-      userProfiles: ['GetItem', 'UpdateItem'],
-      auditLog: ['GetItem'],
-      credits: ['GetItem'],
-    },
-    secrets: [],
-    userPool: { poolIdFrom: 'env', actions: GROUP_SYNC },
-  },
-  checkoutSession: {
-    // AuditLog: the email's trial-used mark (no Stripe trial for an address whose trial an earlier account used).
-    tables: { userProfiles: ['GetItem', 'UpdateItem'], entitlements: ['GetItem'], auditLog: ['GetItem'] },
-    secrets: ['stripeApiKey'],
-    variables: ['ALLOWED_ORIGINS'],
-  },
-  billingPortal: {
-    tables: { userProfiles: ['GetItem'] },
-    secrets: ['stripeApiKey'],
-    variables: ['ALLOWED_ORIGINS'],
-  },
-  startTrial: {
-    // AuditLog: the email's trial-used mark, read before granting and written with the trial.
-    tables: { entitlements: ENTITLEMENT_WRITER, auditLog: ['GetItem', 'PutItem'] },
-    secrets: [],
-    userPool: { poolIdFrom: 'env', actions: GROUP_SYNC },
-  },
+  // Credits: the caller's balance.
+  subscriptionStatus: { ...HEALER, tables: { ...HEALER.tables, credits: ['GetItem'] } },
+  checkoutSession: { ...HEALER, variables: ['ALLOWED_ORIGINS', ...POLICY_VARIABLES] },
+  billingPortal: { ...HEALER, variables: ['ALLOWED_ORIGINS', ...POLICY_VARIABLES] },
+  startTrial: HEALER,
   consumeCredits: {
     // The caller's ledger, read and written with a version condition; AuditLog: the debit's entry.
     tables: { credits: ['GetItem', 'PutItem'], auditLog: ['PutItem'] },

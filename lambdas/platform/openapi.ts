@@ -98,7 +98,7 @@ export function buildOpenApiDocument(
               description: 'Current status and credit balance.',
               content: jsonContent('SubscriptionStatusWithCredits'),
             },
-            ...errors('401', '500', '503'),
+            ...errors('401', '404', '500', '503'),
           },
         },
       },
@@ -140,7 +140,7 @@ export function buildOpenApiDocument(
           security: bearer,
           responses: {
             '201': { description: 'Trial started; the new status.', content: jsonContent('SubscriptionStatus') },
-            ...errors('400', '401', '409', '500', '503'),
+            ...errors('400', '401', '404', '409', '500', '503'),
           },
         },
       },

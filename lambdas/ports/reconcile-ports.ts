@@ -15,22 +15,26 @@ export interface SourceCustomer {
   complete: boolean;
 }
 
-/** Everything reconcile reads, in bulk (full runs) or for one user. Implemented in lambdas/adapters. */
-export interface ReconcileSource {
-  /** Every Cognito user (paged ListUsers). */
-  listUsers(): Promise<CognitoUserSnapshot[]>;
+/** What checking one user reads (reconcile for one user, and the routes healing their caller). */
+export interface UserRepairSource {
   findUser(sub: string): Promise<CognitoUserSnapshot | undefined>;
-  /** Usernames in a group (paged ListUsersInGroup). */
-  groupMembers(group: string): Promise<string[]>;
   groupsOfUser(username: string): Promise<string[]>;
-  scanProfiles(): Promise<UserProfile[]>;
-  scanEntitlements(): Promise<WebhookEntitlementRecord[]>;
-  /** Every Stripe customer with its live subscriptions (list API, 100 per call). */
-  customers(): AsyncIterable<SourceCustomer>;
   /** The customers of one user: the linked one and those found by email carrying the sub (no Search API). */
   customersForUser(input: { sub: string; email?: string; linkedId?: string }): Promise<SourceCustomer[]>;
   /** Every subscription of a customer, any status. */
   allSubscriptions(customerId: string): Promise<unknown[]>;
+}
+
+/** Everything reconcile reads, in bulk (full runs) or for one user. Implemented in lambdas/adapters. */
+export interface ReconcileSource extends UserRepairSource {
+  /** Every Cognito user (paged ListUsers). */
+  listUsers(): Promise<CognitoUserSnapshot[]>;
+  /** Usernames in a group (paged ListUsersInGroup). */
+  groupMembers(group: string): Promise<string[]>;
+  scanProfiles(): Promise<UserProfile[]>;
+  scanEntitlements(): Promise<WebhookEntitlementRecord[]>;
+  /** Every Stripe customer with its live subscriptions (list API, 100 per call). */
+  customers(): AsyncIterable<SourceCustomer>;
   /** Parked webhook events: all, or those of one customer. */
   parkedEvents(customerId?: string): Promise<ParkedEventRef[]>;
 }

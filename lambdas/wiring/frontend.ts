@@ -2,7 +2,7 @@ import { CognitoGroupGateway } from '../adapters/cognito/cognito-groups';
 import { DynamoCreditLedgerStore } from '../adapters/dynamo/credit-ledger-store';
 import { DynamoEntitlementStore } from '../adapters/dynamo/entitlement-store';
 import { DynamoProfileStore } from '../adapters/dynamo/profile-store';
-import { lazyCustomerGateway, STRIPE_CALL_OPTIONS, StripeBillingGateway } from '../adapters/stripe/stripe-billing';
+import { STRIPE_CALL_OPTIONS, StripeBillingGateway } from '../adapters/stripe/stripe-billing';
 import { parseEnv } from '../platform/config';
 import type { CONTRACTS } from '../platform/contracts';
 import { type RedirectConfig, redirectEnvSchema } from '../platform/redirects';
@@ -13,20 +13,23 @@ import type { PortalDeps } from '../use-cases/billing/create-portal-session';
 import type { StatusWithCreditsDeps } from '../use-cases/credits/status-with-credits';
 import type { StartTrialDeps } from '../use-cases/entitlement/start-trial';
 import { accountTombstones } from './account';
+import { healerOf } from './heal';
 
 type PackCheckoutWiring = Pick<PackCheckoutDeps, 'creditPacks' | 'billing'>;
 
-/** The dependency sets of the frontend routes, each from its function's runtime (one contract each). */
+/**
+ * The dependency sets of the frontend routes, each from its function's runtime (one contract each). Every route
+ * heals a caller whose rows are missing with the same use case (wiring/heal.ts).
+ */
 
 export function subscriptionStatusDeps(runtime: Runtime<typeof CONTRACTS.subscriptionStatus>): StatusWithCreditsDeps {
   return {
     credits: new DynamoCreditLedgerStore(runtime.ddb, runtime.tables.CREDITS_TABLE),
     entitlements: new DynamoEntitlementStore(runtime.ddb, runtime.tables.ENTITLEMENTS_TABLE),
     profiles: new DynamoProfileStore(runtime.ddb, runtime.tables.USER_PROFILES_TABLE),
-    groups: new CognitoGroupGateway(runtime.cognito, runtime.userPoolId),
     catalog: runtime.catalog,
     clock: runtime.clock,
-    tombstones: accountTombstones(runtime),
+    heal: healerOf(runtime),
   };
 }
 
@@ -37,6 +40,7 @@ export function startTrialDeps(runtime: Runtime<typeof CONTRACTS.startTrial>): S
     catalog: runtime.catalog,
     clock: runtime.clock,
     trialMarks: accountTombstones(runtime),
+    heal: healerOf(runtime),
   };
 }
 
@@ -44,16 +48,15 @@ export function checkoutDeps(
   runtime: Runtime<typeof CONTRACTS.checkoutSession>,
   env: NodeJS.ProcessEnv,
 ): CheckoutDeps & { redirects: RedirectConfig; packs: PackCheckoutWiring } {
-  const stripe = () => runtime.stripe(STRIPE_CALL_OPTIONS);
-  const billing = new StripeBillingGateway(stripe);
+  const billing = new StripeBillingGateway(() => runtime.stripe(STRIPE_CALL_OPTIONS));
   return {
     profiles: new DynamoProfileStore(runtime.ddb, runtime.tables.USER_PROFILES_TABLE),
     entitlements: new DynamoEntitlementStore(runtime.ddb, runtime.tables.ENTITLEMENTS_TABLE),
-    customers: lazyCustomerGateway(stripe),
     billing,
     catalog: runtime.catalog,
     clock: runtime.clock,
     trialMarks: accountTombstones(runtime),
+    heal: healerOf(runtime),
     redirects: parseEnv(redirectEnvSchema, env),
     packs: { creditPacks: runtime.creditPacks, billing },
   };
@@ -65,7 +68,9 @@ export function portalDeps(
 ): PortalDeps & { redirects: RedirectConfig } {
   return {
     profiles: new DynamoProfileStore(runtime.ddb, runtime.tables.USER_PROFILES_TABLE),
+    entitlements: new DynamoEntitlementStore(runtime.ddb, runtime.tables.ENTITLEMENTS_TABLE),
     billing: new StripeBillingGateway(() => runtime.stripe(STRIPE_CALL_OPTIONS)),
+    heal: healerOf(runtime),
     redirects: parseEnv(redirectEnvSchema, env),
   };
 }

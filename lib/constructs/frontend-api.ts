@@ -15,9 +15,10 @@ export interface FrontendApiProps {
  * The frontend routes: one Lambda per route with per-function least privilege, each added to the HTTP API from the
  * shared route table (paths and handler modules are defined once, in lib/route-table.ts).
  *
- * Each function gets exactly its contract (lambdas/platform/contracts.ts): status (entitlement writer, profile
- * read/heal, group sync), checkout (profile read/link, entitlement read, Stripe key), portal (profile read, Stripe
- * key), trial (entitlement writer, group sync), consume (Credits read/write, AuditLog put), openapi (nothing).
+ * Each function gets exactly its contract (lambdas/platform/contracts.ts). Status, checkout, portal and trial share
+ * the healing grants (contracts.ts HEALER: entitlement writer, profile read/write, audit, group sync, ListUsers,
+ * the Stripe key): each heals a caller whose rows are missing. Consume gets Credits read/write and the AuditLog put; openapi
+ * nothing.
  */
 export class FrontendApi extends Construct {
   readonly functions: Readonly<Record<'status' | 'checkout' | 'portal' | 'trial' | 'consume' | 'openApi', AppFunction>>;
@@ -39,30 +40,33 @@ export class FrontendApi extends Construct {
         ...extra,
       });
 
+    // Stripe calls are time-boxed at 5 s with one retry each; leave room for healing a caller (Cognito and Stripe
+    // reads, a customer) and the session creation. Every route heals its caller, so every route may call Stripe.
+    const stripeTimeout = { timeout: Duration.seconds(25) };
+    const healing = { tables, userPool: api.userPool, secrets: { stripeApiKey: stripeSecret } };
     const status = make(
       'subscriptionStatus',
-      'GET /subscription/status: entitlement read (heals missing profiles)',
-    ).useContract(CONTRACTS.subscriptionStatus, { tables, userPool: api.userPool });
-
-    // Stripe calls are time-boxed at 5 s with one retry each; leave room for customer + session creation.
-    const stripeTimeout = { timeout: Duration.seconds(25) };
+      'GET /subscription/status: entitlement read (heals a caller with missing rows)',
+      stripeTimeout,
+    ).useContract(CONTRACTS.subscriptionStatus, healing);
     const checkout = make('checkoutSession', 'POST /checkout/sessions: Stripe Checkout', stripeTimeout).useContract(
       CONTRACTS.checkoutSession,
-      { tables, secrets: { stripeApiKey: stripeSecret } },
+      healing,
     );
     const portal = make(
       'billingPortal',
       'POST /billing/portal-sessions: Stripe customer portal',
       stripeTimeout,
-    ).useContract(CONTRACTS.billingPortal, { tables, secrets: { stripeApiKey: stripeSecret } });
+    ).useContract(CONTRACTS.billingPortal, healing);
     for (const fn of [checkout, portal]) {
       for (const [name, value] of Object.entries(redirectEnv)) fn.addEnvironment(name, value);
     }
 
-    const trial = make('startTrial', 'POST /subscription/trial: no-card trial, once per user').useContract(
-      CONTRACTS.startTrial,
-      { tables, userPool: api.userPool },
-    );
+    const trial = make(
+      'startTrial',
+      'POST /subscription/trial: no-card trial, once per user',
+      stripeTimeout,
+    ).useContract(CONTRACTS.startTrial, healing);
 
     const consume = make('consumeCredits', 'POST /credits/consume: debit credits once per idempotency key').useContract(
       CONTRACTS.consumeCredits,

@@ -1,4 +1,4 @@
-import { AdminListGroupsForUserCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { AdminListGroupsForUserCommand, AdminSetUserPasswordCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { GetCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import Stripe from 'stripe';
@@ -17,8 +17,22 @@ export interface TestUser {
   email: string;
 }
 
-export function createCognitoUser(backend: EmulatorBackend, tag = 'hardening'): Promise<TestUser> {
-  return createVerifiedUser(backend.cognitoClient, backend.userPool.userPoolId, uniqueEmail(tag));
+/**
+ * A confirmed user (a permanent password: CONFIRMED), as every caller holding a token is: Cognito signs in no
+ * FORCE_CHANGE_PASSWORD or UNCONFIRMED user, and the routes heal a caller from its Cognito user.
+ */
+export async function createCognitoUser(backend: EmulatorBackend, tag = 'hardening'): Promise<TestUser> {
+  const { cognitoClient, userPool } = backend;
+  const user = await createVerifiedUser(cognitoClient, userPool.userPoolId, uniqueEmail(tag));
+  await cognitoClient.send(
+    new AdminSetUserPasswordCommand({
+      UserPoolId: userPool.userPoolId,
+      Username: user.username,
+      Password: 'Correct-horse-battery-9',
+      Permanent: true,
+    }),
+  );
+  return user;
 }
 
 export function postConfirmationEvent(backend: EmulatorBackend, user: TestUser) {

@@ -6,7 +6,8 @@ import { allStacks, createTestApp, type TestAppOptions, templateOf } from './sup
 /**
  * The access-policy stage settings (issue 14): paymentReversal (revoke | flag | ignore) and pausedCollectionAccess
  * (keep | revoke), validated at synth, reach exactly the functions whose contract declares them (those that compute
- * entitlements from Stripe: the webhook, both reconciles, Post-Confirmation's parked-event retry) as
+ * entitlements from Stripe: the webhook, both reconciles, Post-Confirmation's parked-event retry, and the frontend
+ * routes that heal their caller from Stripe) as
  * PAYMENT_REVERSAL and PAUSED_COLLECTION_ACCESS.
  */
 
@@ -59,9 +60,22 @@ describe('access-policy stage settings', () => {
       (fn) => fn.PAYMENT_REVERSAL !== undefined || fn.PAUSED_COLLECTION_ACCESS !== undefined,
     );
 
-    expect(declaring).toEqual(['adminReconcile', 'postConfirmation', 'reconcileScheduled', 'stripeWebhook']);
+    expect(declaring).toEqual([
+      'adminReconcile',
+      'billingPortal',
+      'checkoutSession',
+      'postConfirmation',
+      'reconcileScheduled',
+      'startTrial',
+      'stripeWebhook',
+      'subscriptionStatus',
+    ]);
     expect(withPolicy.map((fn) => fn.service).sort()).toEqual([
+      'BillingPortal',
+      'CheckoutSession',
+      'StartTrial',
       'StripeWebhook',
+      'SubscriptionStatus',
       'post-confirmation',
       'reconcile',
       'reconcile',

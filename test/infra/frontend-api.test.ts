@@ -65,69 +65,30 @@ describe('FrontendApi', () => {
     }
   });
 
-  it('status: Entitlements and UserProfiles read/write, group add/remove, no Stripe secret', () => {
-    // Prepare
-    const fn = frontend.functions.status;
-    const actions = actionsOf(fn);
-    // Assess
-    expect(actions).toContain('dynamodb:UpdateItem');
-    expect(actions).toContain('cognito-idp:AdminAddUserToGroup');
-    expect(actions).toContain('cognito-idp:AdminRemoveUserFromGroup');
-    expect(actions).not.toContain('secretsmanager:GetSecretValue');
-    expect([...actions].filter((a) => a.startsWith('cognito-idp:')).sort()).toEqual([
-      'cognito-idp:AdminAddUserToGroup',
-      'cognito-idp:AdminListGroupsForUser',
-      'cognito-idp:AdminRemoveUserFromGroup',
-    ]);
-    const dynamo = resourcesFor(fn, 'dynamodb:');
-    expect(dynamo).toMatch(/EntitlementsTable/);
-    expect(dynamo).toMatch(/UserProfilesTable/);
-    expect(dynamo).not.toMatch(/WebhookEvents|ParkedEvents|ReconcileState/);
-    // AuditLog: only reading account tombstones (a deleted account is never healed back; the trial-used mark).
-    expect(resourcesFor(fn, 'dynamodb:PutItem')).not.toMatch(/AuditLog/);
-    expect(resourcesFor(fn, 'dynamodb:GetItem')).toMatch(/AuditLog/);
-  });
-
-  it('checkout: writes UserProfiles, only reads Entitlements, reads the Stripe secret, no Cognito', () => {
-    // Prepare
-    const fn = frontend.functions.checkout;
-    const writes = statementsOf(fn).filter((s) => ([] as string[]).concat(s.Action).includes('dynamodb:UpdateItem'));
-    // Assess
-    expect(JSON.stringify(writes.map((s) => s.Resource))).toMatch(/UserProfilesTable/);
-    expect(JSON.stringify(writes.map((s) => s.Resource))).not.toMatch(/EntitlementsTable/);
-    expect(resourcesFor(fn, 'dynamodb:GetItem')).toMatch(/EntitlementsTable/);
-    expect(actionsOf(fn)).toContain('secretsmanager:GetSecretValue');
-    expect([...actionsOf(fn)].some((a) => a.startsWith('cognito-idp:'))).toBe(false);
-    expect(resourcesFor(fn, 'secretsmanager:')).toMatch(/StripeApiKey/);
-    expect(resourcesFor(fn, 'secretsmanager:')).not.toMatch(/WebhookSigningSecret/);
-  });
-
-  it('portal: only reads UserProfiles and the Stripe secret', () => {
-    // Prepare
-    const fn = frontend.functions.portal;
-    const actions = [...actionsOf(fn)];
-    // Assess
-    expect(actions.filter((a) => /Put|Update|Delete|Write/.test(a) && a.startsWith('dynamodb:'))).toEqual([]);
-    expect(resourcesFor(fn, 'dynamodb:')).toMatch(/UserProfilesTable/);
-    expect(resourcesFor(fn, 'dynamodb:')).not.toMatch(/EntitlementsTable/);
-    expect(actions).toContain('secretsmanager:GetSecretValue');
-    expect(actions.some((a) => a.startsWith('cognito-idp:'))).toBe(false);
-  });
-
-  it('trial: Entitlements read/write and group add/remove, nothing of Stripe or UserProfiles', () => {
-    // Prepare
-    const fn = frontend.functions.trial;
-    const actions = [...actionsOf(fn)];
-    // Assess
-    expect(resourcesFor(fn, 'dynamodb:')).toMatch(/EntitlementsTable/);
-    expect(resourcesFor(fn, 'dynamodb:')).not.toMatch(/UserProfilesTable/);
-    expect(actions.filter((a) => a.startsWith('cognito-idp:')).sort()).toEqual([
-      'cognito-idp:AdminAddUserToGroup',
-      'cognito-idp:AdminListGroupsForUser',
-      'cognito-idp:AdminRemoveUserFromGroup',
-    ]);
-    expect(actions.some((a) => a.startsWith('secretsmanager:'))).toBe(false);
-  });
+  // Every JWT route heals its caller (lambdas/use-cases/reconcile/heal-user.ts): the same healing grants each.
+  for (const key of ['status', 'checkout', 'portal', 'trial'] as const) {
+    it(`${key}: the healing grants (profile and record read/write, audit, group sync, ListUsers, the Stripe key)`, () => {
+      // Prepare
+      const fn = frontend.functions[key];
+      const actions = [...actionsOf(fn)];
+      // Assess
+      expect(actions.filter((a) => a.startsWith('cognito-idp:')).sort()).toEqual([
+        'cognito-idp:AdminAddUserToGroup',
+        'cognito-idp:AdminListGroupsForUser',
+        'cognito-idp:AdminRemoveUserFromGroup',
+        'cognito-idp:ListUsers',
+      ]);
+      const dynamo = resourcesFor(fn, 'dynamodb:');
+      expect(dynamo).toMatch(/EntitlementsTable/);
+      expect(dynamo).toMatch(/UserProfilesTable/);
+      expect(dynamo).not.toMatch(/WebhookEvents|ParkedEvents|ReconcileState/);
+      expect(actions.filter((a) => a.startsWith('dynamodb:') && /Delete|Scan|Query/.test(a))).toEqual([]);
+      expect(resourcesFor(fn, 'dynamodb:UpdateItem')).toMatch(/UserProfilesTable/);
+      expect(resourcesFor(fn, 'dynamodb:PutItem')).toMatch(/AuditLog/);
+      expect(resourcesFor(fn, 'secretsmanager:')).toMatch(/StripeApiKey/);
+      expect(resourcesFor(fn, 'secretsmanager:')).not.toMatch(/WebhookSigningSecret/);
+    });
+  }
 
   it('consume: Credits read/write and AuditLog put only; no Stripe, Cognito or Entitlements', () => {
     // Prepare

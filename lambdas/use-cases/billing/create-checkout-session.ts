@@ -1,18 +1,21 @@
 import { createHash } from 'node:crypto';
 import { CodedConflictError, MisconfigurationError } from '../../domain/coded-errors';
-import { InvalidInputError } from '../../domain/errors';
+import type { EntitlementRecord } from '../../domain/entitlement';
+import { DependencyUnavailableError, InvalidInputError } from '../../domain/errors';
 import type { PlanCatalog } from '../../domain/plan-catalog';
 import type { BillingInterval, PlanId } from '../../domain/plan-catalog-schema';
 import { currentEntitlement, hasEntitledPaidPlan, stripeTrialDays } from '../../domain/trial';
-import type { Clock, CustomerGateway, EntitlementStore, ProfileStore } from '../../ports/app-ports';
+import type { Clock, EntitlementStore, ProfileStore } from '../../ports/app-ports';
 import type { BillingGateway, TrialMarkStore } from '../../ports/billing-ports';
-import { ensureStripeCustomer } from './ensure-stripe-customer';
+import type { HealUser } from '../reconcile/heal-user';
+import { readHealed } from './read-healed';
 
 export interface CheckoutDeps {
-  profiles: ProfileStore;
-  entitlements: EntitlementStore;
-  customers: CustomerGateway;
+  profiles: Pick<ProfileStore, 'get'>;
+  entitlements: Pick<EntitlementStore, 'get'>;
   billing: BillingGateway;
+  /** Recreates a missing profile, record or customer link from Cognito and Stripe (use-cases/reconcile/heal-user.ts). */
+  heal: HealUser;
   catalog: PlanCatalog;
   clock: Clock;
   /** The email's trial-used mark; without it only the user's record decides. */
@@ -32,9 +35,11 @@ export interface CheckoutRequest {
 export const CHECKOUT_DEDUP_WINDOW_MS = 60_000;
 
 /**
- * Opens a Stripe Checkout for a subscription. Order matters: refuse an already-subscribed caller and an unpriced
- * plan before creating anything in Stripe; then get-or-create the customer; then the session, which carries the
- * sub (client_reference_id + subscription metadata) so the webhook resolves the user without a lookup.
+ * Opens a Stripe Checkout for a subscription. Order matters: a caller without a profile, record or linked customer
+ * is healed first (the customer found by `metadata.cognito_sub` before one is created, the record recomputed from
+ * its subscriptions), so the "already subscribed" check below sees what Stripe says; then refuse an
+ * already-subscribed caller and an unpriced plan before creating a session; then the session, which
+ * carries the sub (client_reference_id + subscription metadata) so the webhook resolves the user without a lookup.
  */
 export async function createCheckoutSession(
   deps: CheckoutDeps,
@@ -49,26 +54,34 @@ export async function createCheckoutSession(
     );
   }
 
-  const [record, profile] = await Promise.all([deps.entitlements.get(sub), deps.profiles.get(sub)]);
   const now = deps.clock.now();
-  if (record && hasEntitledPaidPlan(currentEntitlement(record, deps.catalog, now), deps.catalog)) {
+  const subscribed = (record: EntitlementRecord) =>
+    hasEntitledPaidPlan(currentEntitlement(record, deps.catalog, now), deps.catalog);
+  // Rows that already refuse need no customer: healing only runs when something is missing.
+  const { record, profile, recordRecreated } = await readHealed(
+    deps,
+    sub,
+    (rows) => rows.profile.stripeCustomerId !== undefined || subscribed(rows.record),
+  );
+  if (subscribed(record)) {
     throw new CodedConflictError(
       'already_subscribed',
       `You already have an active "${record.plan}" subscription: change or cancel it in the billing portal ` +
         '(POST /billing/portal-sessions).',
     );
   }
+  const customerId = profile.stripeCustomerId;
+  if (!customerId) throw new DependencyUnavailableError('stripe', `no Stripe customer linked to ${sub} after healing`);
 
   const priceId = await deps.billing.priceIdForLookupKey(lookupKey);
   if (priceId === undefined) {
     throw new MisconfigurationError(`No active Stripe price has lookup key "${lookupKey}" (plan ${plan}, ${interval})`);
   }
 
-  const { customerId } = await ensureStripeCustomer(deps, sub, profile);
-  // No record means we cannot prove the user never had a trial: offer none (one trial per identity), nor to an
+  // A recreated record cannot prove the user never had a trial: offer none (one trial per identity), nor to an
   // email whose trial was used by an earlier account.
-  let trialDays = record ? stripeTrialDays(record, deps.catalog) : undefined;
-  const email = profile?.email ?? record?.email;
+  let trialDays = recordRecreated ? undefined : stripeTrialDays(record, deps.catalog);
+  const email = profile.email ?? record.email;
   if (trialDays && deps.trialMarks && email && (await deps.trialMarks.isTrialUsed(email))) trialDays = undefined;
   const session = {
     customerId,

@@ -1,14 +1,17 @@
 import { MisconfigurationError } from '../../domain/coded-errors';
 import type { CreditPacks } from '../../domain/credit-packs';
-import { InvalidInputError } from '../../domain/errors';
-import type { Clock, CustomerGateway, ProfileStore } from '../../ports/app-ports';
+import { DependencyUnavailableError, InvalidInputError } from '../../domain/errors';
+import type { Clock, EntitlementStore, ProfileStore } from '../../ports/app-ports';
 import type { BillingGateway, PackCheckoutGateway } from '../../ports/billing-ports';
+import type { HealUser } from '../reconcile/heal-user';
 import { checkoutIdempotencyKey } from './create-checkout-session';
-import { ensureStripeCustomer } from './ensure-stripe-customer';
+import { readHealed } from './read-healed';
 
 export interface PackCheckoutDeps {
-  profiles: ProfileStore;
-  customers: CustomerGateway;
+  profiles: Pick<ProfileStore, 'get'>;
+  entitlements: Pick<EntitlementStore, 'get'>;
+  /** Recreates a missing profile, record or customer link from Cognito and Stripe (use-cases/reconcile/heal-user.ts). */
+  heal: HealUser;
   billing: Pick<BillingGateway, 'priceIdForLookupKey'> & PackCheckoutGateway;
   creditPacks: CreditPacks;
   clock: Clock;
@@ -26,7 +29,7 @@ export interface PackCheckoutRequest {
 /**
  * Opens a Stripe Checkout in payment mode for `quantity` units of a credit pack. Refuses an unknown pack or a
  * quantity above the pack's limit before anything is created; then the price (by lookup key), the caller's one
- * customer, and the session, which carries the sub (client_reference_id + metadata) and the credits sold so the
+ * customer (healed when missing), and the session, which carries the sub (client_reference_id + metadata) and the credits sold so the
  * webhook credits the right user without a lookup. A subscription does not stop a pack purchase.
  */
 export async function createPackCheckoutSession(
@@ -44,7 +47,13 @@ export async function createPackCheckoutSession(
       `No active Stripe price has lookup key "${pack.lookupKey}" (credit pack ${pack.id})`,
     );
   }
-  const { customerId } = await ensureStripeCustomer(deps, request.sub);
+  // A caller without a profile, record or linked customer is healed first (the customer found by
+  // `metadata.cognito_sub` before one is created).
+  const { profile } = await readHealed(deps, request.sub, (rows) => rows.profile.stripeCustomerId !== undefined);
+  const customerId = profile.stripeCustomerId;
+  if (!customerId) {
+    throw new DependencyUnavailableError('stripe', `no Stripe customer linked to ${request.sub} after healing`);
+  }
   const session = {
     customerId,
     priceId,

@@ -1,5 +1,5 @@
 import { CodedConflictError } from '../../domain/coded-errors';
-import { initialEntitlementRecord } from '../../domain/entitlement';
+import { DependencyUnavailableError } from '../../domain/errors';
 import { managedGroupsOf } from '../../domain/groups';
 import type { PlanCatalog } from '../../domain/plan-catalog';
 import type { SubscriptionStatusView } from '../../domain/status-view';
@@ -7,6 +7,7 @@ import { statusView } from '../../domain/status-view';
 import { startTrialRecord, type TrialRefusal, trialRefusal } from '../../domain/trial';
 import type { Clock, EntitlementStore, GroupGateway } from '../../ports/app-ports';
 import type { TrialMarkStore } from '../../ports/billing-ports';
+import type { HealUser } from '../reconcile/heal-user';
 import { syncCognitoGroups } from './sync-cognito-groups';
 
 export interface StartTrialDeps {
@@ -16,6 +17,8 @@ export interface StartTrialDeps {
   clock: Clock;
   /** The email's trial-used mark (an earlier account with the same address); without it only the record decides. */
   trialMarks?: TrialMarkStore;
+  /** Recreates a missing record from Cognito and Stripe (use-cases/reconcile/heal-user.ts). */
+  heal: HealUser;
 }
 
 export interface TrialCaller {
@@ -45,40 +48,38 @@ const REFUSALS: Record<TrialRefusal, string> = {
 export async function startTrial(deps: StartTrialDeps, caller: TrialCaller): Promise<SubscriptionStatusView> {
   for (let attempt = 1; ; attempt += 1) {
     const now = deps.clock.now();
-    const stored = await deps.entitlements.get(caller.sub);
-    // No record yet (PostConfirmation failed and status was never called): start from the initial one.
-    const current =
-      stored ??
-      initialEntitlementRecord(
-        deps.catalog,
-        {
-          sub: caller.sub,
-          ...(caller.username ? { cognitoUsername: caller.username } : {}),
-          ...(caller.email ? { email: caller.email } : {}),
-        },
-        now,
-      );
-    const username = current.cognitoUsername ?? caller.username ?? caller.sub;
+    let stored = await deps.entitlements.get(caller.sub);
+    if (!stored) {
+      // A lost record (or a failed PostConfirmation): heal it from Cognito and Stripe first, so a paying customer
+      // is refused as subscribed instead of getting a trial.
+      await deps.heal(caller.sub);
+      stored = await deps.entitlements.get(caller.sub);
+      if (!stored) {
+        throw new DependencyUnavailableError('dynamodb', `no Entitlements record for ${caller.sub} after healing`);
+      }
+    }
 
-    const email = current.email ?? caller.email;
+    const username = stored.cognitoUsername ?? caller.username ?? caller.sub;
+
+    const email = stored.email ?? caller.email;
     const markedUsed =
-      !current.trialUsed &&
+      !stored.trialUsed &&
       deps.trialMarks !== undefined &&
       email !== undefined &&
       (await deps.trialMarks.isTrialUsed(email));
-    const refusal = trialRefusal(markedUsed ? { ...current, trialUsed: true } : current, deps.catalog, now);
+    const refusal = trialRefusal(markedUsed ? { ...stored, trialUsed: true } : stored, deps.catalog, now);
     if (refusal) {
       // A trial written by an earlier request whose mark or group sync failed: finish them now (both idempotent).
       // Checked first so that a refusal writes nothing once the mark exists.
-      if (stored?.trialUsed && email && deps.trialMarks && !(await deps.trialMarks.isTrialUsed(email))) {
+      if (stored.trialUsed && email && deps.trialMarks && !(await deps.trialMarks.isTrialUsed(email))) {
         await deps.trialMarks.markTrialUsed(email, now);
       }
-      if (stored) await syncCognitoGroups(deps, stored, username);
+      await syncCognitoGroups(deps, stored, username);
       throw new CodedConflictError(refusal, REFUSALS[refusal]);
     }
 
-    const next = startTrialRecord(current, deps.catalog, now);
-    const outcome = await deps.entitlements.writeIfVersion(next, stored ? stored.entitlementsVersion : null);
+    const next = startTrialRecord(stored, deps.catalog, now);
+    const outcome = await deps.entitlements.writeIfVersion(next, stored.entitlementsVersion);
     if (outcome === 'written') {
       if (email) await deps.trialMarks?.markTrialUsed(email, now);
       await syncCognitoGroups(deps, next, username);

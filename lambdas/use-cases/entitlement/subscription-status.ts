@@ -1,82 +1,59 @@
 import type { TokenUser } from '../../domain/cognito-user';
-import { type EntitlementRecord, initialEntitlementRecord } from '../../domain/entitlement';
+import type { EntitlementRecord } from '../../domain/entitlement';
+import { DependencyUnavailableError } from '../../domain/errors';
 import { managedGroupsOf } from '../../domain/groups';
 import type { PlanCatalog } from '../../domain/plan-catalog';
 import type { SubscriptionStatusView } from '../../domain/status-view';
 import { statusView } from '../../domain/status-view';
 import { logger } from '../../platform/logger';
-import type { Clock, EntitlementStore, GroupGateway, ProfileStore } from '../../ports/app-ports';
-import { type ProvisionUserDeps, provisionUser } from '../identity/provision-user';
+import type { Clock, EntitlementStore, ProfileStore } from '../../ports/app-ports';
+import type { HealUser } from '../reconcile/heal-user';
 
 export interface SubscriptionStatusDeps {
-  entitlements: EntitlementStore;
-  profiles: ProfileStore;
-  groups: GroupGateway;
+  entitlements: Pick<EntitlementStore, 'get'>;
+  profiles: Pick<ProfileStore, 'get'>;
   catalog: PlanCatalog;
   clock: Clock;
-  /** Healing never revives a deleted account, and applies the email's trial-used mark (ProvisionUserDeps). */
-  tombstones?: ProvisionUserDeps['tombstones'];
+  /** Recreates what is missing from Cognito and Stripe (use-cases/reconcile/heal-user.ts). */
+  heal: HealUser;
 }
 
 /** What the verified token says about the caller (claims only; identity is `sub`). */
 export type { TokenUser } from '../../domain/cognito-user';
 
 /**
- * The caller's subscription status: one read of the Entitlements item, time applied at read.
+ * The caller's subscription status from the Entitlements item, time applied at read. The profile is read alongside
+ * (same round trip): when either row is missing, or the record's groups were never applied in Cognito (a
+ * provisioning that stopped part-way), the caller is healed from the sources of truth first (the Cognito user, the
+ * Stripe customer and its subscriptions: never defaulted to free), then the healed record is answered.
  *
- * Healing, with the shared provisioning (no Stripe call here: checkout creates the customer):
- * - no item (a user from before this system, or a failed PostConfirmation): provision from the token's claims,
- *   then answer `none`; a failure is a 503 so the client retries;
- * - an item whose groups were never applied in Cognito (a provisioning that failed part-way): provision again to
- *   finish it; a failure is logged and the stored status is still served (the next read or reconcile retries).
- * Without an email claim (an access token) nothing can be provisioned: the caller still gets an answer.
+ * A failed heal is a 503 when there is no record to answer (the client retries); with a record, the stored status
+ * is served and the failure logged (the next read or reconcile heals).
  */
 export async function subscriptionStatus(
   deps: SubscriptionStatusDeps,
   user: TokenUser,
 ): Promise<SubscriptionStatusView> {
-  const stored = await deps.entitlements.get(user.sub);
-  if (stored && !groupsNeverApplied(stored, deps.catalog)) {
-    return statusView(stored, user.groups, deps.catalog, deps.clock.now());
-  }
-  if (!user.email) {
-    logger.warn('Cannot heal a caller without an email claim (send the ID token)', { sub: user.sub });
-    return answer(deps, user, stored);
-  }
+  const [stored, profile] = await Promise.all([deps.entitlements.get(user.sub), deps.profiles.get(user.sub)]);
+  if (stored && profile && !groupsNeverApplied(stored, deps.catalog)) return answer(deps, user, stored);
   try {
-    logger.info('Healing the caller', { sub: user.sub, recordExists: stored !== undefined });
-    await provisionUser(
-      deps,
-      {
-        sub: user.sub,
-        username: stored?.cognitoUsername ?? user.username ?? user.sub,
-        email: user.email,
-        emailVerified: user.emailVerified,
-        ...(user.givenName ? { givenName: user.givenName } : {}),
-        ...(user.familyName ? { familyName: user.familyName } : {}),
-        identityProvider: user.identityProvider,
-      },
-      { createCustomer: false },
-    );
+    await deps.heal(user.sub);
   } catch (error) {
     if (!stored) throw error;
-    logger.warn('Finishing a pending group change failed; serving the stored status', {
+    logger.warn('Healing the caller failed; serving the stored status', {
       sub: user.sub,
+      ...(error instanceof DependencyUnavailableError ? { dependency: error.dependency } : {}),
       error: error instanceof Error ? error.message : String(error),
     });
     return answer(deps, user, stored);
   }
-  return answer(deps, user, (await deps.entitlements.get(user.sub)) ?? stored);
+  const healed = (await deps.entitlements.get(user.sub)) ?? stored;
+  if (!healed) throw new DependencyUnavailableError('dynamodb', `no Entitlements record for ${user.sub} after healing`);
+  return answer(deps, user, healed);
 }
 
-function answer(deps: SubscriptionStatusDeps, user: TokenUser, record: EntitlementRecord | undefined) {
-  const now = deps.clock.now();
-  return statusView(
-    record ?? initialEntitlementRecord(deps.catalog, { sub: user.sub }, now),
-    user.groups,
-    deps.catalog,
-    now,
-  );
+function answer(deps: SubscriptionStatusDeps, user: TokenUser, record: EntitlementRecord) {
+  return statusView(record, user.groups, deps.catalog, deps.clock.now());
 }
 
 /** Desired managed groups exist but none was ever confirmed in Cognito: provisioning stopped part-way. */

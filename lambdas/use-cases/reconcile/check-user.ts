@@ -12,14 +12,14 @@ import type { ReconcileReport } from '../../domain/reconcile-report';
 import { subFromMetadata } from '../../domain/stripe-events';
 import type { SourceCustomer } from '../../ports/reconcile-ports';
 import { normaliseSubscriptions, settlePendingAudit } from '../webhook/recompute-entitlement';
-import type { ReconcileDeps, ReconcileOptions } from './reconcile-options';
+import type { ReconcileOptions, UserRepairDeps } from './reconcile-options';
 import { executePlan } from './repairs';
 import { recordFailure } from './report';
 
 /** One user checked: planned with the pure drift rules, and in apply mode repaired. */
 
 /** The drift rules' context for a run whose Stripe listing started at `listedAt`. */
-export function driftContext(deps: ReconcileDeps, runId: string, listedAt: Date): DriftContext {
+export function driftContext(deps: UserRepairDeps, runId: string, listedAt: Date): DriftContext {
   return {
     catalog: deps.catalog,
     policy: deps.policy,
@@ -35,7 +35,7 @@ export function driftContext(deps: ReconcileDeps, runId: string, listedAt: Date)
  * trusted), records the findings, and in apply mode executes the plan. Returns the customer id the user ends with.
  */
 export async function checkUser(
-  deps: ReconcileDeps,
+  deps: UserRepairDeps,
   options: ReconcileOptions,
   ctx: DriftContext,
   snapshot: UserSnapshot,
@@ -68,8 +68,8 @@ export async function checkUser(
  * Fills the snapshot's customers from `raw` and plans. A live list missing a subscription the record relies on is
  * replaced (in `raw` too, for the repairs) by the customer's complete list first.
  */
-async function planWithTrustedSubscriptions(
-  deps: ReconcileDeps,
+export async function planWithTrustedSubscriptions(
+  deps: UserRepairDeps,
   ctx: DriftContext,
   snapshot: UserSnapshot,
   raw: Map<string, SourceCustomer>,

@@ -7,6 +7,7 @@ import type {
   ReconcileMetrics,
   ReconcileSource,
   ReconcileStateStore,
+  UserRepairSource,
 } from '../../ports/reconcile-ports';
 import type { DeleteAccountDeps } from '../identity/delete-account';
 import type { EntitlementWriterDeps } from '../webhook/recompute-entitlement';
@@ -35,6 +36,17 @@ export interface ReconcileDeps extends EntitlementWriterDeps {
   leaseSeconds?: number;
   newRunId?: () => string;
 }
+
+/**
+ * What checking and repairing ONE user needs (check-user.ts, repairs.ts): a reconcile run's deps, or the narrower
+ * set a frontend route builds to heal its caller (heal-user.ts).
+ */
+export type UserRepairDeps = Omit<
+  ReconcileDeps,
+  'source' | 'state' | 'parked' | 'metrics' | 'concurrency' | 'batchSize' | 'leaseSeconds' | 'newRunId'
+> & {
+  source: UserRepairSource;
+};
 
 export interface ReconcileOptions {
   apply: boolean;

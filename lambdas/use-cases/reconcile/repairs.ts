@@ -16,7 +16,7 @@ import { type GroupChange, syncCognitoGroups } from '../entitlement/sync-cognito
 import { deleteAccount } from '../identity/delete-account';
 import { provisionUser } from '../identity/provision-user';
 import { recomputeEntitlementFromStripe } from '../webhook/recompute-entitlement';
-import type { ReconcileDeps } from './reconcile-options';
+import type { UserRepairDeps } from './reconcile-options';
 import { recordFailure } from './report';
 
 /**
@@ -42,37 +42,83 @@ interface UserInRepair {
 
 /** Executes the plan's actions in order, counting each; returns the customer id the user ends with. */
 export async function executePlan(
-  deps: ReconcileDeps,
+  deps: UserRepairDeps,
   ctx: DriftContext,
   snapshot: UserSnapshot,
   plan: UserPlan,
   raw: Map<string, SourceCustomer>,
   report: ReconcileReport,
 ): Promise<string | undefined> {
+  try {
+    return await runPlan(deps, ctx, snapshot, plan, raw, {
+      onApplied: () => {
+        report.repairs.applied += 1;
+      },
+      onChangedDuringRun: (remaining) => {
+        report.repairs.skipped += remaining;
+        report.changedDuringRun = [...(report.changedDuringRun ?? []), snapshot.sub];
+      },
+    });
+  } catch (error) {
+    // Later steps build on earlier ones: stop this user here; the next run starts again from the facts.
+    const failed = error as PlanStepError;
+    recordFailure(report, snapshot.sub, failed.action, failed.cause);
+    return failed.customerId;
+  }
+}
+
+/** A plan step that failed: which one, the customer id reached so far, and the step's own error as `cause`. */
+export class PlanStepError extends Error {
+  override name = 'PlanStepError';
+  constructor(
+    readonly action: RepairAction['type'],
+    readonly customerId: string | undefined,
+    override readonly cause: unknown,
+  ) {
+    super(`${action} failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  }
+}
+
+export interface PlanHooks {
+  /** A step done. */
+  onApplied?(action: RepairAction): void;
+  /** The state changed since it was read (a webhook landed): `remaining` steps, this one included, are skipped. */
+  onChangedDuringRun?(remaining: number): void;
+}
+
+/**
+ * Executes the plan's actions in order and stops at the first failure, throwing a PlanStepError (the step's error
+ * as `cause`); returns the customer id the user ends with. A step that finds newer state than the plan's stops the
+ * plan there: the later steps were built on it (the next run or request plans from the new facts).
+ */
+export async function runPlan(
+  deps: UserRepairDeps,
+  ctx: DriftContext,
+  snapshot: UserSnapshot,
+  plan: UserPlan,
+  raw: Map<string, SourceCustomer>,
+  hooks: PlanHooks = {},
+): Promise<string | undefined> {
   const user: UserInRepair = { sub: snapshot.sub, ctx, raw };
   const progress: Progress = { customerId: linkedCustomerId(snapshot), provisionAdded: [], recomputed: undefined };
   for (const [index, action] of plan.actions.entries()) {
+    let outcome: 'changed-during-run' | undefined;
     try {
-      const outcome = await runAction(deps, user, action, progress);
-      if (outcome === 'changed-during-run') {
-        // Newer state than the plan's: this and the later steps (built on the plan) are skipped, not called
-        // repairs; the next run plans from the new facts.
-        report.repairs.skipped += plan.actions.length - index;
-        report.changedDuringRun = [...(report.changedDuringRun ?? []), user.sub];
-        return progress.customerId;
-      }
-      report.repairs.applied += 1;
+      outcome = await runAction(deps, user, action, progress);
     } catch (error) {
-      // Later steps build on earlier ones: stop this user here; the next run starts again from the facts.
-      recordFailure(report, user.sub, action.type, error);
+      throw new PlanStepError(action.type, progress.customerId, error);
+    }
+    if (outcome === 'changed-during-run') {
+      hooks.onChangedDuringRun?.(plan.actions.length - index);
       return progress.customerId;
     }
+    hooks.onApplied?.(action);
   }
   return progress.customerId;
 }
 
 async function runAction(
-  deps: ReconcileDeps,
+  deps: UserRepairDeps,
   user: UserInRepair,
   action: RepairAction,
   progress: Progress,
@@ -116,7 +162,7 @@ async function runAction(
  * may predate a user who signed up during the run, whose fresh profile must not be taken for an orphan.
  */
 async function removeAccount(
-  deps: ReconcileDeps,
+  deps: UserRepairDeps,
   sub: string,
   action: Extract<RepairAction, { type: 'delete-account' }>,
 ): Promise<void> {
@@ -143,7 +189,7 @@ function provisionInputOf(user: Extract<RepairAction, { type: 'provision-user' }
   };
 }
 
-async function link(deps: ReconcileDeps, sub: string, customerId: string): Promise<string> {
+async function link(deps: UserRepairDeps, sub: string, customerId: string): Promise<string> {
   const stored = await deps.profiles.linkStripeCustomer(sub, customerId, deps.clock.now());
   if (stored !== customerId) {
     throw new ConflictError(`profile was linked to ${stored ?? '(no profile)'} meanwhile; ${customerId} left unlinked`);
@@ -153,7 +199,7 @@ async function link(deps: ReconcileDeps, sub: string, customerId: string): Promi
 
 /** The webhook's write path over the customer's subscriptions as read (a customer created just now has none). */
 async function recompute(
-  deps: ReconcileDeps,
+  deps: UserRepairDeps,
   { sub, ctx, raw }: UserInRepair,
   action: Extract<RepairAction, { type: 'recompute-entitlement' }>,
   customerId: string | undefined,
@@ -171,7 +217,7 @@ async function recompute(
 }
 
 async function syncGroups(
-  deps: ReconcileDeps,
+  deps: UserRepairDeps,
   sub: string,
   action: Extract<RepairAction, { type: 'sync-groups' }>,
   { provisionAdded, recomputed }: Progress,

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoEntitlementStore } from '../../../lambdas/adapters/dynamo/entitlement-store';
 import { DynamoProfileStore } from '../../../lambdas/adapters/dynamo/profile-store';
+import { initialEntitlementRecord } from '../../../lambdas/domain/entitlement';
 import { PlanCatalog } from '../../../lambdas/domain/plan-catalog';
 import { handlerFromEnv as billingPortalFromEnv } from '../../../lambdas/handlers/billing-portal';
 import { type StripeEmulator, startStripeEmulator } from '../../../local/stripe/emulator';
@@ -26,7 +28,7 @@ describe('billing portal on a Stripe account without a portal configuration', ()
   });
 
   it('answers 503 portal_not_configured (one ERROR line), then 201 once the portal settings are saved', async () => {
-    // Prepare: a user whose profile links a real emulator customer
+    // Prepare: a user whose profile links a real emulator customer (and whose record exists: nothing to heal)
     const email = uniqueEmail('portal');
     const customer = await emulator.client().customers.create({ email });
     const sub = `sub-portal-${Date.now()}`;
@@ -40,6 +42,10 @@ describe('billing portal on a Stripe account without a portal configuration', ()
         stripeCustomerId: customer.id,
       },
       new Date(),
+    );
+    await new DynamoEntitlementStore(backend().ddb, backend().tables.entitlements).writeIfVersion(
+      initialEntitlementRecord(PlanCatalog.defaults(), { sub, email }, new Date()),
+      null,
     );
     const portal = billingPortalFromEnv({
       ...backend().env,

@@ -86,7 +86,7 @@ describe('frontend API against the emulators', () => {
   const checkoutEvent = (claims: Record<string, unknown>, body: unknown = { plan: 'pro', interval: 'month' }) =>
     jwtEvent({ method: 'POST', path: '/checkout/sessions', claims, body: JSON.stringify(body) });
 
-  it('heals a caller with no profile: profile and record written, free group applied, status none', async () => {
+  it('heals a caller with no profile from the Cognito user: profile, one Stripe customer, record, free group', async () => {
     // Prepare
     const claims = await signedUpUser();
     const sub = String(claims.sub);
@@ -97,11 +97,13 @@ describe('frontend API against the emulators', () => {
     expect(result.headers['cache-control']).toBe('no-store');
     expect(bodyOf(result)).toMatchObject({ status: 'none', plan: 'free', entitled: false, groups: ['free'] });
     const profile = await stores().profiles.get(sub);
-    expect(profile).toMatchObject({ userId: sub, email: claims.email, emailVerified: true });
-    expect(profile?.stripeCustomerId).toBeUndefined();
+    // The Cognito user is the source (its email is not verified: the claims said otherwise).
+    expect(profile).toMatchObject({ userId: sub, email: claims.email, emailVerified: false });
+    const customers = stripe.customers.filter((c) => c.metadata.cognito_sub === sub);
+    expect(customers).toHaveLength(1);
+    expect(profile?.stripeCustomerId).toBe(customers[0]?.id);
     expect(await stores().entitlements.get(sub)).toMatchObject({ status: 'none', cognitoGroups: ['free'] });
     expect(await cognitoGroupsOf(String(claims['cognito:username']))).toEqual(['free']);
-    expect(stripe.customers.filter((c) => c.metadata.cognito_sub === sub)).toEqual([]);
   });
 
   it('creates exactly one Stripe customer across concurrent checkouts, linked on the profile', async () => {
@@ -167,17 +169,20 @@ describe('frontend API against the emulators', () => {
     expect(stripe.checkoutSessions.length).toBe(sessionsBefore);
   });
 
-  it('opens the billing portal for the linked customer, and 404s before there is one', async () => {
+  it('opens the billing portal for the linked customer, healing a caller who has no profile yet', async () => {
     // Prepare
     const claims = await signedUpUser();
-    await routes.status(jwtEvent({ claims }));
+    const sub = String(claims.sub);
     const portalEvent = jwtEvent({ method: 'POST', path: '/billing/portal-sessions', claims });
     // Act
     const before = await routes.portal(portalEvent);
     await routes.checkout(checkoutEvent(claims));
     const after = await routes.portal(portalEvent);
     // Assess
-    expect(before.statusCode).toBe(404);
+    expect(before.statusCode).toBe(201);
+    const customers = stripe.customers.filter((c) => c.metadata.cognito_sub === sub);
+    expect(customers).toHaveLength(1);
+    expect(stripe.portalSessions.at(-1)?.get('customer')).toBe(customers[0]?.id);
     expect(after.statusCode).toBe(201);
     expect(bodyOf(after)).toEqual({ url: 'https://billing.stripe.test/p/1' });
     expect(stripe.portalSessions.at(-1)?.get('return_url')).toBe('http://localhost:5173/account');
@@ -218,6 +223,9 @@ describe('frontend API against the emulators', () => {
       groups: new CognitoGroupGateway(backend().cognitoClient, backend().userPool.userPoolId),
       catalog,
       clock: { now: () => new Date(Date.now() - 15 * 86_400_000) },
+      heal: async () => {
+        throw new Error('the record exists: no heal expected');
+      },
     });
     expect((await past(jwtEvent({ method: 'POST', claims }))).statusCode).toBe(201);
     // Act

@@ -2,7 +2,8 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /**
- * A tiny in-test HTTP double of the four Stripe endpoints the frontend routes use, so integration tests run the real
+ * A tiny in-test HTTP double of the Stripe endpoints the frontend routes use (prices, customers with their list and
+ * retrieve for healing, subscriptions list: the double's customers have none, checkout and portal sessions), so integration tests run the real
  * Stripe SDK (form encoding, idempotency headers, error parsing) end to end. Like Stripe, a repeated
  * Idempotency-Key replays the first response.
  */
@@ -44,6 +45,25 @@ export async function startStripeHttpDouble(): Promise<StripeHttpDouble> {
         return id ? [{ id, object: 'price', lookup_key: key, active: true }] : [];
       });
       return [200, { object: 'list', data, has_more: false, url: '/v1/prices' }];
+    }
+    const customerObject = (customer: StripeHttpDouble['customers'][number]) => ({
+      object: 'customer',
+      ...customer,
+      created: 1,
+      subscriptions: { object: 'list', data: [], has_more: false, url: '/v1/subscriptions' },
+    });
+    if (method === 'GET' && path === '/v1/customers') {
+      const email = params.get('email');
+      const data = state.customers.filter((c) => email === null || c.email === email).map(customerObject);
+      return [200, { object: 'list', data, has_more: false, url: '/v1/customers' }];
+    }
+    if (method === 'GET' && path.startsWith('/v1/customers/')) {
+      const customer = state.customers.find((c) => c.id === path.slice('/v1/customers/'.length));
+      if (customer) return [200, customerObject(customer)];
+      return [404, { error: { type: 'invalid_request_error', code: 'resource_missing', message: 'No such customer' } }];
+    }
+    if (method === 'GET' && path === '/v1/subscriptions') {
+      return [200, { object: 'list', data: [], has_more: false, url: '/v1/subscriptions' }];
     }
     if (method === 'POST' && path === '/v1/customers') {
       const metadata = { cognito_sub: params.get('metadata[cognito_sub]') ?? '' };

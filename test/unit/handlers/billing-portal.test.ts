@@ -3,8 +3,21 @@ import { CodedNotConfiguredError } from '../../../lambdas/domain/coded-errors';
 import { DependencyUnavailableError } from '../../../lambdas/domain/errors';
 import { createBillingPortalHandler } from '../../../lambdas/handlers/billing-portal';
 import { redirectEnvSchema } from '../../../lambdas/platform/redirects';
-import { baseProfile, bodyOf, jwtEvent, MemoryBilling, SUB } from '../../support/api-doubles';
+import {
+  baseProfile,
+  baseRecord,
+  bodyOf,
+  catalog,
+  fixedClock,
+  jwtEvent,
+  MemoryBilling,
+  SUB,
+} from '../../support/api-doubles';
+import { MemoryCustomerGateway } from '../../support/fakes/customer-gateway';
+import { MemoryEntitlementStore } from '../../support/fakes/entitlement-store';
+import { MemoryGroupGateway } from '../../support/fakes/group-gateway';
 import { MemoryProfileStore } from '../../support/fakes/profile-store';
+import { memoryHealer } from '../../support/heal-doubles';
 import { useLogCapture } from '../../support/logs';
 
 const redirects = redirectEnvSchema.parse({
@@ -17,13 +30,21 @@ describe('POST /billing/portal-sessions', () => {
   const logs = useLogCapture();
   let profiles: MemoryProfileStore;
   let billing: MemoryBilling;
+  let customers: MemoryCustomerGateway;
+  let healer: ReturnType<typeof memoryHealer>;
   let handle: ReturnType<typeof createBillingPortalHandler>;
 
   beforeEach(() => {
     profiles = new MemoryProfileStore();
     billing = new MemoryBilling();
+    customers = new MemoryCustomerGateway();
+    const entitlements = new MemoryEntitlementStore();
     profiles.items.set(SUB, { ...structuredClone(baseProfile), stripeCustomerId: 'cus_42' });
-    handle = createBillingPortalHandler({ profiles, billing, redirects });
+    entitlements.items.set(SUB, { ...baseRecord(), stripeCustomerId: 'cus_42' });
+    const groups = new MemoryGroupGateway();
+    healer = memoryHealer({ profiles, entitlements, groups, customers, catalog, clock: fixedClock() });
+    healer.source.addUser(SUB, 'alice@example.com');
+    handle = createBillingPortalHandler({ profiles, entitlements, billing, redirects, heal: healer.heal });
   });
 
   it('opens the portal for the caller customer with the configured return URL (empty body)', async () => {
@@ -59,26 +80,58 @@ describe('POST /billing/portal-sessions', () => {
     expect(result.statusCode).toBe(400);
   });
 
-  it('is 404 with a clear message when the caller has no customer yet', async () => {
-    // Prepare
-    profiles.items.set(SUB, structuredClone(baseProfile));
+  it('opens the portal without healing when the profile and record are there', async () => {
     // Act
-    const result = await handle(post());
+    await handle(post());
     // Assess
-    expect(result.statusCode).toBe(404);
-    expect(bodyOf(result).error).toEqual({
-      code: 'no_billing_account',
-      message: 'You have no billing account yet: start a subscription with POST /checkout/sessions first.',
-    });
+    expect(healer.calls).toEqual([]);
   });
 
-  it('is 404 when the caller has no profile at all', async () => {
+  it('links the customer carrying the sub when the profile has none, and opens its portal', async () => {
+    // Prepare
+    profiles.items.set(SUB, structuredClone(baseProfile));
+    healer.source.stripeCustomers.push({
+      id: 'cus_42',
+      metadata: { cognito_sub: SUB },
+      created: 1,
+      subscriptions: [],
+      complete: false,
+    });
+    // Act
+    const result = await handle(post());
+    // Assess
+    expect(result.statusCode).toBe(201);
+    expect(billing.portals[0]?.customerId).toBe('cus_42');
+    expect(customers.creates).toBe(0);
+  });
+
+  it('recreates a lost profile of a paying customer from the Cognito user and opens the portal', async () => {
     // Prepare
     profiles.items.clear();
+    healer.source.stripeCustomers.push({
+      id: 'cus_42',
+      metadata: { cognito_sub: SUB },
+      created: 1,
+      subscriptions: [],
+      complete: false,
+    });
+    // Act
+    const result = await handle(post());
+    // Assess
+    expect(result.statusCode).toBe(201);
+    expect(profiles.items.get(SUB)).toMatchObject({ email: 'alice@example.com', stripeCustomerId: 'cus_42' });
+    expect(billing.portals[0]?.customerId).toBe('cus_42');
+  });
+
+  it('is 404 account_deleted when the Cognito user is gone', async () => {
+    // Prepare
+    profiles.items.clear();
+    healer.source.users.clear();
     // Act
     const result = await handle(post());
     // Assess
     expect(result.statusCode).toBe(404);
+    expect(bodyOf(result).error?.code).toBe('account_deleted');
   });
 
   it('is 503 when Stripe is down', async () => {

@@ -16,7 +16,9 @@ import {
 } from '../../support/api-doubles';
 import { MemoryCustomerGateway } from '../../support/fakes/customer-gateway';
 import { MemoryEntitlementStore } from '../../support/fakes/entitlement-store';
+import { MemoryGroupGateway } from '../../support/fakes/group-gateway';
 import { MemoryProfileStore } from '../../support/fakes/profile-store';
+import { memoryHealer } from '../../support/heal-doubles';
 
 /** The subscription billing double, plus the pack checkout (one-time prices by lookup key). */
 class PackBilling extends MemoryBilling {
@@ -42,6 +44,7 @@ describe('POST /checkout/sessions with a credit pack', () => {
   let entitlements: MemoryEntitlementStore;
   let customers: MemoryCustomerGateway;
   let billing: PackBilling;
+  let heal: ReturnType<typeof memoryHealer>['heal'];
   let handle: ReturnType<typeof createCheckoutSessionHandler>;
 
   beforeEach(() => {
@@ -51,7 +54,18 @@ describe('POST /checkout/sessions with a credit pack', () => {
     billing = new PackBilling();
     profiles.items.set(SUB, structuredClone(baseProfile));
     entitlements.items.set(SUB, baseRecord());
-    const deps = { profiles, entitlements, customers, billing, catalog, clock: fixedClock(), redirects };
+    const clock = fixedClock();
+    const healer = memoryHealer({
+      profiles,
+      entitlements,
+      groups: new MemoryGroupGateway(),
+      customers,
+      catalog,
+      clock,
+    });
+    healer.source.addUser(SUB, 'alice@example.com');
+    heal = healer.heal;
+    const deps = { profiles, entitlements, billing, catalog, clock, redirects, heal };
     handle = createCheckoutSessionHandler({ ...deps, packs: { creditPacks: CreditPacks.defaults(), billing } });
   });
 
@@ -125,7 +139,7 @@ describe('POST /checkout/sessions with a credit pack', () => {
   it('answers 400 to a pack when the stage sells none', async () => {
     // Prepare
     const none = createCheckoutSessionHandler({
-      ...{ profiles, entitlements, customers, billing, catalog, clock: fixedClock(), redirects },
+      ...{ profiles, entitlements, billing, catalog, clock: fixedClock(), redirects, heal },
       packs: { creditPacks: CreditPacks.parse({ packs: [] }), billing },
     });
 

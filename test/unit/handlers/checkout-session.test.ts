@@ -17,7 +17,9 @@ import {
 import { MemoryAccountTombstoneStore } from '../../support/fakes/account-tombstone-store';
 import { MemoryCustomerGateway } from '../../support/fakes/customer-gateway';
 import { MemoryEntitlementStore } from '../../support/fakes/entitlement-store';
+import { MemoryGroupGateway } from '../../support/fakes/group-gateway';
 import { MemoryProfileStore } from '../../support/fakes/profile-store';
+import { activeSubscription, memoryHealer } from '../../support/heal-doubles';
 
 const redirects = redirectEnvSchema.parse({ ALLOWED_ORIGINS: 'https://app.example.com,http://localhost:5173' });
 const post = (body: unknown) =>
@@ -33,6 +35,7 @@ describe('POST /checkout/sessions', () => {
   let customers: MemoryCustomerGateway;
   let billing: MemoryBilling;
   let clock: ReturnType<typeof fixedClock>;
+  let healer: ReturnType<typeof memoryHealer>;
   let handle: ReturnType<typeof createCheckoutSessionHandler>;
 
   beforeEach(() => {
@@ -43,7 +46,17 @@ describe('POST /checkout/sessions', () => {
     clock = fixedClock();
     profiles.items.set(SUB, structuredClone(baseProfile));
     entitlements.items.set(SUB, baseRecord());
-    handle = createCheckoutSessionHandler({ profiles, entitlements, customers, billing, catalog, clock, redirects });
+    healer = memoryHealer({ profiles, entitlements, groups: new MemoryGroupGateway(), customers, catalog, clock });
+    healer.source.addUser(SUB, 'alice@example.com');
+    handle = createCheckoutSessionHandler({
+      profiles,
+      entitlements,
+      billing,
+      catalog,
+      clock,
+      redirects,
+      heal: healer.heal,
+    });
   });
 
   it('creates a subscription session for the caller with the catalog price and the default redirects', async () => {
@@ -106,7 +119,7 @@ describe('POST /checkout/sessions', () => {
     handle = createCheckoutSessionHandler({
       profiles,
       entitlements,
-      customers,
+      heal: healer.heal,
       billing,
       catalog,
       clock,
@@ -120,7 +133,7 @@ describe('POST /checkout/sessions', () => {
     expect(billing.checkouts[0]?.trialDays).toBeUndefined();
   });
 
-  it('offers no Stripe trial when no record proves the user never had one', async () => {
+  it('offers no Stripe trial when the record was lost (nothing proves the user never had one)', async () => {
     // Prepare
     entitlements.items.clear();
     // Act
@@ -203,7 +216,7 @@ describe('POST /checkout/sessions', () => {
     const local = createCheckoutSessionHandler({
       profiles,
       entitlements,
-      customers,
+      heal: healer.heal,
       billing,
       catalog: custom,
       clock,
@@ -219,6 +232,7 @@ describe('POST /checkout/sessions', () => {
   it('is 409 with a billing-portal hint for a caller with an entitled paid subscription, and creates nothing', async () => {
     // Prepare
     entitlements.items.set(SUB, proRecord());
+    profiles.items.set(SUB, { ...structuredClone(baseProfile), stripeCustomerId: 'cus_existing' });
     // Act
     const result = await handle(post({ plan: 'business', interval: 'month' }));
     // Assess
@@ -242,14 +256,54 @@ describe('POST /checkout/sessions', () => {
     expect(billing.checkouts[0]?.customerId).toBe('cus_1');
   });
 
-  it('is 404 when the caller has no profile yet, and creates no customer', async () => {
+  it('recreates a lost profile from the Cognito user and links the customer carrying its sub (no second customer)', async () => {
     // Prepare
     profiles.items.clear();
+    healer.source.stripeCustomers.push({
+      id: 'cus_found',
+      metadata: { cognito_sub: SUB },
+      created: 1,
+      subscriptions: [],
+      complete: false,
+    });
+    // Act
+    const result = await handle(post({ plan: 'pro', interval: 'month' }));
+    // Assess
+    expect(result.statusCode).toBe(201);
+    expect(profiles.items.get(SUB)).toMatchObject({ email: 'alice@example.com', stripeCustomerId: 'cus_found' });
+    expect(billing.checkouts[0]?.customerId).toBe('cus_found');
+    expect(customers.creates).toBe(0);
+  });
+
+  it('is 409 already_subscribed after healing a lost record of a paying customer from Stripe', async () => {
+    // Prepare
+    entitlements.items.clear();
+    profiles.items.set(SUB, { ...structuredClone(baseProfile), stripeCustomerId: 'cus_paying' });
+    healer.source.stripeCustomers.push({
+      id: 'cus_paying',
+      metadata: { cognito_sub: SUB },
+      created: 1,
+      subscriptions: [activeSubscription('sub_live', 'cus_paying', 'pro_monthly')],
+      complete: false,
+    });
+    // Act
+    const result = await handle(post({ plan: 'business', interval: 'month' }));
+    // Assess
+    expect(result.statusCode).toBe(409);
+    expect(bodyOf(result).error?.code).toBe('already_subscribed');
+    expect(entitlements.items.get(SUB)).toMatchObject({ plan: 'pro', status: 'active', entitled: true });
+    expect(billing.checkouts).toEqual([]);
+  });
+
+  it('is 404 account_deleted when the Cognito user is gone, and creates nothing', async () => {
+    // Prepare
+    profiles.items.clear();
+    healer.source.users.clear();
     // Act
     const result = await handle(post({ plan: 'pro', interval: 'month' }));
     // Assess
     expect(result.statusCode).toBe(404);
-    expect(bodyOf(result).error?.code).toBe('profile_not_found');
+    expect(bodyOf(result).error?.code).toBe('account_deleted');
     expect(customers.creates).toBe(0);
   });
 
@@ -267,6 +321,7 @@ describe('POST /checkout/sessions', () => {
   it('is a generic 500 when the catalog lookup key has no Stripe price', async () => {
     // Prepare
     delete billing.prices.pro_monthly;
+    profiles.items.set(SUB, { ...structuredClone(baseProfile), stripeCustomerId: 'cus_existing' });
     // Act
     const result = await handle(post({ plan: 'pro', interval: 'month' }));
     // Assess

@@ -2,10 +2,22 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { EntitlementRecord } from '../../../lambdas/domain/entitlement';
 import { DependencyUnavailableError } from '../../../lambdas/domain/errors';
 import { createStartTrialHandler } from '../../../lambdas/handlers/start-trial';
-import { baseRecord, bodyOf, catalog, fixedClock, jwtEvent, proRecord, SUB } from '../../support/api-doubles';
+import {
+  baseProfile,
+  baseRecord,
+  bodyOf,
+  catalog,
+  fixedClock,
+  jwtEvent,
+  proRecord,
+  SUB,
+} from '../../support/api-doubles';
 import { MemoryAccountTombstoneStore } from '../../support/fakes/account-tombstone-store';
+import { MemoryCustomerGateway } from '../../support/fakes/customer-gateway';
 import { MemoryEntitlementStore } from '../../support/fakes/entitlement-store';
 import { MemoryGroupGateway } from '../../support/fakes/group-gateway';
+import { MemoryProfileStore } from '../../support/fakes/profile-store';
+import { activeSubscription, memoryHealer } from '../../support/heal-doubles';
 
 const post = (body?: string) => jwtEvent({ method: 'POST', path: '/subscription/trial', body });
 
@@ -14,11 +26,18 @@ describe('POST /subscription/trial', () => {
   let groups: MemoryGroupGateway;
   let handle: ReturnType<typeof createStartTrialHandler>;
 
+  let healer: ReturnType<typeof memoryHealer>;
+
   beforeEach(() => {
     entitlements = new MemoryEntitlementStore();
     groups = new MemoryGroupGateway();
     entitlements.items.set(SUB, baseRecord());
-    handle = createStartTrialHandler({ entitlements, groups, catalog, clock: fixedClock() });
+    const profiles = new MemoryProfileStore();
+    profiles.items.set(SUB, { ...structuredClone(baseProfile), stripeCustomerId: 'cus_1' });
+    const clock = fixedClock();
+    healer = memoryHealer({ entitlements, profiles, groups, customers: new MemoryCustomerGateway(), catalog, clock });
+    healer.source.addUser(SUB, 'alice@example.com');
+    handle = createStartTrialHandler({ entitlements, groups, catalog, clock, heal: healer.heal });
   });
 
   it('starts the 14-day trial with the trial plan features and moves the user to the trial group', async () => {
@@ -127,14 +146,34 @@ describe('POST /subscription/trial', () => {
     expect(entitlements.items.get(SUB)?.entitlementsVersion).toBe(3);
   });
 
-  it('creates the record when none exists yet', async () => {
+  it('heals a missing record first, then starts the trial', async () => {
     // Prepare
     entitlements.items.clear();
     // Act
     const result = await handle(post());
     // Assess
     expect(result.statusCode).toBe(201);
-    expect(entitlements.items.get(SUB)).toMatchObject({ plan: 'trial', trialUsed: true, entitlementsVersion: 2 });
+    expect(healer.calls).toEqual([SUB]);
+    expect(entitlements.items.get(SUB)).toMatchObject({ plan: 'trial', trialUsed: true, stripeCustomerId: 'cus_1' });
+  });
+
+  it('is 409 already_subscribed when the healed record of a paying customer comes back from Stripe', async () => {
+    // Prepare
+    entitlements.items.clear();
+    healer.source.stripeCustomers.push({
+      id: 'cus_1',
+      metadata: { cognito_sub: SUB },
+      created: 1,
+      subscriptions: [activeSubscription('sub_live', 'cus_1', 'pro_monthly')],
+      complete: false,
+    });
+    // Act
+    const result = await handle(post());
+    // Assess
+    expect(result.statusCode).toBe(409);
+    expect(bodyOf(result).error?.code).toBe('already_subscribed');
+    expect(entitlements.items.get(SUB)).toMatchObject({ plan: 'pro', entitled: true, groups: ['pro'] });
+    expect(await groups.listGroupsForUser(SUB)).toEqual(['pro']);
   });
 
   it('is 503 when Cognito fails after the write, and the retry (409) finishes the group change', async () => {
@@ -158,7 +197,14 @@ describe('POST /subscription/trial', () => {
     let trialMarks: MemoryAccountTombstoneStore;
     beforeEach(() => {
       trialMarks = new MemoryAccountTombstoneStore();
-      handle = createStartTrialHandler({ entitlements, groups, catalog, clock: fixedClock(), trialMarks });
+      handle = createStartTrialHandler({
+        entitlements,
+        groups,
+        catalog,
+        clock: fixedClock(),
+        trialMarks,
+        heal: healer.heal,
+      });
     });
 
     it('is 409 trial_already_used for an email whose trial was used, and writes nothing', async () => {

@@ -12,9 +12,11 @@ import {
   SUB,
 } from '../../support/api-doubles';
 import { MemoryCreditLedgers } from '../../support/credit-doubles';
+import { MemoryCustomerGateway } from '../../support/fakes/customer-gateway';
 import { MemoryEntitlementStore } from '../../support/fakes/entitlement-store';
 import { MemoryGroupGateway } from '../../support/fakes/group-gateway';
 import { MemoryProfileStore } from '../../support/fakes/profile-store';
+import { memoryHealer } from '../../support/heal-doubles';
 
 describe('GET /subscription/status', () => {
   let entitlements: MemoryEntitlementStore;
@@ -22,6 +24,7 @@ describe('GET /subscription/status', () => {
   let groups: MemoryGroupGateway;
   let clock: ReturnType<typeof fixedClock>;
   let credits: MemoryCreditLedgers;
+  let healer: ReturnType<typeof memoryHealer>;
   let handle: ReturnType<typeof createSubscriptionStatusHandler>;
 
   beforeEach(() => {
@@ -30,7 +33,10 @@ describe('GET /subscription/status', () => {
     groups = new MemoryGroupGateway();
     clock = fixedClock();
     credits = new MemoryCreditLedgers();
-    handle = createSubscriptionStatusHandler({ entitlements, profiles, groups, catalog, clock, credits });
+    healer = memoryHealer({ entitlements, profiles, groups, customers: new MemoryCustomerGateway(), catalog, clock });
+    healer.source.addUser(SUB, 'alice@example.com', { givenName: 'Alice', familyName: 'Liddell' });
+    profiles.items.set(SUB, structuredClone(baseProfile));
+    handle = createSubscriptionStatusHandler({ entitlements, profiles, catalog, clock, heal: healer.heal, credits });
   });
 
   it('answers the stored entitlement with no-store and every field of the contract', async () => {
@@ -133,7 +139,19 @@ describe('GET /subscription/status', () => {
     expect(body.refreshTokens).toBe(false);
   });
 
-  it('heals a caller with no profile and no record from the token claims and answers none', async () => {
+  it('answers from one round trip without healing when both rows are there', async () => {
+    // Prepare
+    entitlements.items.set(SUB, proRecord());
+    // Act
+    await handle(jwtEvent({ claims: { 'cognito:groups': '[pro]' } }));
+    // Assess
+    expect(healer.calls).toEqual([]);
+    expect(healer.source.stripeReads).toBe(0);
+  });
+
+  it('heals a caller with no profile and no record from the Cognito user and answers none', async () => {
+    // Prepare
+    profiles.items.clear();
     // Act
     const result = await handle(jwtEvent({ claims: { 'cognito:groups': undefined } }));
     // Assess
@@ -145,24 +163,36 @@ describe('GET /subscription/status', () => {
       givenName: 'Alice',
       identityProvider: 'cognito',
     });
-    expect(profiles.items.get(SUB)?.stripeCustomerId).toBeUndefined();
     expect(entitlements.items.get(SUB)).toMatchObject({ status: 'none', cognitoGroups: ['free'] });
     expect(groups.log).toEqual([`add ${SUB} free`]);
   });
 
-  it('records the federated provider from the identities claim when healing', async () => {
+  it('heals with the Cognito user whatever the token claims (an access token has no email)', async () => {
+    // Prepare
+    profiles.items.clear();
     // Act
-    await handle(
-      jwtEvent({
-        claims: {
-          'cognito:username': 'google_123',
-          identities: JSON.stringify([{ providerName: 'Google', providerType: 'Google', userId: '123' }]),
-        },
-      }),
-    );
+    const result = await handle(jwtEvent({ claims: { email: undefined } }));
     // Assess
-    expect(profiles.items.get(SUB)).toMatchObject({ identityProvider: 'Google', cognitoUsername: 'google_123' });
-    expect(groups.log).toEqual(['add google_123 free']);
+    expect(result.statusCode).toBe(200);
+    expect(profiles.items.get(SUB)?.email).toBe('alice@example.com');
+  });
+
+  it('recreates a lost profile of a paying customer, linked to the customer carrying its sub', async () => {
+    // Prepare
+    profiles.items.clear();
+    entitlements.items.set(SUB, proRecord());
+    healer.source.stripeCustomers.push({
+      id: 'cus_existing',
+      metadata: { cognito_sub: SUB },
+      created: 1,
+      subscriptions: [],
+      complete: false,
+    });
+    // Act
+    const result = await handle(jwtEvent({ claims: { 'cognito:groups': '[pro]' } }));
+    // Assess
+    expect(result.statusCode).toBe(200);
+    expect(profiles.items.get(SUB)).toMatchObject({ email: 'alice@example.com', stripeCustomerId: 'cus_existing' });
   });
 
   it('keeps an existing profile (and its customer) when only the record is missing', async () => {
@@ -176,12 +206,15 @@ describe('GET /subscription/status', () => {
     expect(entitlements.items.get(SUB)?.stripeCustomerId).toBe('cus_kept');
   });
 
-  it('answers none without writing anything when the token has no email (an access token)', async () => {
+  it('is 404 account_deleted and recreates nothing when the Cognito user is gone', async () => {
+    // Prepare
+    profiles.items.clear();
+    healer.source.users.clear();
     // Act
-    const result = await handle(jwtEvent({ claims: { email: undefined } }));
+    const result = await handle(jwtEvent());
     // Assess
-    expect(result.statusCode).toBe(200);
-    expect(bodyOf(result)).toMatchObject({ status: 'none', entitled: false });
+    expect(result.statusCode).toBe(404);
+    expect(bodyOf(result).error?.code).toBe('account_deleted');
     expect(profiles.items.size).toBe(0);
     expect(entitlements.items.size).toBe(0);
   });
@@ -231,7 +264,6 @@ describe('GET /subscription/status', () => {
     const record = baseRecord();
     record.cognitoGroups = [];
     entitlements.items.set(SUB, record);
-    profiles.items.set(SUB, structuredClone(baseProfile));
     groups.addUserToGroup = async () => {
       throw new DependencyUnavailableError('cognito', 'cognito add to group free failed');
     };
