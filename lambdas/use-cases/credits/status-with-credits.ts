@@ -11,6 +11,10 @@ export interface StatusWithCreditsDeps extends SubscriptionStatusDeps {
  * a user who never bought a pack has a balance of 0.
  */
 export async function statusWithCredits(deps: StatusWithCreditsDeps, user: TokenUser): Promise<StatusWithCreditsView> {
-  const [status, ledger] = await Promise.all([subscriptionStatus(deps, user), deps.credits.get(user.sub)]);
-  return { ...status, credits: creditsView(ledger) };
+  // Settled side by side: a failed balance read answers its error only once the status (and any healing it does)
+  // has finished, so a retry never races a heal still running.
+  const [status, ledger] = await Promise.allSettled([subscriptionStatus(deps, user), deps.credits.get(user.sub)]);
+  if (status.status === 'rejected') throw status.reason;
+  if (ledger.status === 'rejected') throw ledger.reason;
+  return { ...status.value, credits: creditsView(ledger.value) };
 }

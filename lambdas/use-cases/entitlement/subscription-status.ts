@@ -23,8 +23,9 @@ export type { TokenUser } from '../../domain/cognito-user';
 
 /**
  * The caller's subscription status from the Entitlements item, time applied at read. The profile is read alongside
- * (same round trip): when either row is missing, or the record's groups were never applied in Cognito (a
- * provisioning that stopped part-way), the caller is healed from the sources of truth first (the Cognito user, the
+ * (same round trip): when either row is missing, no Stripe customer is linked (Post-Confirmation creates it; a
+ * sign-up whose Stripe call failed, or a heal stopped part-way, leaves none), or the record's groups were never
+ * applied in Cognito (a provisioning that stopped part-way), the caller is healed from the sources of truth first (the Cognito user, the
  * Stripe customer and its subscriptions: never defaulted to free), then the healed record is answered.
  *
  * A failed heal is a 503 when there is no record to answer (the client retries); with a record, the stored status
@@ -35,7 +36,9 @@ export async function subscriptionStatus(
   user: TokenUser,
 ): Promise<SubscriptionStatusView> {
   const [stored, profile] = await Promise.all([deps.entitlements.get(user.sub), deps.profiles.get(user.sub)]);
-  if (stored && profile && !groupsNeverApplied(stored, deps.catalog)) return answer(deps, user, stored);
+  if (stored && profile?.stripeCustomerId && !groupsNeverApplied(stored, deps.catalog)) {
+    return answer(deps, user, stored);
+  }
   try {
     await deps.heal(user.sub);
   } catch (error) {

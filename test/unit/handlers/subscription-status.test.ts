@@ -35,7 +35,7 @@ describe('GET /subscription/status', () => {
     credits = new MemoryCreditLedgers();
     healer = memoryHealer({ entitlements, profiles, groups, customers: new MemoryCustomerGateway(), catalog, clock });
     healer.source.addUser(SUB, 'alice@example.com', { givenName: 'Alice', familyName: 'Liddell' });
-    profiles.items.set(SUB, structuredClone(baseProfile));
+    profiles.items.set(SUB, { ...structuredClone(baseProfile), stripeCustomerId: 'cus_linked' });
     handle = createSubscriptionStatusHandler({ entitlements, profiles, catalog, clock, heal: healer.heal, credits });
   });
 
@@ -147,6 +147,17 @@ describe('GET /subscription/status', () => {
     // Assess
     expect(healer.calls).toEqual([]);
     expect(healer.source.stripeReads).toBe(0);
+  });
+
+  it('heals a caller whose profile links no Stripe customer (a sign-up whose Stripe call failed): one is created', async () => {
+    // Prepare
+    profiles.items.set(SUB, structuredClone(baseProfile));
+    // Act
+    const result = await handle(jwtEvent({ claims: { 'cognito:groups': '[free]' } }));
+    // Assess
+    expect(result.statusCode).toBe(200);
+    expect(healer.calls).toEqual([SUB]);
+    expect(profiles.items.get(SUB)?.stripeCustomerId).toBe('cus_1');
   });
 
   it('heals a caller with no profile and no record from the Cognito user and answers none', async () => {
