@@ -7,14 +7,15 @@ import { StripeCustomerGateway } from './stripe-customers';
 
 /** The Stripe reads of the webhook. Pass a client built with a short timeout: each call is time-boxed. */
 export class StripeSubscriptionSource implements SubscriptionSource {
-  private client: Promise<Stripe> | undefined;
-
-  /** Takes a client, or a factory called on first use (most deliveries never call Stripe). */
+  /**
+   * Takes a client, or a factory called on each use (most deliveries never call Stripe). The factory (runtime.stripe)
+   * caches the client and the secret itself; asking it each time means a failed setup (a secret read) is tried
+   * again by the next call instead of failing every delivery for the life of the container.
+   */
   constructor(private readonly stripe: Stripe | (() => Promise<Stripe>)) {}
 
   private async sdk(): Promise<Stripe> {
-    this.client ??= typeof this.stripe === 'function' ? this.stripe() : Promise.resolve(this.stripe);
-    return this.client;
+    return typeof this.stripe === 'function' ? this.stripe() : this.stripe;
   }
 
   async listForCustomer(customerId: string): Promise<unknown[]> {
