@@ -142,7 +142,8 @@ export const CONTRACTS = {
       parkedEvents: PARKED_RETRY,
       // GetItem: a deleted account's customer tombstone (its late events are ignored, not parked).
       auditLog: ['PutItem', 'GetItem'],
-      userProfiles: ['GetItem', 'Query'],
+      // UpdateItem: a customer deleted in Stripe is unlinked from the profile that still names it (customer.deleted).
+      userProfiles: ['GetItem', 'Query', 'UpdateItem'],
       // A paid credit pack: the user's ledger, read and written with a version condition.
       credits: ['GetItem', 'PutItem'],
     },

@@ -16,6 +16,11 @@ export interface ProfileStore {
   upsert(input: ProfileInput, now: Date): Promise<UserProfile>;
   /** Stores the customer id unless another is stored; returns what is stored afterwards. */
   linkStripeCustomer(userId: string, stripeCustomerId: string, now: Date): Promise<string | undefined>;
+  /**
+   * Removes the link only if it still names `stripeCustomerId` (a customer deleted in Stripe); true when removed.
+   * A profile linked to another customer meanwhile, or absent, is left as is.
+   */
+  unlinkStripeCustomer(userId: string, stripeCustomerId: string, now: Date): Promise<boolean>;
 }
 
 export type WriteOutcome = 'written' | 'conflict';

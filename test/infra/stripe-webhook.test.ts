@@ -39,11 +39,14 @@ describe('StripeWebhook construct', () => {
     expect(grantsOn('parkedEvents')).toEqual(expect.arrayContaining(['dynamodb:Query', 'dynamodb:DeleteItem']));
   });
 
-  it('may only append to the AuditLog (and read account tombstones) and only read UserProfiles (with its indexes)', () => {
+  it('may only append to the AuditLog (and read account tombstones); UserProfiles: read, and update (unlink) only', () => {
     expect(grantsOn('auditLog').sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem']);
     expect(grantsOn('userProfiles')).toContain('dynamodb:Query');
+    // UpdateItem: customer.deleted unlinks the customer from the profile that still names it; never creates or
+    // deletes a profile.
+    expect(grantsOn('userProfiles')).toContain('dynamodb:UpdateItem');
     expect(grantsOn('userProfiles')).not.toContain('dynamodb:PutItem');
-    expect(grantsOn('userProfiles')).not.toContain('dynamodb:UpdateItem');
+    expect(grantsOn('userProfiles')).not.toContain('dynamodb:DeleteItem');
     const profileStatement = statements.find(
       (s) => resourceText(s).includes(tableRef('userProfiles')) && actions(s).includes('dynamodb:Query'),
     );

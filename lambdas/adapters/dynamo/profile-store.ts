@@ -117,6 +117,25 @@ export class DynamoProfileStore implements ProfileStore, ProfileCleanup {
     }
   }
 
+  async unlinkStripeCustomer(userId: string, stripeCustomerId: string, now: Date): Promise<boolean> {
+    try {
+      await this.ddb.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { userId },
+          UpdateExpression: 'SET #updatedAt = :now REMOVE #cid',
+          ConditionExpression: '#cid = :cid',
+          ExpressionAttributeNames: { '#cid': 'stripeCustomerId', '#updatedAt': 'updatedAt' },
+          ExpressionAttributeValues: { ':cid': stripeCustomerId, ':now': now.toISOString() },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw dependencyError('dynamodb', 'profile unlink', error);
+    }
+  }
+
   /** Sets `deletion` unless set (the first request's mark stays); undefined when there is no profile. */
   async markDeletion(userId: string, mark: DeletionMark): Promise<DeletionMark | undefined> {
     try {

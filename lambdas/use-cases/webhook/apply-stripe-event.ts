@@ -14,7 +14,7 @@ import { commitEntitlement, type EntitlementWriterDeps, normaliseSubscriptions }
 import { resolveStripeUser } from './resolve-stripe-user';
 
 export interface StripeEventDeps extends EntitlementWriterDeps {
-  profiles: Pick<ProfileStore, 'get' | 'findByStripeCustomerId'>;
+  profiles: Pick<ProfileStore, 'get' | 'findByStripeCustomerId' | 'unlinkStripeCustomer'>;
   stripe: SubscriptionSource;
   parked: ParkedEventStore;
   /** Account tombstones: events of a deleted account's customer are ignored instead of parked. */
@@ -210,6 +210,13 @@ async function applyWith(
       groupsRemoved: result.groups.removed,
       stripeReads,
     });
+  }
+
+  if (signal.kind === 'customer-deleted') {
+    // The customer is gone in Stripe: the profile stops naming it (only if it still does), so checkout and the
+    // portal find or create the live one and its events resolve to this user instead of a conflict.
+    const unlinked = await deps.profiles.unlinkStripeCustomer(resolution.sub, customerId, deps.clock.now());
+    if (unlinked) logger.info('deleted Stripe customer unlinked from the profile', { sub: resolution.sub, customerId });
   }
 
   if (signal.kind === 'checkout' && !options.fromParked) {

@@ -108,7 +108,7 @@ function nextRecord(deps: EntitlementWriterDeps, input: NextRecordInput): Webhoo
     billing: state.billing,
     planMemory: state.plans,
     subscriptionIds: Object.keys(state.subscriptions).sort(),
-    stripeCustomerId: base.stripeCustomerId ?? user.stripeCustomerId,
+    stripeCustomerId: customerAfter(base.stripeCustomerId ?? user.stripeCustomerId, change, user),
     email: base.email ?? user.email ?? user.profile?.email,
     cognitoUsername: base.cognitoUsername ?? user.profile?.cognitoUsername,
     cognitoGroups: base.cognitoGroups ?? [],
@@ -117,6 +117,15 @@ function nextRecord(deps: EntitlementWriterDeps, input: NextRecordInput): Webhoo
     lastEventCreated: decided ? Math.max(base.lastEventCreated ?? 0, change.created) : base.lastEventCreated,
     lastEventId: decided ? change.id : base.lastEventId,
   };
+}
+
+/**
+ * The record's customer after the change: a `customer.deleted` (final in Stripe, whatever its order or how often
+ * it is delivered) unlinks the customer it names if the record names it, so the user's next customer (checkout
+ * creates one) is not taken for a conflict.
+ */
+function customerAfter(current: string | undefined, change: ChangeSource, user: UserContext): string | undefined {
+  return change.type === 'customer.deleted' && current === user.stripeCustomerId ? undefined : current;
 }
 
 /**

@@ -64,6 +64,13 @@ export class MemoryProfileStore implements ProfileStore, ProfileCleanup {
     profile.stripeCustomerId ??= customerId;
     return profile.stripeCustomerId;
   }
+  async unlinkStripeCustomer(userId: string, customerId: string) {
+    this.check();
+    const profile = this.items.get(userId);
+    if (profile?.stripeCustomerId !== customerId) return false;
+    delete profile.stripeCustomerId;
+    return true;
+  }
   async markDeletion(userId: string, mark: DeletionMark) {
     const profile = this.items.get(userId);
     if (!profile) return undefined;

@@ -26,6 +26,18 @@ describe('DynamoProfileStore against dynalite', () => {
     ...extra,
   });
 
+  it('unlinks a customer only while the profile still names it', async () => {
+    const id = sub();
+    await store().upsert(input(id, { stripeCustomerId: 'cus_gone' }), now);
+    expect(await store().unlinkStripeCustomer(id, 'cus_other', now)).toBe(false);
+    expect((await store().get(id))?.stripeCustomerId).toBe('cus_gone');
+    expect(await store().unlinkStripeCustomer(id, 'cus_gone', now)).toBe(true);
+    expect((await store().get(id))?.stripeCustomerId).toBeUndefined();
+    expect(await store().unlinkStripeCustomer(id, 'cus_gone', now)).toBe(false);
+    expect(await store().linkStripeCustomer(id, 'cus_next', now)).toBe('cus_next');
+    expect(await store().unlinkStripeCustomer(sub(), 'cus_gone', now)).toBe(false); // no profile: nothing created
+  });
+
   it('upserts, keeps createdAt, never overwrites a stored customer id, and finds by both indexes', async () => {
     const id = sub();
     const first = await store().upsert(input(id, { stripeCustomerId: 'cus_first' }), now);
