@@ -10,6 +10,16 @@ const PARKED_RETRY = [
   'dynamodb:PutItem table/ParkedEvents', // an event parked again (still unresolved)
 ];
 
+/** Healing a caller's lost rows (frontend routes): what no journey exercises, whichever route heals. */
+const HEALING = [
+  'cognito-idp:ListUsers userpool',
+  ...GROUP_SYNC,
+  GROUP_RACE,
+  'dynamodb:PutItem table/AuditLog',
+  'dynamodb:PutItem table/Entitlements',
+  'dynamodb:UpdateItem table/Entitlements',
+];
+
 /** A parked credit-pack sale re-applied by reconcile: the journeys' pack is credited by the webhook. */
 const CREDIT_PURCHASE = ['dynamodb:GetItem table/Credits', 'dynamodb:PutItem table/Credits'];
 
@@ -47,22 +57,26 @@ export const UNEXERCISED_GRANTS: Record<string, string[]> = {
     GROUP_RACE,
     'cognito-idp:AdminRemoveUserFromGroup userpool',
   ],
-  // The heal paths: a lost Entitlements or UserProfiles row is recreated on the next status read (reading the account
-  // tombstone first: a deleted account's token is never healed back).
+  // Every frontend route heals a caller whose rows are lost (contracts.ts HEALER; test/e2e/self-healing.test.ts):
+  // the Cognito user found by ListUsers, the profile and record recreated, the groups synced, the audit entry and
+  // the trial-used mark written, the customer found or created in Stripe. No journey loses a row, so each route
+  // leaves unused the healing grants its own path does not share.
   FrontendApiSubscriptionStatus: [
+    ...HEALING,
     'dynamodb:GetItem table/AuditLog',
-    'dynamodb:PutItem table/Entitlements',
-    'dynamodb:UpdateItem table/Entitlements',
-    'dynamodb:GetItem table/UserProfiles',
     'dynamodb:UpdateItem table/UserProfiles',
-    ...GROUP_SYNC,
-    GROUP_RACE,
+    'secretsmanager:GetSecretValue secret:StripeApiKeyF2E4F720-AbCdEf',
   ],
-  // Linking a customer created at checkout to a profile that had none (Stripe was down at sign-up).
-  FrontendApiCheckoutSession: ['dynamodb:UpdateItem table/UserProfiles'],
-  FrontendApiBillingPortal: [],
-  // A trial for a user whose Entitlements row is missing.
-  FrontendApiStartTrial: ['dynamodb:PutItem table/Entitlements', GROUP_RACE],
+  FrontendApiCheckoutSession: [...HEALING, 'dynamodb:UpdateItem table/UserProfiles'],
+  FrontendApiBillingPortal: [...HEALING, 'dynamodb:GetItem table/AuditLog', 'dynamodb:UpdateItem table/UserProfiles'],
+  FrontendApiStartTrial: [
+    'cognito-idp:ListUsers userpool',
+    GROUP_RACE,
+    'dynamodb:GetItem table/UserProfiles',
+    'dynamodb:PutItem table/Entitlements',
+    'dynamodb:UpdateItem table/UserProfiles',
+    'secretsmanager:GetSecretValue secret:StripeApiKeyF2E4F720-AbCdEf',
+  ],
   FrontendApiOpenApi: [],
   // First record for a user (checkout events arrive before the profile's row), customer resolution by email. (Its
   // GetItem on UserProfiles is used: a deleted account's redelivered customer.deleted names a sub with no row.)
