@@ -1,6 +1,6 @@
 import type Stripe from 'stripe';
 import { CodedConflictError, CodedNotConfiguredError } from '../../domain/coded-errors';
-import { DependencyUnavailableError, dependencyError, isRetryable } from '../../domain/errors';
+import { DependencyUnavailableError, dependencyError, InvalidInputError, isRetryable } from '../../domain/errors';
 import type { CustomerGateway } from '../../ports/app-ports';
 import type {
   BillingGateway,
@@ -119,7 +119,8 @@ export class StripeBillingGateway implements BillingGateway, PackCheckoutGateway
 
   /**
    * Runs one Stripe call. Network, rate-limit and 5xx failures -> DependencyUnavailableError (503, retry); an
-   * idempotency clash -> 409; anything else (a bad request is our bug or bad config) is rethrown as is -> 500.
+   * idempotency clash -> 409; a parameter Stripe refuses (e.g. a redirect URL over its 5000 characters) -> 400 with
+   * Stripe's message; anything else (a missing object, a portal without configuration) is rethrown as is.
    */
   private async call<T>(action: string, run: (stripe: Stripe) => Promise<T>): Promise<T> {
     let stripe: Stripe;
@@ -135,6 +136,7 @@ export class StripeBillingGateway implements BillingGateway, PackCheckoutGateway
       if ((error as { type?: string }).type === 'StripeIdempotencyError') {
         throw new CodedConflictError('request_in_progress', 'The same request is already being processed: retry.');
       }
+      if (isRefusedParameter(error)) throw refusedParameter(error);
       throw error;
     }
   }
@@ -161,6 +163,37 @@ function portalNotConfigured(error: unknown): CodedNotConfiguredError {
     `Stripe refused the portal session: ${(error as Error).message}`,
     'The billing portal is not set up for this Stripe account yet. Operator: save the customer portal settings in ' +
       'the Stripe Dashboard (Settings > Billing > Customer portal), or create a default configuration with the API.',
+    { cause: error },
+  );
+}
+
+/** Our request fields by the Stripe parameter they become. */
+const FIELD_OF_PARAM: Record<string, string> = {
+  success_url: 'successUrl',
+  cancel_url: 'cancelUrl',
+  return_url: 'returnUrl',
+};
+
+/**
+ * A parameter Stripe refuses: a 400 `invalid_request_error` (https://docs.stripe.com/api/errors) other than a
+ * missing object (`resource_missing`: a deleted customer, a misconfigured price, not the caller's to fix) and the
+ * portal's missing configuration (an operator's to fix, answered 503 by createPortalSession).
+ */
+function isRefusedParameter(error: unknown): boolean {
+  const { type, code, statusCode } = (error ?? {}) as { type?: unknown; code?: unknown; statusCode?: unknown };
+  return (
+    type === 'StripeInvalidRequestError' &&
+    statusCode === 400 &&
+    code !== 'resource_missing' &&
+    !isPortalNotConfigured(error)
+  );
+}
+
+function refusedParameter(error: unknown): InvalidInputError {
+  const { message, param } = error as { message: string; param?: string };
+  const field = param ? (FIELD_OF_PARAM[param] ?? param) : 'request';
+  return new InvalidInputError(
+    `${field}: Stripe refused it (${message}); send another value, or leave it out to use the default`,
     { cause: error },
   );
 }

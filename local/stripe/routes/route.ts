@@ -84,9 +84,18 @@ export function futureTimestamp(billing: Billing, value: FormValue | undefined, 
 }
 
 /** Stripe validates URL parameters: `url_invalid` "Not a valid URL". */
+/**
+ * A redirect URL as Stripe checks it: an absolute http(s) URL (`url_invalid` "Not a valid URL" otherwise) of at most
+ * 5000 characters (the API reference's limit on these strings, stripe/openapi spec3 `maxLength: 5000`; Stripe answers
+ * a longer one 400 "Invalid URL: URL must be 5000 characters or less." on the parameter, as seen from production in
+ * https://github.com/vm0-ai/vm0/issues/25340).
+ */
 export function optUrl(value: FormValue | undefined, param: string): string | undefined {
   const url = optString(value, param);
   if (url === undefined) return undefined;
+  if (url.length > 5000) {
+    throw new StripeApiError(400, 'Invalid URL: URL must be 5000 characters or less.', { param });
+  }
   let valid = false;
   try {
     const parsed = new URL(url);

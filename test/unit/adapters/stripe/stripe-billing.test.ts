@@ -2,7 +2,7 @@ import Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
 import { StripeBillingGateway } from '../../../../lambdas/adapters/stripe/stripe-billing';
 import { CodedNotConfiguredError } from '../../../../lambdas/domain/coded-errors';
-import { ConflictError, DependencyUnavailableError } from '../../../../lambdas/domain/errors';
+import { ConflictError, DependencyUnavailableError, InvalidInputError } from '../../../../lambdas/domain/errors';
 
 /** A hand double of the three Stripe SDK resources the adapter calls, recording every call. */
 function stripeDouble(overrides: { fail?: unknown; prices?: { id: string }[]; sessionUrl?: string | null } = {}) {
@@ -158,7 +158,12 @@ describe('StripeBillingGateway', () => {
   );
 
   it('passes other bad portal requests through', async () => {
-    const badRequest = new Stripe.errors.StripeInvalidRequestError({ message: 'No such customer', statusCode: 400 });
+    const badRequest = new Stripe.errors.StripeInvalidRequestError({
+      message: "No such customer: 'cus_x'",
+      code: 'resource_missing',
+      param: 'customer',
+      statusCode: 400,
+    });
     const gateway = new StripeBillingGateway(stripeDouble({ fail: badRequest }).provider);
     await expect(gateway.createPortalSession({ customerId: 'cus_x', returnUrl: 'u' })).rejects.toBe(badRequest);
   });
@@ -182,11 +187,47 @@ describe('StripeBillingGateway', () => {
       stripeDouble({ fail: new Stripe.errors.StripeIdempotencyError({ message: 'Keys for idempotent requests...' }) })
         .provider,
     );
-    const badRequest = new Stripe.errors.StripeInvalidRequestError({ message: 'No such customer', statusCode: 400 });
+    const badRequest = new Stripe.errors.StripeInvalidRequestError({
+      message: "No such customer: 'cus_x'",
+      code: 'resource_missing',
+      param: 'customer',
+      statusCode: 400,
+    });
     const invalid = new StripeBillingGateway(stripeDouble({ fail: badRequest }).provider);
     // Act / Assess
     await expect(clash.createCheckoutSession(input)).rejects.toBeInstanceOf(ConflictError);
     await expect(invalid.createCheckoutSession(input)).rejects.toBe(badRequest);
+  });
+
+  it("answers a parameter Stripe refuses as a 400 naming our field, with Stripe's message", async () => {
+    // Prepare: what Stripe answers to a success_url over its 5000 characters
+    const refused = new Stripe.errors.StripeInvalidRequestError({
+      message: 'Invalid URL: URL must be 5000 characters or less.',
+      param: 'success_url',
+      statusCode: 400,
+    });
+    const gateway = new StripeBillingGateway(stripeDouble({ fail: refused }).provider);
+    const portal = new StripeBillingGateway(
+      stripeDouble({
+        fail: new Stripe.errors.StripeInvalidRequestError({
+          message: 'Not a valid URL',
+          code: 'url_invalid',
+          param: 'return_url',
+          statusCode: 400,
+        }),
+      }).provider,
+    );
+    // Act
+    const error = await gateway.createCheckoutSession(input).catch((e: unknown) => e);
+    const portalError = await portal.createPortalSession({ customerId: 'cus_1', returnUrl: 'u' }).catch((e) => e);
+    // Assess
+    expect(error).toBeInstanceOf(InvalidInputError);
+    expect((error as Error).message).toBe(
+      'successUrl: Stripe refused it (Invalid URL: URL must be 5000 characters or less.); send another value, or ' +
+        'leave it out to use the default',
+    );
+    expect(portalError).toBeInstanceOf(InvalidInputError);
+    expect((portalError as Error).message).toContain('returnUrl: Stripe refused it (Not a valid URL)');
   });
 
   it('treats a failure to build the client (secret unreadable) as a dependency outage', async () => {
