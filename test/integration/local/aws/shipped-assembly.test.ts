@@ -46,8 +46,8 @@ afterAll(() => {
 });
 
 describe('the synthesized assembly of this repo', () => {
-  it('holds thirteen functions, each with a bundle on disk', () => {
-    expect(app.functions).toHaveLength(13);
+  it('holds fourteen functions, each with a bundle on disk', () => {
+    expect(app.functions).toHaveLength(14);
     for (const shipped of app.functions) {
       expect(existsSync(path.join(shipped.assetDir, 'index.js')), shipped.name).toBe(true);
     }
