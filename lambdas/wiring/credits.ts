@@ -1,4 +1,4 @@
-import { DynamoCreditAuditLog } from '../adapters/dynamo/credit-audit-log';
+import { DynamoAuditLog } from '../adapters/dynamo/audit-log';
 import { DynamoCreditLedgerStore } from '../adapters/dynamo/credit-ledger-store';
 import type { CONTRACTS } from '../platform/contracts';
 import type { Runtime } from '../platform/runtime';
@@ -9,7 +9,7 @@ export function consumeCreditsDeps(runtime: Runtime<typeof CONTRACTS.consumeCred
   return {
     credits: {
       ledger: new DynamoCreditLedgerStore(runtime.ddb, runtime.tables.CREDITS_TABLE),
-      audit: new DynamoCreditAuditLog(runtime.ddb, runtime.tables.AUDIT_TABLE),
+      audit: new DynamoAuditLog(runtime.ddb, runtime.tables.AUDIT_TABLE),
     },
     clock: runtime.clock,
   };

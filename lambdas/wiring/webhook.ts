@@ -1,6 +1,5 @@
 import { CognitoGroupGateway } from '../adapters/cognito/cognito-groups';
 import { DynamoAuditLog } from '../adapters/dynamo/audit-log';
-import { DynamoCreditAuditLog } from '../adapters/dynamo/credit-audit-log';
 import { DynamoCreditLedgerStore } from '../adapters/dynamo/credit-ledger-store';
 import { DynamoEntitlementStore } from '../adapters/dynamo/entitlement-store';
 import { DynamoParkedEventStore } from '../adapters/dynamo/parked-events';
@@ -37,7 +36,7 @@ export function stripeEventDeps(runtime: Runtime<StripeEventContract>): StripeEv
     parked: new DynamoParkedEventStore(ddb, tables.PARKED_EVENTS_TABLE),
     credits: {
       ledger: new DynamoCreditLedgerStore(ddb, tables.CREDITS_TABLE),
-      audit: new DynamoCreditAuditLog(ddb, tables.AUDIT_TABLE),
+      audit: new DynamoAuditLog(ddb, tables.AUDIT_TABLE),
     },
     audit: new DynamoAuditLog(ddb, tables.AUDIT_TABLE),
     catalog: runtime.catalog,

@@ -1,16 +1,21 @@
 import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { CreditAuditEntry } from '../../domain/credit-audit';
 import { dependencyError } from '../../domain/errors';
+import type { CreditAuditLog } from '../../ports/credit-ports';
 import type { AuditEntry, AuditLog } from '../../ports/webhook-ports';
 import { isConditionFailure } from './dynamo-errors';
 
-/** AuditLog table (pk `userId`, sk `entryId`): one entry per applied change, queryable per user. */
-export class DynamoAuditLog implements AuditLog {
+/**
+ * AuditLog table (pk `userId`, sk `entryId`): one entry per applied change, queryable per user — entitlement
+ * changes and credit changes alike (both ports, one conditional put).
+ */
+export class DynamoAuditLog implements AuditLog, CreditAuditLog {
   constructor(
     private readonly ddb: DynamoDBDocumentClient,
     private readonly tableName: string,
   ) {}
 
-  async append(entry: AuditEntry): Promise<void> {
+  async append(entry: AuditEntry | CreditAuditEntry): Promise<void> {
     try {
       await this.ddb.send(
         new PutCommand({
